@@ -1,0 +1,74 @@
+# Chung Sức — the two commands: `make run` and `make test`. Nothing here needs a database server.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run install install-dev setup test test-pg lint format bench browser-deps messages clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Chung Sức needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Migrate, load An Giang's built-in data and the labelled demo data set (idempotent).
+setup: install
+	$(BIN)/chungsuc migrate --noinput
+	$(BIN)/chungsuc load_builtin
+	$(BIN)/chungsuc load_demo
+
+## Install, migrate, load the data and serve http://$(HOST):$(PORT)/ (SQLite by default).
+run: setup
+	@echo "Chung Sức: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	$(BIN)/chungsuc runserver $(HOST):$(PORT)
+
+## Debian's Chromium for the browser tests (installed when missing and we may use apt).
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2 fonts-croscore >/dev/null; \
+	  else echo "Cần Chromium của Debian ($(CHROMIUM)) cho các kiểm thử trình duyệt: sudo apt-get install chromium"; fi; \
+	fi
+
+## The whole suite on SQLite.
+test: install-dev browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The same suite on PostgreSQL: DATABASE_URL=postgres://user@host:5432/dbname make test-pg
+test-pg: install-dev browser-deps
+	@test -n "$$DATABASE_URL" || (echo "Đặt DATABASE_URL, ví dụ postgres://postgres@127.0.0.1:5432/postgres" && exit 2)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+	$(BIN)/chungsuc check --fail-level WARNING
+	$(BIN)/chungsuc makemigrations --check --dry-run >/dev/null
+
+format: install-dev
+	$(BIN)/ruff check --fix src
+	$(BIN)/ruff format src
+
+## Performance budgets of docs/architecture.md on generated national-scale data (prints JSON lines).
+bench: install-dev
+	$(BIN)/chungsuc bench $(BENCH_ARGS)
+
+## Recompile the translations (needs GNU gettext's msgfmt).
+messages: install-dev
+	cd src/chungsuc && ../../$(BIN)/chungsuc compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from chungsuc.manage import main
+
+main()

@@ -1,0 +1,45 @@
+"""Login, logout, password change and the user's own profile (memberships and scope)."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from chungsuc.accounts import selectors
+from chungsuc.accounts.forms import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        from chungsuc.accounts.services import password_changed
+
+        password_changed(actor=self.request.user)
+        messages.success(self.request, _("Đã đổi mật khẩu."))
+        return response
+
+
+@login_required
+def profile(request):
+    memberships = request.user.memberships.select_related("organisation").filter(active=True)
+    scope = selectors.scope_for(request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"memberships": memberships, "scope_size": len(scope.unit_ids), "scope": scope},
+    )

@@ -1,0 +1,82 @@
+"""Shared fixtures: the built-in An Giang data, demo users and a Playwright browser on Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHUNGSUC_CHROMIUM", "/usr/bin/chromium")
+
+
+def _ensure_builtin() -> None:
+    from chungsuc.accounts.models import Organisation
+    from chungsuc.geo.models import Unit
+
+    if not Unit.objects.filter(code="89").exists():
+        call_command("load_builtin", stdout=open(os.devnull, "w"))
+    if not Organisation.objects.filter(code="ubnd-894").exists():  # pragma: no cover - defensive
+        call_command("load_builtin", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def an_giang(db):
+    """Old and merged An Giang: units, change events, organisations (built-in data)."""
+    _ensure_builtin()
+
+
+@pytest.fixture
+def demo(an_giang):
+    """The demo users (password accounts.demo.DEMO_PASSWORD)."""
+    from chungsuc.accounts import demo as account_demo
+
+    account_demo.load()
+    return account_demo
+
+
+@pytest.fixture
+def transactional_demo(transactional_db):
+    _ensure_builtin()
+    from chungsuc.accounts import demo as account_demo
+
+    account_demo.load()
+    return account_demo
+
+
+@pytest.fixture
+def user_factory(db):
+    from django.contrib.auth import get_user_model
+
+    def make(username: str = "user", password: str = "pw-Chung-Suc-1", **extra):
+        return get_user_model().objects.create_user(username=username, password=password, **extra)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip(f"Debian Chromium not found at {CHROMIUM}; `make test` installs it with apt as root")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()

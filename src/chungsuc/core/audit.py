@@ -1,0 +1,74 @@
+"""Writing audit rows. Every service that changes state calls `audit_record` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from chungsuc.core.models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` on `obj`, JSON-ready, for a before/after pair."""
+    out = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        out[name] = _plain(getattr(obj, field.attname if field.is_relation else name))
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_repr: str = "",
+    unit_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Write one audit row. `before`/`after` are reduced to the fields that changed."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        target_repr = target_repr or str(target)[:300]
+    if changes is None:
+        changes = diff(_plain(before or {}), _plain(after or {}))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_repr=(user.get_full_name() or user.get_username()) if user else "hệ thống",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr[:300],
+        unit_id=unit_id,
+        changes=_plain(changes),
+        reason=reason,
+    )

@@ -1,0 +1,175 @@
+"""Administrative units through time.
+
+A `Unit` is an identity that persists through renames and reclassifications (Huyện Tịnh Biên and
+Thị xã Tịnh Biên are one unit). Its state over time is a series of `UnitVersion` rows, each with a
+name, kind, national code and parent valid on [valid_from, valid_to] (inclusive; None = open).
+Merges and splits end units and create new ones; `ChangeEvent` records what happened, when and by
+which legal act, and `LineageLink` connects predecessors to successors. National codes are reused
+across time (30292 was Phường Bình Khánh, and since 1/7/2025 is the merged Phường Bình Đức), so a code
+is unique only among versions whose dates overlap.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "tinh", _("Tỉnh")
+    CITY_CENTRAL = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+    DISTRICT = "huyen", _("Huyện")
+    TOWN = "thi_xa", _("Thị xã")
+    CITY = "thanh_pho", _("Thành phố")
+    COMMUNE = "xa", _("Xã")
+    WARD = "phuong", _("Phường")
+    TOWNSHIP = "thi_tran", _("Thị trấn")
+    SPECIAL_ZONE = "dac_khu", _("Đặc khu")
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+LEVEL_OF_KIND = {
+    UnitKind.PROVINCE: UnitLevel.PROVINCE,
+    UnitKind.CITY_CENTRAL: UnitLevel.PROVINCE,
+    UnitKind.DISTRICT: UnitLevel.DISTRICT,
+    UnitKind.TOWN: UnitLevel.DISTRICT,
+    UnitKind.CITY: UnitLevel.DISTRICT,
+    UnitKind.COMMUNE: UnitLevel.COMMUNE,
+    UnitKind.WARD: UnitLevel.COMMUNE,
+    UnitKind.TOWNSHIP: UnitLevel.COMMUNE,
+    UnitKind.SPECIAL_ZONE: UnitLevel.COMMUNE,
+}
+
+
+class Region(models.TextChoices):
+    """Socio-economic regions used by the 2021–2025 criteria thresholds."""
+
+    NORTHERN_MIDLANDS_MOUNTAINS = "trung_du_mien_nui_phia_bac", _("Trung du và miền núi phía Bắc")
+    RED_RIVER_DELTA = "dong_bang_song_hong", _("Đồng bằng sông Hồng")
+    NORTH_CENTRAL_COAST = "bac_trung_bo_duyen_hai_mien_trung", _("Bắc Trung Bộ và Duyên hải miền Trung")
+    CENTRAL_HIGHLANDS = "tay_nguyen", _("Tây Nguyên")
+    SOUTHEAST = "dong_nam_bo", _("Đông Nam Bộ")
+    MEKONG_DELTA = "dong_bang_song_cuu_long", _("Đồng bằng sông Cửu Long")
+
+
+class Unit(models.Model):
+    """An administrative unit's identity. Name, kind, code and parent live on its versions;
+    the fields here mirror the latest version for convenient display and search."""
+
+    code = models.CharField(_("mã"), max_length=10, db_index=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices, db_index=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    region = models.CharField(_("vùng"), max_length=40, choices=Region.choices, blank=True)
+    commune_group = models.PositiveSmallIntegerField(_("nhóm xã"), null=True, blank=True)
+    search_name = models.CharField(max_length=200, blank=True, db_index=True)
+    verified = models.BooleanField(_("đã kiểm chứng"), default=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    source = models.TextField(_("nguồn"), blank=True)
+
+    class Meta:
+        ordering = ["code", "valid_from"]
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="geo_unit_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class UnitVersion(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
+    code = models.CharField(_("mã"), max_length=10, db_index=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions"
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True, db_index=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+        verbose_name = _("trạng thái đơn vị")
+        verbose_name_plural = _("trạng thái đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="geo_unitversion_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code}) {self.valid_from or '…'}–{self.valid_to or '…'}"
+
+
+class ChangeKind(models.TextChoices):
+    CREATE = "create", _("Thành lập")
+    DISSOLVE = "dissolve", _("Giải thể")
+    RENAME = "rename", _("Đổi tên")
+    RECLASSIFY = "reclassify", _("Chuyển loại")
+    MERGE = "merge", _("Nhập, hợp nhất")
+    SPLIT = "split", _("Chia, tách")
+    TRANSFER = "transfer", _("Điều chỉnh địa giới")
+
+
+class ChangeEvent(models.Model):
+    date = models.DateField(_("ngày hiệu lực"), db_index=True)
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=ChangeKind.choices)
+    legal_act = models.CharField(_("văn bản"), max_length=300)
+    description = models.TextField(_("mô tả"), blank=True)
+    source = models.TextField(_("nguồn"), blank=True)
+    verified = models.BooleanField(_("đã kiểm chứng"), default=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("sự kiện thay đổi địa giới")
+        verbose_name_plural = _("sự kiện thay đổi địa giới")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} — {self.legal_act}"
+
+
+class LineageLink(models.Model):
+    """predecessor → successor through an event. For a rename or reclassification the predecessor and
+    the successor are the same unit. `share` is an approximate area share where known."""
+
+    event = models.ForeignKey(ChangeEvent, on_delete=models.CASCADE, related_name="links")
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessor_links")
+    share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    verified = models.BooleanField(_("đã kiểm chứng"), default=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("liên kết kế thừa")
+        verbose_name_plural = _("liên kết kế thừa")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "predecessor", "successor"], name="geo_lineage_unique")
+        ]
+
+
+class Boundary(models.Model):
+    """A unit's boundary (GeoJSON geometry) for the offline map, with its source and licence."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="boundaries")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    geometry = models.JSONField()
+    source = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("ranh giới")
+        verbose_name_plural = _("ranh giới")
