@@ -62,6 +62,10 @@ def browser():
         pytest.skip(f"Debian Chromium not found at {CHROMIUM}; `make test` installs it with apt as root")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in this thread; the test body's ORM calls are still
+    # synchronous, so allow them (the live server runs in its own thread).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -71,6 +75,20 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """Log a Playwright page in through the real login form."""
+
+    def do(page, username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return do
 
 
 @pytest.fixture

@@ -1,0 +1,79 @@
+"""Login, throttling, logout, password change, language switch, the me endpoint."""
+
+import pytest
+from django.urls import reverse
+
+from chungsuc.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_demo_user_then_dashboard(client, demo):
+    response = client.post(reverse("accounts:login"), {"username": "demo.tinh", "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    home = client.get(reverse("dashboard:home"))
+    assert home.status_code == 200
+    assert "Sở Nội vụ" in home.content.decode()
+
+
+def test_wrong_password_gets_a_vietnamese_message(client, demo):
+    response = client.post(reverse("accounts:login"), {"username": "demo.tinh", "password": "sai"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+
+
+def test_login_is_throttled_after_repeated_failures(client, demo, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "demo.tinh", "password": "sai"})
+    locked = client.post(reverse("accounts:login"), {"username": "demo.tinh", "password": demo.DEMO_PASSWORD})
+    assert locked.status_code == 429
+    assert "tạm thời bị khóa" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_dashboard_requires_login(client):
+    response = client.get(reverse("dashboard:home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_logout_is_a_post(client, demo):
+    client.login(username="demo.tinh", password=demo.DEMO_PASSWORD)
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
+
+
+def test_password_change_is_audited(client, demo):
+    client.login(username="demo.vinhchanh", password=demo.DEMO_PASSWORD)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": demo.DEMO_PASSWORD, "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="user.password_change", actor__username="demo.vinhchanh").count() == 1
+    client.logout()
+    assert client.login(username="demo.vinhchanh", password="Mat-khau-moi-2026")
+
+
+def test_language_switch_to_english_and_back(client, demo):
+    client.login(username="demo.tinh", password=demo.DEMO_PASSWORD)
+    vi = client.get(reverse("dashboard:home")).content.decode()
+    assert "Tổ chức của bạn" in vi
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dashboard/"})
+    en = client.get(reverse("dashboard:home")).content.decode()
+    assert "Your organisations" in en
+    assert 'lang="en"' in en
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/dashboard/"})
+    assert "Tổ chức của bạn" in client.get(reverse("dashboard:home")).content.decode()
+
+
+def test_api_me_with_token(client, demo):
+    token = client.post("/api/v1/auth/token/", {"username": "demo.thoaison", "password": demo.DEMO_PASSWORD})
+    assert token.status_code == 200
+    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    assert me.status_code == 200
+    body = me.json()
+    assert body["username"] == "demo.thoaison"
+    assert body["memberships"][0]["role"] == "district_officer"
+    assert body["unit_count"] == 18
+    assert client.get("/api/v1/me/").status_code in (401, 403)

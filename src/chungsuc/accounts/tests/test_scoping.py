@@ -1,0 +1,91 @@
+"""The one scoping selector: who sees which units, and 404 for what is not theirs."""
+
+import pytest
+from django.http import Http404
+
+from chungsuc.accounts import selectors
+from chungsuc.accounts.models import Role
+from chungsuc.geo.models import Unit, UnitVersion
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def _unit(code, on="2024-06-30"):
+    from chungsuc.geo.selectors import unit_by_code
+
+    return unit_by_code(code, on)
+
+
+def _thoai_son_commune_ids():
+    district = _unit("894")
+    return set(UnitVersion.objects.filter(parent=district).values_list("unit_id", flat=True))
+
+
+def test_commune_officer_sees_only_their_commune(demo):
+    scope = selectors.scope_for(_user("demo.vinhchanh"))
+    assert scope.unit_ids == {_unit("30703").pk}
+    assert not scope.province_wide
+
+
+def test_district_officer_sees_the_district_and_its_17_communes(demo):
+    scope = selectors.scope_for(_user("demo.thoaison"))
+    communes = _thoai_son_commune_ids()
+    assert len(communes) == 17
+    assert scope.unit_ids == communes | {_unit("894").pk}
+
+
+def test_district_scope_on_a_date_after_the_abolition_of_districts_is_empty(demo):
+    import datetime as dt
+
+    user = _user("demo.thoaison")
+    assert selectors.scope_for(user, on=dt.date(2025, 7, 1)).unit_ids == frozenset()
+    assert _unit("30703").pk in selectors.scope_for(user, on=dt.date(2025, 6, 30)).unit_ids
+
+
+def test_province_admin_sees_old_and_merged_province(demo):
+    scope = selectors.scope_for(_user("demo.tinh"))
+    assert scope.province_wide
+    assert _unit("30703").pk in scope.unit_ids  # old commune
+    assert _unit("30292", on="2025-07-01").pk in scope.unit_ids  # merged province's ward
+    assert len(scope.unit_ids) == 1 + 11 + 156 + 1 + 102
+
+
+def test_out_of_scope_and_missing_units_both_answer_404(demo):
+    officer = _user("demo.thoaison")
+    own = _unit("30703")
+    other = _unit("30637")  # Xã Mỹ Hội Đông, huyện Chợ Mới
+    assert selectors.unit_or_404(officer, own.pk) == own
+    with pytest.raises(Http404):
+        selectors.unit_or_404(officer, other.pk)
+    with pytest.raises(Http404):
+        selectors.unit_or_404(officer, Unit.objects.order_by("-pk").first().pk + 1000)
+
+
+def test_can_act_needs_both_the_role_and_the_jurisdiction(demo):
+    officer = _user("demo.thoaison")
+    own, other = _unit("30703"), _unit("30637")
+    assert selectors.can_act_on_unit(officer, own.pk, {Role.DISTRICT_OFFICER})
+    assert not selectors.can_act_on_unit(officer, other.pk, {Role.DISTRICT_OFFICER})
+    assert not selectors.can_act_on_unit(officer, own.pk, {Role.COMMUNE_OFFICER})
+    assert not selectors.can_act_on_unit(_user("demo.vinhchanh"), own.pk, {Role.DISTRICT_OFFICER})
+    assert selectors.can_act_on_unit(_user("demo.vinhchanh"), own.pk, {Role.COMMUNE_OFFICER})
+
+
+def test_users_with_role_over_unit_finds_the_next_actor(demo):
+    commune = _unit("30703")
+    users = set(selectors.users_with_role_over_unit(commune.pk, {Role.DISTRICT_OFFICER}).values_list(
+        "username", flat=True))
+    assert users == {"demo.thoaison"}
+
+
+def test_inactive_membership_gives_no_scope(demo):
+    from chungsuc.accounts.services import membership_revoke
+
+    user = _user("demo.vinhchanh")
+    membership_revoke(actor=None, membership=user.memberships.get(), reason="chuyển công tác")
+    fresh = _user("demo.vinhchanh")
+    assert selectors.scope_for(fresh).unit_ids == frozenset()
