@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 
@@ -15,10 +16,9 @@ def _ensure_builtin() -> None:
     from chungsuc.accounts.models import Organisation
     from chungsuc.geo.models import Unit
 
-    if not Unit.objects.filter(code="89").exists():
-        call_command("load_builtin", stdout=open(os.devnull, "w"))
-    if not Organisation.objects.filter(code="ubnd-894").exists():  # pragma: no cover - defensive
-        call_command("load_builtin", stdout=open(os.devnull, "w"))
+    loaded = Unit.objects.filter(code="89").exists() and Organisation.objects.filter(code="ubnd-894").exists()
+    if not loaded:
+        call_command("load_builtin", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -70,8 +70,15 @@ def browser():
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()

@@ -25,7 +25,9 @@ class MeSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     is_superuser = serializers.BooleanField()
     memberships = MembershipSerializer(many=True)
-    unit_count = serializers.IntegerField(allow_null=True, help_text="Số đơn vị trong phạm vi; null = toàn bộ")
+    unit_count = serializers.IntegerField(
+        allow_null=True, help_text="Số đơn vị trong phạm vi; null = toàn bộ"
+    )
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

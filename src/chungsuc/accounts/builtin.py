@@ -20,7 +20,12 @@ NEW_PROVINCE_START = dt.date(2025, 7, 1)
 PROVINCE_ORGANISATIONS = [
     ("ubnd-tinh", "Ủy ban nhân dân tỉnh An Giang", "UBND tỉnh", K.PEOPLES_COMMITTEE),
     ("so-noi-vu", "Sở Nội vụ (Ban Thi đua – Khen thưởng)", "Sở Nội vụ", K.DEPARTMENT),
-    ("so-nnptnt", "Sở Nông nghiệp và Phát triển nông thôn (Văn phòng Điều phối NTM)", "Sở NN&PTNT", K.DEPARTMENT),
+    (
+        "so-nnptnt",
+        "Sở Nông nghiệp và Phát triển nông thôn (Văn phòng Điều phối NTM)",
+        "Sở NN&PTNT",
+        K.DEPARTMENT,
+    ),
     ("so-tttt", "Sở Thông tin và Truyền thông", "Sở TT&TT", K.DEPARTMENT),
     ("ban-tuyen-giao", "Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo", K.PARTY_BODY),
     ("mttq-tinh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh An Giang", "UBMTTQ tỉnh", K.FATHERLAND_FRONT),
@@ -30,7 +35,12 @@ PROVINCE_ORGANISATIONS = [
     ("hoi-ccb", "Hội Cựu chiến binh tỉnh An Giang", "Hội CCB", K.MASS_ORGANISATION),
     ("ldld-tinh", "Liên đoàn Lao động tỉnh An Giang", "LĐLĐ tỉnh", K.MASS_ORGANISATION),
     ("hdtdkt-tinh", "Hội đồng Thi đua – Khen thưởng tỉnh An Giang", "HĐTĐKT tỉnh", K.COUNCIL),
-    ("bcd-ctmtqg", "Ban Chỉ đạo các Chương trình mục tiêu quốc gia tỉnh An Giang", "BCĐ CTMTQG", K.STEERING_COMMITTEE),
+    (
+        "bcd-ctmtqg",
+        "Ban Chỉ đạo các Chương trình mục tiêu quốc gia tỉnh An Giang",
+        "BCĐ CTMTQG",
+        K.STEERING_COMMITTEE,
+    ),
 ]
 
 
@@ -48,18 +58,41 @@ def load(*, stdout=None) -> None:
     if old is None:
         raise RuntimeError("Chưa nạp đơn vị hành chính tỉnh An Giang (mã 89): chạy nạp dữ liệu geo trước.")
     for code, name, short, kind in PROVINCE_ORGANISATIONS:
-        organisation_upsert(actor=None, code=code, name=name, short_name=short, kind=kind,
-                            unit=old, valid_to=OLD_PROVINCE_END)
+        organisation_upsert(
+            actor=None, code=code, name=name, short_name=short, kind=kind, unit=old, valid_to=OLD_PROVINCE_END
+        )
         if new is not None:
-            organisation_upsert(actor=None, code=code, name=name, short_name=short, kind=kind,
-                                unit=new, valid_from=NEW_PROVINCE_START)
-    province_ubnd = organisation_upsert(actor=None, code="ubnd-tinh", name=PROVINCE_ORGANISATIONS[0][1],
-                                        short_name="UBND tỉnh", kind=K.PEOPLES_COMMITTEE)
+            organisation_upsert(
+                actor=None,
+                code=code,
+                name=name,
+                short_name=short,
+                kind=kind,
+                unit=new,
+                valid_from=NEW_PROVINCE_START,
+            )
+    province_ubnd = organisation_upsert(
+        actor=None,
+        code="ubnd-tinh",
+        name=PROVINCE_ORGANISATIONS[0][1],
+        short_name="UBND tỉnh",
+        kind=K.PEOPLES_COMMITTEE,
+    )
     count = 0
-    for unit in Unit.objects.filter(level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]).order_by("code", "valid_from"):
-        organisation_upsert(actor=None, code=_unit_org_code(unit), name=f"Ủy ban nhân dân {unit.name}",
-                            short_name=f"UBND {unit.name}", kind=K.PEOPLES_COMMITTEE, parent=province_ubnd,
-                            unit=unit, valid_from=unit.valid_from, valid_to=unit.valid_to)
+    for unit in Unit.objects.filter(level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]).order_by(
+        "code", "valid_from"
+    ):
+        organisation_upsert(
+            actor=None,
+            code=_unit_org_code(unit),
+            name=f"Ủy ban nhân dân {unit.name}",
+            short_name=f"UBND {unit.name}",
+            kind=K.PEOPLES_COMMITTEE,
+            parent=province_ubnd,
+            unit=unit,
+            valid_from=unit.valid_from,
+            valid_to=unit.valid_to,
+        )
         count += 1
     if stdout:
         stdout.write(f"Tổ chức: {len(PROVINCE_ORGANISATIONS)} cấp tỉnh, {count} UBND cấp huyện/xã.")

@@ -61,7 +61,9 @@ class Jurisdiction(models.Model):
         verbose_name_plural = _("địa bàn phụ trách")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="accounts_jurisdiction_dates_ordered",
             )
         ]
@@ -81,7 +83,9 @@ class Membership(models.Model):
         verbose_name = _("thành viên")
         verbose_name_plural = _("thành viên")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="accounts_membership_unique")
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="accounts_membership_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -113,9 +113,7 @@ def scope_for(user, *, on: dt.date | None = None, roles: set[str] | None = None)
         unit_ids |= subtree_unit_ids(j.unit_id, start, end)
         if j.unit.level == UnitLevel.PROVINCE:
             province_wide = province_wide or bool(member_roles)
-    scope = Scope(
-        unit_ids=frozenset(unit_ids), province_wide=province_wide, roles=frozenset(member_roles)
-    )
+    scope = Scope(unit_ids=frozenset(unit_ids), province_wide=province_wide, roles=frozenset(member_roles))
     cache[key] = scope
     return scope
 
@@ -137,7 +135,9 @@ def unit_or_404(user, pk, *, on: dt.date | None = None) -> Unit:
     return unit
 
 
-def can_act_on_unit(user, unit_id: int | None, roles: set[str] | list[str], *, on: dt.date | None = None) -> bool:
+def can_act_on_unit(
+    user, unit_id: int | None, roles: set[str] | list[str], *, on: dt.date | None = None
+) -> bool:
     """True if the user holds one of `roles` in an organisation whose jurisdiction covers the unit."""
     if not getattr(user, "is_authenticated", False):
         return False

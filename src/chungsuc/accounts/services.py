@@ -22,8 +22,18 @@ def _require_admin(actor) -> None:
 
 
 @transaction.atomic
-def organisation_upsert(*, actor, code: str, name: str, kind: str, short_name: str = "", parent=None,
-                        unit=None, valid_from: dt.date | None = None, valid_to: dt.date | None = None) -> Organisation:
+def organisation_upsert(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    parent=None,
+    unit=None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> Organisation:
     """Create or update an organisation (and its jurisdiction over `unit`, if given)."""
     _require_admin(actor)
     org, created = Organisation.objects.get_or_create(
@@ -43,8 +53,13 @@ def organisation_upsert(*, actor, code: str, name: str, kind: str, short_name: s
         )
         changed = changed or j_created
     if changed:
-        audit_record(actor=actor, action="organisation.create" if created else "organisation.update",
-                     target=org, unit_id=unit.pk if unit else None, after={"name": name, "kind": kind})
+        audit_record(
+            actor=actor,
+            action="organisation.create" if created else "organisation.update",
+            target=org,
+            unit_id=unit.pk if unit else None,
+            after={"name": name, "kind": kind},
+        )
     return org
 
 
@@ -59,8 +74,12 @@ def membership_grant(*, actor, user, organisation: Organisation, role: str) -> M
         membership.save(update_fields=["active"])
         created = True
     if created:
-        audit_record(actor=actor, action="membership.grant", target=membership,
-                     after={"user": user.get_username(), "organisation": organisation.code, "role": role})
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            target=membership,
+            after={"user": user.get_username(), "organisation": organisation.code, "role": role},
+        )
     return membership
 
 
@@ -70,8 +89,14 @@ def membership_revoke(*, actor, membership: Membership, reason: str = "") -> Non
     if membership.active:
         membership.active = False
         membership.save(update_fields=["active"])
-        audit_record(actor=actor, action="membership.revoke", target=membership, reason=reason,
-                     before={"active": True}, after={"active": False})
+        audit_record(
+            actor=actor,
+            action="membership.revoke",
+            target=membership,
+            reason=reason,
+            before={"active": True},
+            after={"active": False},
+        )
 
 
 @transaction.atomic

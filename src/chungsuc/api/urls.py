@@ -10,7 +10,12 @@ from chungsuc.api import views
 
 app_name = "api"
 
-API_MODULES = ["chungsuc.geo.api", "chungsuc.accounts.api", "chungsuc.criteria.api", "chungsuc.assessments.api"]
+API_MODULES = [
+    "chungsuc.geo.api",
+    "chungsuc.accounts.api",
+    "chungsuc.criteria.api",
+    "chungsuc.assessments.api",
+]
 
 urlpatterns = [
     path("", views.ApiRoot.as_view(api_modules=API_MODULES), name="root"),

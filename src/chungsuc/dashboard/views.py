@@ -17,6 +17,8 @@ def home(request):
             "organisations": account_selectors.organisations_of(request.user),
             "scope": scope,
             "unit_count": units.count(),
-            "top_units": units.exclude(level="commune")[:20] if not scope.is_all else units.filter(level="province"),
+            "top_units": units.exclude(level="commune")[:20]
+            if not scope.is_all
+            else units.filter(level="province"),
         },
     )

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_login_with_demo_user_then_dashboard(client, demo):
-    response = client.post(reverse("accounts:login"), {"username": "demo.tinh", "password": demo.DEMO_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "demo.tinh", "password": demo.DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     home = client.get(reverse("dashboard:home"))
     assert home.status_code == 200
@@ -47,10 +49,17 @@ def test_password_change_is_audited(client, demo):
     client.login(username="demo.vinhchanh", password=demo.DEMO_PASSWORD)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": demo.DEMO_PASSWORD, "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"},
+        {
+            "old_password": demo.DEMO_PASSWORD,
+            "new_password1": "Mat-khau-moi-2026",
+            "new_password2": "Mat-khau-moi-2026",
+        },
     )
     assert response.status_code == 302
-    assert AuditEntry.objects.filter(action="user.password_change", actor__username="demo.vinhchanh").count() == 1
+    assert (
+        AuditEntry.objects.filter(action="user.password_change", actor__username="demo.vinhchanh").count()
+        == 1
+    )
     client.logout()
     assert client.login(username="demo.vinhchanh", password="Mat-khau-moi-2026")
 

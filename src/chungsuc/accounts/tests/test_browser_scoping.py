@@ -1,6 +1,7 @@
 """In a real browser (Debian Chromium via Playwright): officials see exactly their part of the province."""
 
 import pytest
+from django.conf import settings
 
 from chungsuc.geo.selectors import unit_by_code
 
@@ -29,6 +30,6 @@ def test_district_officer_sees_only_their_communes(page, live_server, login, tra
         assert name in body
     assert "Xã Mỹ Hội Đông" not in body  # huyện Chợ Mới
     assert "Phường Mỹ Bình" not in body  # thành phố Long Xuyên
-    page.screenshot(path="test-artifacts/district-units.png", full_page=True)
+    page.screenshot(path=str(settings.BASE_DIR / "test-artifacts" / "district-units.png"), full_page=True)
     other = unit_by_code("30637", "2024-06-30")  # Xã Mỹ Hội Đông, huyện Chợ Mới
     assert page.goto(f"{live_server.url}/units/{other.pk}/").status == 404

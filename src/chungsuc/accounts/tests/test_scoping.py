@@ -77,8 +77,11 @@ def test_can_act_needs_both_the_role_and_the_jurisdiction(demo):
 
 def test_users_with_role_over_unit_finds_the_next_actor(demo):
     commune = _unit("30703")
-    users = set(selectors.users_with_role_over_unit(commune.pk, {Role.DISTRICT_OFFICER}).values_list(
-        "username", flat=True))
+    users = set(
+        selectors.users_with_role_over_unit(commune.pk, {Role.DISTRICT_OFFICER}).values_list(
+            "username", flat=True
+        )
+    )
     assert users == {"demo.thoaison"}
 
 
