@@ -58,8 +58,13 @@ class Region(models.TextChoices):
 
 class Unit(models.Model):
     """An administrative unit's identity. Name, kind, code and parent live on its versions;
-    the fields here mirror the latest version for convenient display and search."""
+    the fields here mirror the latest version for convenient display and search.
 
+    `key` is the natural key the built-in loader upserts by: the national code for a unit that existed
+    before the data begins, "code@first-day" otherwise (codes are reused: "30292" was Phường Bình Khánh,
+    "30292@2025-07-01" is the merged Phường Bình Đức)."""
+
+    key = models.CharField(_("khóa"), max_length=40, unique=True)
     code = models.CharField(_("mã"), max_length=10, db_index=True)
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
@@ -79,7 +84,9 @@ class Unit(models.Model):
         verbose_name_plural = _("đơn vị hành chính")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="geo_unit_dates_ordered",
             )
         ]
@@ -106,7 +113,9 @@ class UnitVersion(models.Model):
         verbose_name_plural = _("trạng thái đơn vị")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="geo_unitversion_dates_ordered",
             )
         ]
@@ -126,12 +135,18 @@ class ChangeKind(models.TextChoices):
 
 
 class ChangeEvent(models.Model):
+    """What happened to administrative units on a date, by which legal act. `units` are the units it
+    affects (also those without a lineage link, e.g. districts ended by the abolition of the district
+    level); `key` is the built-in loader's natural key (None for events entered by hand)."""
+
+    key = models.CharField(_("khóa"), max_length=100, unique=True, null=True, blank=True)
     date = models.DateField(_("ngày hiệu lực"), db_index=True)
     kind = models.CharField(_("loại thay đổi"), max_length=20, choices=ChangeKind.choices)
     legal_act = models.CharField(_("văn bản"), max_length=300)
     description = models.TextField(_("mô tả"), blank=True)
     source = models.TextField(_("nguồn"), blank=True)
     verified = models.BooleanField(_("đã kiểm chứng"), default=True)
+    units = models.ManyToManyField(Unit, blank=True, related_name="change_events", verbose_name=_("đơn vị"))
 
     class Meta:
         ordering = ["date", "id"]
@@ -149,7 +164,14 @@ class LineageLink(models.Model):
     event = models.ForeignKey(ChangeEvent, on_delete=models.CASCADE, related_name="links")
     predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_links")
     successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessor_links")
-    share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    share = models.DecimalField(
+        _("tỉ lệ (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Phần trăm diện tích của đơn vị tiền thân thuộc về đơn vị kế thừa (gần đúng)."),
+    )
     verified = models.BooleanField(_("đã kiểm chứng"), default=True)
     note = models.TextField(blank=True)
 
@@ -159,6 +181,9 @@ class LineageLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "predecessor", "successor"], name="geo_lineage_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.event.date})"
 
 
 class Boundary(models.Model):
@@ -173,3 +198,6 @@ class Boundary(models.Model):
     class Meta:
         verbose_name = _("ranh giới")
         verbose_name_plural = _("ranh giới")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.valid_from or '…'}–{self.valid_to or '…'}"
