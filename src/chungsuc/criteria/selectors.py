@@ -1,0 +1,199 @@
+"""Reads for criteria. Frameworks are province-wide legal data: every logged-in official may browse them
+(and the API serves them publicly); only the programme office edits them (see services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from chungsuc.criteria import engine
+from chungsuc.criteria.models import Criterion, Framework, Indicator, Status, ThresholdRule
+
+
+def frameworks_current() -> QuerySet:
+    """The version in force of every framework code."""
+    return Framework.objects.filter(status=Status.IN_FORCE).order_by("level", "period_start", "code")
+
+
+def framework_versions(code: str) -> QuerySet:
+    return Framework.objects.filter(code=code).order_by("-version")
+
+
+def framework_get(code: str, version: int | None = None) -> Framework:
+    """The framework `code` (the version in force, or `version`); 404 when unknown."""
+    qs = Framework.objects.filter(code=code)
+    fw = (
+        qs.filter(version=version).first()
+        if version
+        else (
+            qs.filter(status=Status.IN_FORCE).order_by("-version").first() or qs.order_by("-version").first()
+        )
+    )
+    if fw is None:
+        raise Http404(f"Không có bộ tiêu chí «{code}»")
+    return fw
+
+
+def framework_by_code(code: str) -> Framework | None:
+    try:
+        return framework_get(code)
+    except Http404:
+        return None
+
+
+def rule_get(pk) -> ThresholdRule:
+    try:
+        return ThresholdRule.objects.select_related("indicator", "framework").get(pk=pk)
+    except (ThresholdRule.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không có ngưỡng này")
+
+
+def spec_of(fw: Framework) -> dict[str, Any]:
+    """The framework as nested plain data (three queries)."""
+    rules_by_ind: dict[int, list] = {}
+    for r in ThresholdRule.objects.filter(framework=fw).order_by("order", "id"):
+        d = r.as_engine_dict()
+        d.pop("id")
+        rules_by_ind.setdefault(r.indicator_id, []).append(d)
+    inds_by_crit: dict[int, list] = {}
+    for i in Indicator.objects.filter(framework=fw).order_by("order", "id"):
+        inds_by_crit.setdefault(i.criterion_id, []).append(
+            {
+                "code": i.code,
+                "name": i.name,
+                "unit": i.unit,
+                "value_type": i.value_type,
+                "comparator": i.comparator,
+                "inputs": i.inputs,
+                "derived": i.derived,
+                "verified": i.verified,
+                "source": i.source,
+                "note": i.note,
+                "rules": rules_by_ind.get(i.pk, []),
+            }
+        )
+    criteria = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "group": c.group,
+            "verified": c.verified,
+            "source": c.source,
+            "indicators": inds_by_crit.get(c.pk, []),
+        }
+        for c in Criterion.objects.filter(framework=fw).order_by("order", "id")
+    ]
+    return {
+        "code": fw.code,
+        "name": fw.name,
+        "level": fw.level,
+        "standard": fw.standard,
+        "period_start": fw.period_start,
+        "period_end": fw.period_end,
+        "kinds": fw.kinds,
+        "legal_basis": fw.legal_basis,
+        "legal_url": fw.legal_url,
+        "legal_verified": fw.legal_verified,
+        "presupposes": fw.presupposes,
+        "bands": fw.bands,
+        "note": fw.note,
+        "criteria": criteria,
+    }
+
+
+_ENGINE_CACHE: dict[tuple, engine.Framework] = {}
+
+
+def engine_framework(fw: Framework) -> engine.Framework:
+    """The engine's plain-data framework for this version (cached per version and last change)."""
+    key = (fw.pk, fw.updated_at)
+    cached = _ENGINE_CACHE.get(key)
+    if cached is None:
+        spec = spec_of(fw)
+        # rules need their database id for results stored by the assessments app
+        ids = dict(ThresholdRule.objects.filter(framework=fw).values_list("key", "id"))
+        for c in spec["criteria"]:
+            for i in c["indicators"]:
+                for r in i["rules"]:
+                    r["id"] = ids.get(r["key"])
+        cached = engine.framework_from_dict({**spec, "version": fw.version})
+        if len(_ENGINE_CACHE) > 64:
+            _ENGINE_CACHE.clear()
+        _ENGINE_CACHE[key] = cached
+    return cached
+
+
+def registry_for(fw: engine.Framework) -> dict[str, engine.Framework]:
+    """In-force frameworks referenced by `fw`'s rules (threshold references), transitively."""
+    registry: dict[str, engine.Framework] = {}
+    todo = [fw]
+    while todo:
+        current = todo.pop()
+        for ind in current.indicators:
+            for rule in ind.rules:
+                code = rule.ref.framework if rule.ref else None
+                if code and code not in registry:
+                    other = framework_by_code(code)
+                    if other is not None:
+                        registry[code] = engine_framework(other)
+                        todo.append(registry[code])
+    return registry
+
+
+def evaluation_for(
+    *,
+    framework: str,
+    year: Any,
+    values: Any,
+    region: str | None = None,
+    group: Any = None,
+    kind: str | None = None,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """The one function behind `chungsuc evaluate` and `POST /api/v1/evaluate/`: validates the request
+    and returns the engine's JSON. Raises engine.EvaluationError (Vietnamese message) on bad input."""
+    if not isinstance(framework, str) or not framework:
+        raise engine.EvaluationError("Thiếu mã bộ tiêu chí (framework).")
+    fw = Framework.objects.filter(code=framework)
+    fw = (
+        fw.filter(version=version).first()
+        if version
+        else fw.filter(status=Status.IN_FORCE).order_by("-version").first()
+    )
+    if fw is None:
+        raise engine.EvaluationError(f"Mã bộ tiêu chí «{framework}» không tồn tại.")
+    if isinstance(year, bool) or not isinstance(year, int):
+        if isinstance(year, str) and year.isdigit():
+            year = int(year)
+        else:
+            raise engine.EvaluationError(f"Năm «{year}» không hợp lệ: cần một số nguyên như 2024.")
+    if group in ("", None):
+        group = None
+    elif isinstance(group, str) and group.isdigit():
+        group = int(group)
+    elif isinstance(group, bool) or not isinstance(group, int):
+        raise engine.EvaluationError(f"Nhóm xã «{group}» không hợp lệ: cần 1, 2 hoặc 3.")
+    if group is not None and group not in (1, 2, 3):
+        raise engine.EvaluationError(f"Nhóm xã «{group}» không hợp lệ: cần 1, 2 hoặc 3.")
+    from chungsuc.geo.models import Region, UnitKind
+
+    if region and region not in Region.values:
+        raise engine.EvaluationError(
+            f"Vùng «{region}» không hợp lệ: cần một trong {', '.join(Region.values)}."
+        )
+    if kind and kind not in UnitKind.values:
+        raise engine.EvaluationError(
+            f"Loại đơn vị «{kind}» không hợp lệ: cần một trong {', '.join(UnitKind.values)}."
+        )
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise engine.EvaluationError("Giá trị (values) phải là một đối tượng JSON: mã chỉ tiêu → giá trị.")
+    efw = engine_framework(fw)
+    ctx = engine.Context(year=year, region=region or None, group=group, kind=kind or None)
+    result = engine.evaluate(efw, ctx, values, registry=registry_for(efw))
+    out = result.to_dict()
+    out["framework_name"] = fw.name
+    return out
