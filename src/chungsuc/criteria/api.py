@@ -1,4 +1,179 @@
-"""REST API of this app: serializers and views; `urlpatterns` and `ROOT_LINKS` are read by api.urls."""
+"""REST API of criteria sets (public: the criteria are published law, and evaluation is a pure calculator).
 
-ROOT_LINKS: dict[str, str] = {}
-urlpatterns: list = []
+- `GET /api/v1/frameworks/` — the frameworks in force (code, version, name, level, standard, period).
+- `GET /api/v1/frameworks/{code}/[?version=N]` — one framework with criteria, indicators and thresholds
+  (each with its legal source and verified flag).
+- `POST /api/v1/evaluate/` — body `{"framework", "year", "region", "group", "kind", "values"}`; answers the
+  same JSON as `chungsuc evaluate` (both call `selectors.evaluation_for`); 400 with a Vietnamese message
+  naming the code and the reason on bad input. Public and stateless: it stores nothing.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from chungsuc.criteria import selectors
+from chungsuc.criteria.engine import EvaluationError
+
+ROOT_LINKS = {"frameworks": "api:framework-list", "evaluate": "api:evaluate"}
+
+
+class FrameworkSummarySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    standard = serializers.CharField()
+    period_start = serializers.IntegerField(allow_null=True)
+    period_end = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    legal_basis = serializers.CharField()
+    legal_verified = serializers.BooleanField()
+    presupposes = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return reverse("api:framework-detail", kwargs={"code": obj.code}, request=self.context.get("request"))
+
+
+class EvaluateRequestSerializer(serializers.Serializer):
+    framework = serializers.CharField(help_text="Mã bộ tiêu chí, ví dụ xa-ntm-2021")
+    year = serializers.IntegerField(help_text="Năm đánh giá")
+    region = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Vùng (bộ 2021–2025), ví dụ dong_bang_song_cuu_long",
+    )
+    group = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Nhóm xã 1/2/3 (bộ 2026–2030)"
+    )
+    kind = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Loại đơn vị: xa, huyen…"
+    )
+    version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Phiên bản (mặc định: hiện hành)"
+    )
+    values = serializers.DictField(
+        help_text="Mã chỉ tiêu → giá trị (true/false cho đạt/không đạt, số cho còn lại)"
+    )
+
+
+EVALUATION_SCHEMA = inline_serializer(
+    "Evaluation",
+    fields={
+        "framework": serializers.CharField(),
+        "version": serializers.IntegerField(),
+        "standard_met": serializers.BooleanField(),
+        "criteria_met": serializers.IntegerField(),
+        "criteria_total": serializers.IntegerField(),
+        "band": serializers.CharField(),
+        "band_label": serializers.CharField(),
+        "criteria": serializers.ListField(
+            child=serializers.DictField(),
+            help_text=(
+                "code, name, met, missing, indicators: code, value, threshold, comparator, "
+                "status (met/not_met/missing), reason (value/threshold), verified, source"
+            ),
+        ),
+        "missing": serializers.ListField(child=serializers.CharField()),
+        "missing_thresholds": serializers.ListField(child=serializers.CharField()),
+        "unverified_thresholds": serializers.ListField(child=serializers.CharField()),
+        "explanation": serializers.CharField(),
+    },
+)
+ERROR_SCHEMA = inline_serializer("EvaluationProblem", fields={"detail": serializers.CharField()})
+
+
+class FrameworkList(APIView):
+    """The criteria sets in force."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=FrameworkSummarySerializer(many=True))
+    def get(self, request):
+        data = FrameworkSummarySerializer(
+            selectors.frameworks_current(), many=True, context={"request": request}
+        ).data
+        return Response(data)
+
+
+class FrameworkDetail(APIView):
+    """One criteria set with criteria, indicators and threshold rules (legal source and verified flag)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("version", OpenApiTypes.INT, description="Phiên bản (mặc định: hiện hành)")
+        ],
+        responses={200: OpenApiTypes.OBJECT, 404: ERROR_SCHEMA},
+    )
+    def get(self, request, code: str):
+        raw = request.query_params.get("version")
+        version = int(raw) if raw and raw.isdigit() else None
+        fw = selectors.framework_get(code, version)
+        spec = selectors.spec_of(fw)
+        spec.update(
+            version=fw.version,
+            status=fw.status,
+            change_reason=fw.change_reason,
+            versions=list(selectors.framework_versions(code).values_list("version", flat=True)),
+        )
+        return Response(spec)
+
+
+class Evaluate(APIView):
+    """Evaluate one unit's values against a criteria set and explain the result (public calculator)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []  # public and stateless: no session, so no CSRF token needed
+
+    @extend_schema(
+        request=EvaluateRequestSerializer,
+        responses={200: EVALUATION_SCHEMA, 400: ERROR_SCHEMA},
+        examples=[
+            OpenApiExample(
+                "Xã NTM An Giang 2025",
+                request_only=True,
+                value={
+                    "framework": "xa-ntm-2021-ag",
+                    "year": 2025,
+                    "region": "dong_bang_song_cuu_long",
+                    "kind": "xa",
+                    "values": {"3.1": 82.5, "3.2": True, "10": 63.4, "15.1": 92},
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        body = request.data
+        if not isinstance(body, dict):
+            return Response({"detail": "Nội dung yêu cầu phải là một đối tượng JSON."}, status=400)
+        try:
+            result = selectors.evaluation_for(
+                framework=body.get("framework"),
+                year=body.get("year"),
+                values=body.get("values"),
+                region=body.get("region"),
+                group=body.get("group"),
+                kind=body.get("kind"),
+                version=body.get("version") if isinstance(body.get("version"), int) else None,
+            )
+        except EvaluationError as exc:
+            return Response({"detail": str(exc)}, status=400)
+        return Response(result)
+
+
+urlpatterns = [
+    path("frameworks/", FrameworkList.as_view(), name="framework-list"),
+    path("frameworks/<slug:code>/", FrameworkDetail.as_view(), name="framework-detail"),
+    path("evaluate/", Evaluate.as_view(), name="evaluate"),
+]

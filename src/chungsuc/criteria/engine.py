@@ -116,15 +116,17 @@ class Rule:
     id: int | None = None
 
     @property
-    def specificity(self) -> int:
-        return (
+    def specificity(self) -> tuple[int, int]:
+        """Context conditions first (region, group, kinds, years); then rules with `when` terms before
+        the unconditional fallback."""
+        context = (
             (self.region is not None)
             + (self.group is not None)
             + bool(self.kinds)
             + (self.year_from is not None)
             + (self.year_to is not None)
-            + bool(self.when)
         )
+        return (context, bool(self.when))
 
     def matches(self, ctx: Context) -> bool:
         if self.region is not None and ctx.region != self.region:
@@ -509,7 +511,7 @@ def _candidates(framework: Framework, ind: Indicator, ctx: Context) -> list[int]
             f"Chỉ tiêu {ind.code} (bộ tiêu chí {framework.code}): không có ngưỡng nào áp dụng cho "
             f"{_describe_context(framework, ctx)}."
         )
-    idx.sort(key=lambda i: -ind.rules[i].specificity)  # stable: ties keep their order
+    idx.sort(key=lambda i: tuple(-x for x in ind.rules[i].specificity))  # stable: ties keep their order
     return idx
 
 

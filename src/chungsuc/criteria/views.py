@@ -1,1 +1,284 @@
-"""Views (thin: parse, call a service or selector, render)."""
+"""Views (thin: parse, call a service or selector, render). Every logged-in official browses; only the
+programme office (and superusers) edit — others get 403 on edit pages."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from chungsuc.criteria import engine, selectors, services
+from chungsuc.criteria.excel import export_workbook
+from chungsuc.criteria.forms import ImportForm, ThresholdEditForm, ThresholdVerifyForm
+from chungsuc.criteria.specs import spec_diff
+from chungsuc.geo.models import Region
+
+
+def _require_edit(user) -> None:
+    if not services.can_edit(user):
+        raise PermissionDenied("Chỉ Văn phòng Điều phối NTM được thay đổi bộ tiêu chí.")
+
+
+def _version(request) -> int | None:
+    raw = request.GET.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+def framework_list(request):
+    return render(
+        request,
+        "criteria/framework_list.html",
+        {
+            "frameworks": selectors.frameworks_current(),
+            "can_edit": services.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+def framework_detail(request, code: str):
+    fw = selectors.framework_get(code, _version(request))
+    spec = selectors.spec_of(fw)
+    ids = dict(fw.rules.values_list("key", "id"))
+    for c in spec["criteria"]:
+        for i in c["indicators"]:
+            for r in i["rules"]:
+                r["id"] = ids.get(r["key"])
+    return render(
+        request,
+        "criteria/framework_detail.html",
+        {
+            "fw": fw,
+            "spec": spec,
+            "versions": selectors.framework_versions(code),
+            "can_edit": services.can_edit(request.user) and fw.status == "in_force",
+            "regions": dict(Region.choices),
+        },
+    )
+
+
+@login_required
+def rule_edit(request, pk: int):
+    _require_edit(request.user)
+    rule = selectors.rule_get(pk)
+    initial = {"comparator": rule.comparator, "value": "" if rule.value is None else f"{rule.value:g}"}
+    form = ThresholdEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_rule = services.threshold_update(
+                actor=request.user,
+                rule=rule,
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                comparator=form.cleaned_data["comparator"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Đã lưu ngưỡng chỉ tiêu {rule.indicator.code}: phiên bản mới "
+                f"v{new_rule.framework.version} của {new_rule.framework.code}.",
+            )
+            return redirect(f"/criteria/{new_rule.framework.code}/#ind-{rule.indicator.code}")
+    return render(request, "criteria/rule_form.html", {"rule": rule, "form": form, "mode": "edit"})
+
+
+@login_required
+def rule_verify(request, pk: int):
+    _require_edit(request.user)
+    rule = selectors.rule_get(pk)
+    form = ThresholdVerifyForm(
+        request.POST or None, initial={"source": rule.source, "source_url": rule.source_url}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.threshold_verify(
+                actor=request.user,
+                rule=rule,
+                source=form.cleaned_data["source"],
+                source_url=form.cleaned_data["source_url"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"Đã đánh dấu ngưỡng chỉ tiêu {rule.indicator.code} là đã kiểm chứng.")
+            return redirect(f"/criteria/{rule.framework.code}/#ind-{rule.indicator.code}")
+    return render(request, "criteria/rule_form.html", {"rule": rule, "form": form, "mode": "verify"})
+
+
+@login_required
+def framework_compare(request, code: str):
+    versions = list(selectors.framework_versions(code))
+    if not versions:
+        raise Http404("Không có bộ tiêu chí này")
+    a_raw, b_raw = request.GET.get("a", ""), request.GET.get("b", "")
+    b = selectors.framework_get(code, int(b_raw)) if b_raw.isdigit() else versions[0]
+    a = (
+        selectors.framework_get(code, int(a_raw))
+        if a_raw.isdigit()
+        else (versions[1] if len(versions) > 1 else b)
+    )
+    changes = spec_diff(selectors.spec_of(a), selectors.spec_of(b))
+    return render(
+        request,
+        "criteria/framework_compare.html",
+        {
+            "code": code,
+            "a": a,
+            "b": b,
+            "versions": versions,
+            "changes": changes,
+        },
+    )
+
+
+@login_required
+def framework_export(request, code: str):
+    fw = selectors.framework_get(code, _version(request))
+    data = export_workbook(selectors.spec_of(fw), version=fw.version)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{fw.code}-v{fw.version}.xlsx"'
+    return response
+
+
+def _staging_dir():
+    path = settings.VAR_DIR / "criteria-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def framework_import(request):
+    """Step 1: upload → dry run report (nothing written). Step 2: confirm the staged file → write."""
+    _require_edit(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    token = ""
+    if request.method == "POST" and request.POST.get("confirm"):
+        token = request.POST.get("token", "")
+        if not token or not all(ch in "0123456789abcdef" for ch in token):
+            raise Http404("Không tìm thấy tệp đã tải lên")
+        staged = _staging_dir() / f"{token}.xlsx"
+        if not staged.exists():
+            messages.error(request, "Tệp đã tải lên không còn; hãy tải lại.")
+            return redirect("criteria:framework-import")
+        with open(staged, "rb") as fh:
+            report = services.framework_import_excel(
+                actor=request.user,
+                file=io.BytesIO(fh.read()),
+                dry_run=False,
+                reason=request.POST.get("reason", ""),
+            )
+        if report.ok:
+            staged.unlink(missing_ok=True)
+            if report.framework is None:
+                messages.info(request, "Không có thay đổi nào; không tạo phiên bản mới.")
+                return redirect("criteria:framework-detail", code=report.code)
+            messages.success(request, f"Đã nhập {report.code} thành phiên bản v{report.framework.version}.")
+            return redirect("criteria:framework-detail", code=report.code)
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.FILE_UPLOAD_MAX_BYTES:
+            form.add_error("file", f"Tệp quá lớn (tối đa {settings.FILE_UPLOAD_MAX_BYTES} byte).")
+        else:
+            content = upload.read()
+            report = services.framework_import_excel(
+                actor=request.user, file=io.BytesIO(content), dry_run=True
+            )
+            if report.ok:
+                token = uuid.uuid4().hex
+                (_staging_dir() / f"{token}.xlsx").write_bytes(content)
+    return render(
+        request,
+        "criteria/framework_import.html",
+        {
+            "form": form,
+            "report": report,
+            "token": token,
+            "reason": request.POST.get("reason", ""),
+        },
+    )
+
+
+@login_required
+def framework_evaluate(request, code: str):
+    """Enter values by hand (or paste JSON) and see the explained result."""
+    fw = selectors.framework_get(code, _version(request))
+    efw = selectors.engine_framework(fw)
+    result = error = None
+    data = request.POST if request.method == "POST" else {}
+    values: dict = {}
+    if request.method == "POST":
+        pasted = (data.get("json") or "").strip()
+        try:
+            if pasted:
+                values = json.loads(pasted)
+            else:
+                for key, (vt, _ind) in efw.value_types.items():
+                    raw = (data.get(f"v:{key}") or "").strip()
+                    if raw == "":
+                        continue
+                    if vt == engine.PASS_FAIL:
+                        values[key] = raw == "1"
+                    else:
+                        try:
+                            values[key] = float(raw.replace(",", "."))
+                        except ValueError:
+                            values[key] = raw  # the engine names the code and the reason
+            result = selectors.evaluation_for(
+                framework=fw.code,
+                version=fw.version,
+                year=data.get("year", ""),
+                values=values,
+                region=data.get("region") or None,
+                group=data.get("group") or None,
+                kind=data.get("kind") or None,
+            )
+        except json.JSONDecodeError as exc:
+            error = f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno})."
+        except engine.EvaluationError as exc:
+            error = str(exc)
+    fields = []
+    for ind in efw.indicators:
+        for key, name, vt, unit in [
+            (ind.code, ind.name, ind.value_type, ind.unit),
+            *((x.key, x.name, x.value_type, x.unit) for x in ind.inputs),
+        ]:
+            fields.append(
+                {
+                    "key": key,
+                    "name": name,
+                    "value_type": vt,
+                    "unit": unit,
+                    "current": data.get(f"v:{key}", ""),
+                }
+            )
+    return render(
+        request,
+        "criteria/framework_evaluate.html",
+        {
+            "fw": fw,
+            "fields": fields,
+            "result": result,
+            "error": error,
+            "regions": Region.choices,
+            "form": {
+                "year": data.get("year", fw.period_end or ""),
+                "region": data.get("region", "dong_bang_song_cuu_long"),
+                "group": data.get("group", ""),
+                "kind": data.get("kind", (fw.kinds or [""])[0]),
+                "json": data.get("json", ""),
+            },
+        },
+    )
