@@ -1,1 +1,493 @@
 """Views (thin: parse, call a service or selector, render)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chungsuc.accounts.selectors import scope_for, visible_units
+from chungsuc.assessments import selectors, services
+from chungsuc.assessments.evaluation import evaluate_one
+from chungsuc.assessments.forms import (
+    AssessmentCreateForm,
+    CommentForm,
+    ConditionForm,
+    ConsultationOpenForm,
+    DecisionForm,
+    EvidenceForm,
+    RevocationForm,
+    TransitionForm,
+)
+from chungsuc.assessments.models import RecognitionCondition, RecognitionRecord, Standard
+from chungsuc.core import workflow as wf
+from chungsuc.core.concurrency import ConflictError
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+def _error(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for m in _messages_of(exc):
+            messages.error(request, m)
+    else:
+        messages.error(request, str(exc))
+
+
+def _frameworks_for_entry():
+    from chungsuc.criteria.models import Framework, Status
+
+    return Framework.objects.filter(status=Status.IN_FORCE).order_by("code", "-version")
+
+
+@login_required
+def assessment_list(request):
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    qs = selectors.assessments_for(
+        request.user, year=year, q=request.GET.get("q", ""), state=request.GET.get("state", "")
+    )
+    from chungsuc.geo.models import UnitLevel
+
+    units = visible_units(request.user).filter(level=UnitLevel.COMMUNE).order_by("code")
+    form = AssessmentCreateForm(
+        units=units, frameworks=_frameworks_for_entry(), initial={"year": timezone.localdate().year - 1}
+    )
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "assessments": qs[:500],
+            "count": qs.count(),
+            "form": form,
+            "year": year,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_create(request):
+    from chungsuc.geo.models import UnitLevel
+
+    units = visible_units(request.user).filter(level=UnitLevel.COMMUNE)
+    form = AssessmentCreateForm(request.POST, units=units, frameworks=_frameworks_for_entry())
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errs)}")
+        return redirect("assessments:assessment-list")
+    try:
+        a = services.assessment_create(
+            actor=request.user,
+            unit=form.cleaned_data["unit"],
+            year=form.cleaned_data["year"],
+            framework=form.cleaned_data["framework"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+        return redirect("assessments:assessment-list")
+    messages.success(request, _("Đã lập hồ sơ tự đánh giá."))
+    return redirect(a.get_absolute_url())
+
+
+def _detail_context(request, assessment, evaluation=None, errors=None, posted=None):
+    if evaluation is None:
+        evaluation = evaluate_one(assessment)
+    by_code = {c.code: c for c in evaluation.criteria}
+    sheet = selectors.assessment_sheet(assessment)
+    flags = selectors.quality_flags(assessment)
+    for crit in sheet["criteria"]:
+        crit["result"] = by_code.get(crit["code"])
+        statuses = {i.code: i for i in crit["result"].indicators} if crit["result"] else {}
+        for item in crit["items"]:
+            item["result"] = statuses.get(item["key"])
+            item["flags"] = flags.get(item["key"], [])
+            if posted is not None and item["key"] in posted:
+                item["posted"] = posted[item["key"]]
+            item["error"] = (errors or {}).get(item["key"])
+    case = wf.case_for(assessment)
+    transitions = wf.available_transitions(request.user, case) if case else []
+    locked = bool(case and case.state.locks_data)
+    return {
+        "assessment": assessment,
+        "evaluation": evaluation,
+        "sheet": sheet,
+        "case": case,
+        "history": wf.case_history(case) if case else [],
+        "transitions": [t for t in transitions if t.code not in services.SPECIAL_TRANSITIONS],
+        "special": {t.code: t for t in transitions if t.code in services.SPECIAL_TRANSITIONS},
+        "locked": locked,
+        "can_edit": not locked
+        and bool(scope_for(request.user).roles & services.ENTRY_ROLES or request.user.is_superuser),
+        "conditions": selectors.conditions_status(assessment),
+        "attestations": RecognitionCondition.objects.filter(kind=RecognitionCondition.Kind.ATTESTATION),
+        "consultation": getattr(assessment, "consultation", None)
+        if hasattr(assessment, "consultation")
+        else None,
+        "satisfaction": selectors.satisfaction(assessment.consultation)
+        if hasattr(assessment, "consultation")
+        else None,
+        "decisions": assessment.decisions.all(),
+        "unverified_count": selectors.unverified_in_use(assessment),
+        "errors": errors or {},
+        "decision_form": DecisionForm(initial={"date": timezone.localdate(), "signer": "Chủ tịch UBND tỉnh"}),
+        "consultation_form": ConsultationOpenForm(),
+        "evidence_form": EvidenceForm(),
+        "standards": selectors.unit_standards(assessment.unit),
+    }
+
+
+@login_required
+def assessment_detail(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    return render(request, "assessments/detail.html", _detail_context(request, assessment))
+
+
+@login_required
+@require_POST
+def assessment_values(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    values, comments = {}, {}
+    for name, value in request.POST.items():
+        if name.startswith("v:"):
+            values[name[2:]] = value
+        elif name.startswith("c:"):
+            comments[name[2:]] = value
+    errors = None
+    evaluation = None
+    status = 200
+    try:
+        evaluation = services.assessment_values_save(
+            actor=request.user,
+            assessment=assessment,
+            values=values,
+            comments=comments,
+            expected_version=request.POST.get("version") or None,
+        )
+        messages.success(request, _("Đã lưu số liệu (phiên bản %(v)s).") % {"v": assessment.version})
+    except ConflictError as exc:
+        _error(request, exc)
+        status = 409
+    except ValidationError as exc:
+        if hasattr(exc, "message_dict"):
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            messages.error(
+                request, _("Chưa lưu: %(n)d giá trị không hợp lệ (xem từng ô).") % {"n": len(errors)}
+            )
+        else:
+            _error(request, exc)
+        status = 422
+    assessment.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        ctx = _detail_context(request, assessment, evaluation, errors, posted=values if errors else None)
+        return render(request, "assessments/_sheet.html", ctx, status=status)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+def value_history(request, pk, key):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    return render(
+        request, "assessments/_history.html", {"rows": selectors.value_history(assessment, key), "key": key}
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chưa chọn tệp minh chứng."))
+    else:
+        try:
+            services.evidence_add(
+                actor=request.user,
+                assessment=assessment,
+                upload=form.cleaned_data["file"],
+                indicator_code=form.cleaned_data["indicator_code"],
+                description=form.cleaned_data["description"],
+            )
+            messages.success(request, _("Đã tải lên minh chứng."))
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+def evidence_download(request, pk):
+    ev = selectors.evidence_or_404(request.user, pk)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.original_name)
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk):
+    ev = selectors.evidence_or_404(request.user, pk)
+    assessment = ev.assessment
+    try:
+        services.evidence_remove(actor=request.user, evidence=ev)
+        messages.success(request, _("Đã xóa minh chứng."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def assessment_transition(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.assessment_transition(
+                actor=request.user,
+                assessment=assessment,
+                transition_code=form.cleaned_data["transition"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["case_version"],
+            )
+            messages.success(request, _("Hồ sơ nay ở trạng thái «%(s)s».") % {"s": case.state.name})
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def consultation_open(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    form = ConsultationOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_open(
+                actor=request.user,
+                assessment=assessment,
+                days=form.cleaned_data["days"],
+                summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data["case_version"],
+            )
+            messages.success(request, _("Đã công khai lấy ý kiến nhân dân trên cổng thông tin."))
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("Số ngày công khai không hợp lệ (1–90)."))
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def consultation_close(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    try:
+        services.consultation_close(actor=request.user, assessment=assessment)
+        messages.success(request, _("Đã kết thúc lấy ý kiến."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def condition_set(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    form = ConditionForm(request.POST)
+    if form.is_valid():
+        condition = get_object_or_404(RecognitionCondition, pk=form.cleaned_data["condition"])
+        try:
+            services.condition_check_set(
+                actor=request.user,
+                assessment=assessment,
+                condition=condition,
+                met=form.cleaned_data["met"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Đã ghi nhận điều kiện «%(c)s».") % {"c": condition.name})
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def decision_record(request, pk):
+    assessment = selectors.assessment_or_404(request.user, pk)
+    form = DecisionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else field}: {' '.join(errs)}"
+            )
+        return redirect(assessment.get_absolute_url())
+    d = form.cleaned_data
+    try:
+        services.decision_record(
+            actor=request.user,
+            assessment=assessment,
+            recognised=d["recognised"],
+            number=d["number"],
+            date=d["date"],
+            signer=d["signer"],
+            signed_pdf=d.get("signed_pdf"),
+            reason=d["reason"],
+            expected_version=d["case_version"],
+        )
+        messages.success(request, _("Đã ghi nhận quyết định."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+def decision_pdf(request, pk):
+    from chungsuc.assessments.models import Decision
+
+    decision = get_object_or_404(Decision, pk=pk)
+    if not scope_for(request.user).covers(decision.unit_id) or not decision.signed_pdf:
+        raise Http404
+    return FileResponse(decision.signed_pdf.open("rb"), as_attachment=True, filename=f"{decision.number}.pdf")
+
+
+# --- register, watch -------------------------------------------------------------------------------
+
+
+def _date_param(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def register(request):
+    on = _date_param(request)
+    records = selectors.register_as_of(
+        on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
+    )
+    return render(
+        request,
+        "assessments/register.html",
+        {
+            "records": records,
+            "on": on,
+            "standards": Standard.choices,
+            "standard": request.GET.get("standard", ""),
+            "q": request.GET.get("q", ""),
+            "revocation_form": RevocationForm(),
+            "can_revoke": bool(scope_for(request.user).roles & services.PROVINCE_ROLES)
+            or request.user.is_superuser,
+        },
+    )
+
+
+@login_required
+def unit_standards(request, unit_pk):
+    from chungsuc.accounts.selectors import unit_or_404
+
+    unit = unit_or_404(request.user, unit_pk)
+    on = _date_param(request)
+    return render(
+        request,
+        "assessments/unit_standards.html",
+        {"unit": unit, "on": on, **selectors.unit_standards(unit, on)},
+    )
+
+
+@login_required
+@require_POST
+def revoke(request, pk):
+    record = get_object_or_404(RecognitionRecord, pk=pk)
+    if not scope_for(request.user).covers(record.unit_id):
+        raise Http404
+    form = RevocationForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.revocation_record(
+                actor=request.user,
+                record=record,
+                number=d["number"],
+                date=d["date"],
+                signer=d["signer"],
+                reason=d["reason"],
+                signed_pdf=d.get("signed_pdf"),
+            )
+            messages.success(request, _("Đã ghi nhận quyết định thu hồi."))
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    else:
+        for field, errs in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errs)}")
+    return redirect("assessments:register")
+
+
+@login_required
+def watch(request):
+    return render(request, "assessments/watch.html", {"rows": selectors.regression_watch(request.user)})
+
+
+# --- public pages (portal) -------------------------------------------------------------------------
+
+
+def public_consultations(request):
+    return render(
+        request, "assessments/public_consultations.html", {"consultations": selectors.open_consultations()}
+    )
+
+
+def public_consultation(request, pk):
+    consultation = selectors.public_consultation_or_404(pk)
+    form = CommentForm()
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.consultation_comment_add(consultation=consultation, **form.cleaned_data)
+                messages.success(request, _("Cảm ơn ông/bà đã góp ý."))
+                return redirect(consultation.get_absolute_url())
+            except ValidationError as exc:
+                _error(request, exc)
+    today = timezone.localdate()
+    is_open = consultation.closed_at is None and consultation.opens_on <= today <= consultation.closes_on
+    evaluation = evaluate_one(consultation.assessment)
+    return render(
+        request,
+        "assessments/public_consultation.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "is_open": is_open,
+            "evaluation": evaluation,
+            "stats": selectors.satisfaction(consultation),
+            "comments": consultation.comments.exclude(text=""),
+        },
+    )
+
+
+def public_recognised(request):
+    on = _date_param(request)
+    records = selectors.register_as_of(
+        on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
+    )
+    return render(
+        request,
+        "assessments/public_recognised.html",
+        {
+            "records": records,
+            "on": on,
+            "standards": Standard.choices,
+            "standard": request.GET.get("standard", ""),
+        },
+    )

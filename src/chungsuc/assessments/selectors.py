@@ -1,0 +1,401 @@
+"""Reads of the assessments app. Officials' reads go through `accounts.selectors` scoping; public reads
+(consultations on the portal, the list of recognised units) show only what is published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from chungsuc.accounts.selectors import scope_for
+from chungsuc.assessments import frameworks
+from chungsuc.assessments.models import (
+    STANDARD_RANK,
+    Assessment,
+    ConditionCheck,
+    Consultation,
+    EvaluationResult,
+    Evidence,
+    QualitySettings,
+    RecognitionCondition,
+    RecognitionRecord,
+    unpack,
+)
+from chungsuc.core.text import fold
+
+
+def _scoped(user, qs: QuerySet, field: str = "unit_id") -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_all:
+        return qs
+    return qs.filter(**{f"{field}__in": scope.unit_ids})
+
+
+def latest_result_subquery():
+    return EvaluationResult.objects.filter(assessment=OuterRef("pk")).order_by("-id")
+
+
+def assessments_for(user, *, year: int | None = None, q: str = "", state: str = "") -> QuerySet:
+    qs = _scoped(user, Assessment.objects.select_related("unit", "framework"))
+    if year:
+        qs = qs.filter(year=year)
+    if q:
+        key = fold(q)
+        qs = qs.filter(Q(unit__search_name__contains=key) | Q(unit__code=q.strip()))
+    latest = latest_result_subquery()
+    qs = qs.annotate(
+        latest_met=Subquery(latest.values("criteria_met")[:1]),
+        latest_total=Subquery(latest.values("criteria_total")[:1]),
+        latest_standard=Subquery(latest.values("standard_met")[:1]),
+    )
+    from django.contrib.contenttypes.models import ContentType
+
+    from chungsuc.core.models import WorkflowCase
+
+    ct = ContentType.objects.get_for_model(Assessment)
+    cases = WorkflowCase.objects.filter(content_type=ct, object_id=OuterRef("pk")).order_by("-id")
+    qs = qs.annotate(
+        state_name=Subquery(cases.values("state__name")[:1]),
+        state_code=Subquery(cases.values("state__code")[:1]),
+    )
+    if state:
+        qs = qs.filter(state_code=state)
+    return qs.order_by("-year", "unit__code")
+
+
+def assessment_or_404(user, pk) -> Assessment:
+    try:
+        assessment = Assessment.objects.select_related("unit", "framework").get(pk=pk)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy hồ sơ")
+    if not scope_for(user).covers(assessment.unit_id):
+        raise Http404("Không tìm thấy hồ sơ")
+    return assessment
+
+
+def evidence_or_404(user, pk) -> Evidence:
+    ev = get_object_or_404(Evidence.objects.select_related("assessment"), pk=pk)
+    if not scope_for(user).covers(ev.assessment.unit_id):
+        raise Http404("Không tìm thấy minh chứng")
+    return ev
+
+
+def latest_result(assessment: Assessment) -> EvaluationResult | None:
+    return assessment.results.order_by("-id").first()
+
+
+def assessment_sheet(assessment: Assessment) -> dict:
+    """Everything the assessment page shows: criteria with their indicators, values, comments,
+    evidence, thresholds (with verified badges), history counts, progress."""
+    efw = frameworks.engine_framework(assessment.framework)
+    keys = frameworks.layout(efw)
+    values = unpack(assessment.packed, keys) if assessment.packed else dict.fromkeys(keys)
+    rows = {v.indicator_code: v for v in assessment.values.select_related("updated_by")}
+    evidence: dict[str, list[Evidence]] = {}
+    for ev in assessment.evidence.all():
+        evidence.setdefault(ev.indicator_code, []).append(ev)
+    ctx = frameworks.context_for(assessment.unit, assessment.year)
+    criteria = []
+    for crit in efw.criteria:
+        items = []
+        for ind in crit.indicators:
+            for key, name, vtype, unit, is_input in [
+                (ind.code, ind.name, ind.value_type, ind.unit, False),
+                *[(x.key, x.name, x.value_type, x.unit, True) for x in ind.inputs],
+            ]:
+                text, verified = frameworks.threshold_text(efw, ind.code, ctx) if not is_input else ("", True)
+                row = rows.get(key)
+                items.append(
+                    {
+                        "key": key,
+                        "indicator": ind.code,
+                        "name": name,
+                        "value_type": vtype,
+                        "unit": unit,
+                        "is_input": is_input,
+                        "value": values.get(key),
+                        "display": frameworks.display_value(values.get(key), vtype),
+                        "comment": row.comment if row else "",
+                        "updated_by": row.updated_by if row else None,
+                        "updated_at": row.updated_at if row else None,
+                        "threshold": text,
+                        "verified": verified,
+                        "evidence": evidence.get(key, []) if not is_input else [],
+                    }
+                )
+        criteria.append({"code": crit.code, "name": crit.name, "group": crit.group, "items": items})
+    total = len(efw.indicators)
+    filled = sum(1 for i in efw.indicators if values.get(i.code) is not None)
+    return {
+        "criteria": criteria,
+        "filled": filled,
+        "total": total,
+        "percent": round(100 * filled / total) if total else 0,
+        "general_evidence": evidence.get("", []),
+    }
+
+
+def value_history(assessment: Assessment, key: str):
+    from chungsuc.assessments.models import AssessmentValue
+
+    return AssessmentValue.history.filter(assessment_id=assessment.pk, indicator_code=key).select_related(
+        "history_user"
+    )
+
+
+# --- consultation and conditions -------------------------------------------------------------------
+
+
+def satisfaction(consultation: Consultation) -> dict:
+    comments = consultation.comments.all()
+    answered = [c.satisfied for c in comments if c.satisfied is not None]
+    yes = sum(1 for s in answered if s)
+    rate = round(100.0 * yes / len(answered), 1) if answered else None
+    return {"comments": len(comments), "answered": len(answered), "satisfied": yes, "rate": rate}
+
+
+def conditions_for(assessment: Assessment) -> QuerySet:
+    return RecognitionCondition.objects.filter(framework_code__in=["", assessment.framework.code])
+
+
+def conditions_status(assessment: Assessment) -> list[dict]:
+    """Each recognition condition with whether it holds now and why (data from QĐ 318)."""
+    out = []
+    checks = {c.condition_id: c for c in ConditionCheck.objects.filter(assessment=assessment)}
+    consultation = Consultation.objects.filter(assessment=assessment).first()
+    result = latest_result(assessment)
+    for cond in conditions_for(assessment):
+        item = {"code": cond.code, "name": cond.name, "verified": cond.verified, "source": cond.source}
+        if cond.kind == RecognitionCondition.Kind.CRITERIA:
+            met = bool(result and result.standard_met)
+            item.update(
+                met=met,
+                detail=f"{result.criteria_met}/{result.criteria_total} tiêu chí"
+                if result
+                else "Chưa đánh giá",
+            )
+        elif cond.kind == RecognitionCondition.Kind.SATISFACTION:
+            stats = satisfaction(consultation) if consultation else None
+            rate = stats["rate"] if stats else None
+            met = rate is not None and cond.threshold is not None and rate >= cond.threshold
+            item.update(
+                met=met,
+                detail=(
+                    f"{rate:g}% hài lòng ({stats['satisfied']}/{stats['answered']}), "
+                    f"yêu cầu ≥ {cond.threshold:g}%"
+                    if rate is not None
+                    else "Chưa có ý kiến"
+                ),
+            )
+        else:
+            check = checks.get(cond.pk)
+            item.update(met=bool(check and check.met), detail=(check.note if check else "Chưa xác nhận"))
+        out.append(item)
+    return out
+
+
+def open_consultations() -> QuerySet:
+    today = timezone.localdate()
+    return (
+        Consultation.objects.filter(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
+        .select_related("assessment__unit", "assessment__framework")
+        .order_by("closes_on")
+    )
+
+
+def public_consultation_or_404(pk) -> Consultation:
+    return get_object_or_404(
+        Consultation.objects.select_related("assessment__unit", "assessment__framework"), pk=pk
+    )
+
+
+# --- the register --------------------------------------------------------------------------------
+
+
+def register_as_of(on: dt.date | None = None, *, standard: str = "", q: str = "") -> QuerySet:
+    on = on or timezone.localdate()
+    qs = RecognitionRecord.objects.as_of(on).select_related("unit", "decision")
+    if standard:
+        qs = qs.filter(standard=standard)
+    if q:
+        key = fold(q)
+        qs = qs.filter(Q(unit__search_name__contains=key) | Q(unit__code=q.strip()))
+    return qs.order_by("unit__code", "standard")
+
+
+def highest_standards(on: dt.date | None = None) -> dict[int, RecognitionRecord]:
+    best: dict[int, RecognitionRecord] = {}
+    for rec in register_as_of(on):
+        cur = best.get(rec.unit_id)
+        if cur is None or STANDARD_RANK.get(rec.standard, 0) > STANDARD_RANK.get(cur.standard, 0):
+            best[rec.unit_id] = rec
+    return best
+
+
+def unit_standards(unit, on: dt.date | None = None) -> dict:
+    """The unit's own recognitions as of `on`, and its predecessors' (through merges), with the flag
+    that a unit formed by a merger needs its own assessment."""
+    from chungsuc.geo.models import LineageLink
+
+    on = on or timezone.localdate()
+    own = list(RecognitionRecord.objects.as_of(on).filter(unit=unit).order_by("since"))
+    inherited = []
+    links = (
+        LineageLink.objects.filter(successor=unit)
+        .exclude(predecessor=unit)
+        .select_related("event", "predecessor")
+    )
+    for link in links:
+        day_before = link.event.date - dt.timedelta(days=1)
+        for rec in (
+            RecognitionRecord.objects.as_of(day_before).filter(unit=link.predecessor).order_by("since")
+        ):
+            inherited.append(
+                {
+                    "record": rec,
+                    "predecessor": link.predecessor,
+                    "event": link.event,
+                    "verified": link.verified,
+                }
+            )
+    merged = links.exists()
+    return {
+        "own": own,
+        "inherited": inherited,
+        "needs_own_assessment": merged and not own,
+    }
+
+
+# --- regression watch and quality flags ------------------------------------------------------------
+
+
+def regression_watch(user, on: dt.date | None = None) -> list[dict]:
+    """Recognised units (in scope) whose latest evaluated assessment no longer meets their standard."""
+    on = on or timezone.localdate()
+    scope = scope_for(user)
+    records = RecognitionRecord.objects.as_of(on).select_related("unit")
+    if not scope.is_all:
+        records = records.filter(unit_id__in=scope.unit_ids)
+    by_unit: dict[int, list[RecognitionRecord]] = {}
+    for rec in records:
+        by_unit.setdefault(rec.unit_id, []).append(rec)
+    if not by_unit:
+        return []
+    latest_year = (
+        Assessment.objects.filter(unit_id__in=by_unit.keys())
+        .values("unit_id", "framework__standard")
+        .annotate(y=Max("year"))
+    )
+    wanted = Q()
+    for row in latest_year:
+        wanted |= Q(unit_id=row["unit_id"], framework__standard=row["framework__standard"], year=row["y"])
+    out = []
+    assessments = (
+        Assessment.objects.filter(wanted)
+        .select_related("unit", "framework")
+        .annotate(latest_id=Subquery(latest_result_subquery().values("id")[:1]))
+    )
+    results = EvaluationResult.objects.in_bulk([a.latest_id for a in assessments if a.latest_id])
+    names: dict[tuple[int, str], str] = {}
+    for a in assessments:
+        held = {r.standard for r in by_unit.get(a.unit_id, [])}
+        if a.framework.standard not in held:
+            continue
+        res = results.get(a.latest_id)
+        if res is None or res.standard_met:
+            continue
+        failing = [c for c, s in res.criteria.items() if s == "not_met"]
+        if (a.framework_id, "") not in names:
+            for c in a.framework.criteria.all():
+                names[(a.framework_id, c.code)] = c.name
+            names[(a.framework_id, "")] = ""
+        out.append(
+            {
+                "assessment": a,
+                "unit": a.unit,
+                "standard": a.framework.get_standard_display(),
+                "result": res,
+                "failing": [(c, names.get((a.framework_id, c), "")) for c in failing],
+                "missing": [c for c, s in res.criteria.items() if s == "missing"],
+            }
+        )
+    return sorted(out, key=lambda x: x["unit"].code)
+
+
+def quality_flags(assessment: Assessment) -> dict[str, list[str]]:
+    """Warnings for appraisers beside each value — never blocking: year-over-year jumps beyond the
+    configured limits, pass/fail claimed met without evidence, contradictions between indicators."""
+    settings_row = QualitySettings.objects.first() or QualitySettings()
+    efw = frameworks.engine_framework(assessment.framework)
+    keys = frameworks.layout(efw)
+    current = unpack(assessment.packed, keys) if assessment.packed else {}
+    flags: dict[str, list[str]] = {}
+    previous = (
+        Assessment.objects.filter(
+            unit_id=assessment.unit_id, framework__code=assessment.framework.code, year__lt=assessment.year
+        )
+        .order_by("-year")
+        .first()
+    )
+    types = {f.key: f.value_type for f in frameworks.fields(efw)}
+    if previous is not None and previous.packed:
+        prev_keys = frameworks.layout(frameworks.engine_framework(previous.framework))
+        prev = unpack(previous.packed, prev_keys)
+        for key, v in current.items():
+            p = prev.get(key)
+            if v is None or p is None:
+                continue
+            vt = types.get(key)
+            if vt == "percentage" and abs(v - p) > settings_row.max_yoy_change_pct_points:
+                flags.setdefault(key, []).append(
+                    f"Thay đổi {v - p:+.1f} điểm % so với năm {previous.year} ({p:g}% → {v:g}%), vượt mức "
+                    f"{settings_row.max_yoy_change_pct_points:g} điểm %."
+                )
+            elif vt in {"number", "count"} and p and abs(v - p) / abs(p) > settings_row.max_yoy_change_ratio:
+                flags.setdefault(key, []).append(
+                    f"Thay đổi {100 * (v - p) / abs(p):+.0f}% so với năm {previous.year} "
+                    f"({p:g} → {v:g}), vượt mức "
+                    f"{100 * settings_row.max_yoy_change_ratio:g}%."
+                )
+            elif vt == "pass_fail" and p < 0.5 <= v:
+                pass
+    with_evidence = set(assessment.evidence.values_list("indicator_code", flat=True))
+    for crit in efw.criteria:
+        claimed = [i.code for i in crit.indicators if current.get(i.code) is not None]
+        if (
+            claimed
+            and len(claimed) == len(crit.indicators)
+            and not (with_evidence & {i.code for i in crit.indicators})
+        ):
+            for code in claimed:
+                if types.get(code) == "pass_fail" and current.get(code) == 1.0:
+                    flags.setdefault(code, []).append(
+                        f"Tiêu chí {crit.code} được kê khai đạt nhưng chưa có minh chứng nào."
+                    )
+    # Contradictions: a percentage at 100 % while a related pass/fail indicator of the same criterion is
+    # "not met" (or the reverse: 0 % with "met") — a hint, not a rule.
+    for crit in efw.criteria:
+        pct = [
+            i.code
+            for i in crit.indicators
+            if types.get(i.code) == "percentage" and current.get(i.code) is not None
+        ]
+        pf = [
+            i.code
+            for i in crit.indicators
+            if types.get(i.code) == "pass_fail" and current.get(i.code) is not None
+        ]
+        for p in pct:
+            for f in pf:
+                if current[p] == 0 and current[f] == 1.0:
+                    flags.setdefault(f, []).append(f"Kê khai đạt trong khi chỉ tiêu {p} cùng tiêu chí là 0%.")
+    return flags
+
+
+def unverified_in_use(assessment: Assessment) -> int:
+    efw = frameworks.engine_framework(assessment.framework)
+    ctx = frameworks.context_for(assessment.unit, assessment.year)
+    return sum(1 for i in efw.indicators if not frameworks.threshold_text(efw, i.code, ctx)[1])

@@ -1,0 +1,660 @@
+"""Every write of the assessments app: `<noun>_<verb>(*, actor, ...)`, one transaction each, audited.
+
+Permission is asked of `accounts.selectors.can_act_on_unit`; a unit out of the actor's scope answers
+`Http404` (the same as a missing record). Bad input raises `ValidationError` with a Vietnamese message
+naming the indicator and the reason; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from chungsuc.accounts.models import Role
+from chungsuc.accounts.selectors import can_act_on_unit, scope_for
+from chungsuc.assessments import frameworks
+from chungsuc.assessments.evaluation import evaluate_one, store_one
+from chungsuc.assessments.models import (
+    Assessment,
+    AssessmentValue,
+    ConditionCheck,
+    Consultation,
+    ConsultationComment,
+    Decision,
+    Evidence,
+    RecognitionCondition,
+    RecognitionRecord,
+    Standard,
+    WorkflowRule,
+    layout_key,
+    pack,
+    values_hash,
+)
+from chungsuc.assessments.values import format_value, parse_value
+from chungsuc.core import workflow as wf
+from chungsuc.core.audit import audit_record
+from chungsuc.core.concurrency import check_version, save_with_version
+
+ENTRY_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
+PROVINCE_ROLES = {Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
+# Transitions that carry more data than a reason go through their own service.
+SPECIAL_TRANSITIONS = {"open_consultation", "close_consultation", "recognise", "refuse", "revoke"}
+
+
+def _require_scope(actor, unit_id: int) -> None:
+    if not scope_for(actor).covers(unit_id):
+        raise Http404("Không tìm thấy hồ sơ")
+
+
+def _require(actor, unit_id: int, roles, what: str) -> None:
+    _require_scope(actor, unit_id)
+    if not can_act_on_unit(actor, unit_id, roles):
+        raise PermissionDenied(f"Bạn không có quyền {what} trên địa bàn này.")
+
+
+# --- assessments and values ------------------------------------------------------------------------
+
+
+def workflow_code_for(framework, year: int) -> str:
+    rules = WorkflowRule.objects.filter(level__in=["", framework.level])
+    best = None
+    for rule in rules:
+        if rule.year_from is not None and year < rule.year_from:
+            continue
+        if rule.year_to is not None and year > rule.year_to:
+            continue
+        if best is None or (rule.level and not best.level):
+            best = rule
+    if best is None:
+        raise ValidationError(
+            f"Chưa có quy trình xét công nhận áp dụng cho cấp {framework.level}, năm {year}."
+        )
+    return best.workflow_code
+
+
+def assessment_create(*, actor, unit, year: int, framework, is_demo: bool = False) -> Assessment:
+    _require(actor, unit.pk, ENTRY_ROLES, "lập hồ sơ tự đánh giá")
+    if (
+        framework.period_start
+        and year < framework.period_start
+        or framework.period_end
+        and year > framework.period_end
+    ):
+        raise ValidationError(
+            f"Bộ tiêu chí {framework.code} áp dụng cho {framework.period_start}–{framework.period_end}, "
+            f"không áp dụng cho năm {year}."
+        )
+    if framework.kinds and unit.kind not in framework.kinds:
+        raise ValidationError(
+            f"Bộ tiêu chí {framework.code} không áp dụng cho {unit.get_kind_display()} {unit.name}."
+        )
+    if Assessment.objects.filter(unit=unit, year=year, framework__code=framework.code).exists():
+        raise ValidationError(f"{unit.name} đã có hồ sơ năm {year} theo bộ tiêu chí {framework.code}.")
+    code = workflow_code_for(framework, year)
+    efw = frameworks.engine_framework(framework)
+    keys = frameworks.layout(efw)
+    blob = pack({}, keys)
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            unit=unit,
+            year=year,
+            framework=framework,
+            title=f"{unit.name} — {framework.name} — năm {year}",
+            is_demo=is_demo,
+            packed=blob,
+            layout=layout_key(keys),
+            values_hash=values_hash(blob),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.create",
+            target=assessment,
+            unit_id=unit.pk,
+            changes={"unit": [None, unit.code], "year": [None, year], "framework": [None, framework.code]},
+        )
+        wf.case_start(actor=actor, workflow=code, subject=assessment, unit_id=unit.pk)
+    return assessment
+
+
+def _current_values(assessment: Assessment) -> dict[str, AssessmentValue]:
+    return {v.indicator_code: v for v in assessment.values.all()}
+
+
+def parse_values(efw, raw: dict[str, object]) -> tuple[dict[str, float | None], dict[str, str]]:
+    """Parse typed values; returns (values, errors by key)."""
+    types = {f.key: f for f in frameworks.fields(efw)}
+    out: dict[str, float | None] = {}
+    errors: dict[str, str] = {}
+    for key, value in raw.items():
+        field = types.get(key)
+        if field is None:
+            errors[key] = f"Chỉ tiêu «{key}» không có trong bộ tiêu chí {efw.code}."
+            continue
+        try:
+            out[key] = parse_value(value, field.value_type)
+        except ValueError as exc:
+            errors[key] = f"Chỉ tiêu {key}: {exc}."
+    return out, errors
+
+
+def _apply_values(
+    *, actor, assessment: Assessment, values: dict[str, float | None], comments: dict[str, str], efw
+) -> dict[str, list]:
+    """Write changed values and comments; repack. Returns the changes {key: [old, new]}."""
+    current = _current_values(assessment)
+    changes: dict[str, list] = {}
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    types = {f.key: f.value_type for f in frameworks.fields(efw)}
+    keys = set(values) | set(comments)
+    for key in sorted(keys):
+        row = current.get(key)
+        old_value = row.value if row else None
+        old_comment = row.comment if row else ""
+        new_value = values.get(key, old_value)
+        new_comment = comments.get(key, old_comment)
+        if new_value == old_value and new_comment == old_comment:
+            continue
+        if new_value != old_value:
+            changes[key] = [format_value(old_value, types[key]), format_value(new_value, types[key])]
+        if new_comment != old_comment:
+            changes[f"{key}:ghi_chu"] = [old_comment, new_comment]
+        if row is None:
+            row = AssessmentValue(assessment=assessment, indicator_code=key)
+        row.value = new_value
+        row.comment = new_comment
+        row.updated_by = user
+        row._history_user = user
+        row.save()
+        current[key] = row
+    keys_layout = frameworks.layout(efw)
+    packed_values = {k: v.value for k, v in current.items()}
+    blob = pack(packed_values, keys_layout)
+    assessment.packed = blob
+    assessment.layout = layout_key(keys_layout)
+    assessment.values_hash = values_hash(blob)
+    indicator_codes = {i.code for i in efw.indicators}
+    assessment.filled = sum(1 for k, v in packed_values.items() if k in indicator_codes and v is not None)
+    return changes
+
+
+def assessment_values_save(
+    *,
+    actor,
+    assessment: Assessment,
+    values: dict[str, object],
+    comments: dict[str, str] | None = None,
+    expected_version: int | None = None,
+):
+    """Save typed values (and comments) of one assessment; refuses a stale version and locked data.
+
+    Returns the new evaluation (stored as an `EvaluationResult`)."""
+    _require(actor, assessment.unit_id, ENTRY_ROLES, "nhập số liệu")
+    check_version(assessment, expected_version)
+    wf.assert_editable(assessment)
+    efw = frameworks.engine_framework(assessment.framework)
+    parsed, errors = parse_values(efw, values)
+    comments = {k: (v or "").strip() for k, v in (comments or {}).items()}
+    unknown = [k for k in comments if k not in {f.key for f in frameworks.fields(efw)}]
+    for key in unknown:
+        errors[key] = f"Chỉ tiêu «{key}» không có trong bộ tiêu chí {efw.code}."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        changes = _apply_values(actor=actor, assessment=locked, values=parsed, comments=comments, efw=efw)
+        save_with_version(
+            locked,
+            expected_version if expected_version is not None else assessment.version,
+            ["packed", "layout", "values_hash", "filled"],
+        )
+        if changes:
+            audit_record(
+                actor=actor,
+                action="assessment.values",
+                target=locked,
+                unit_id=locked.unit_id,
+                changes=changes,
+            )
+        result = evaluate_one(locked, store=False)
+        store_one(locked, result)
+    assessment.version = locked.version
+    assessment.packed, assessment.values_hash, assessment.filled = (
+        locked.packed,
+        locked.values_hash,
+        locked.filled,
+    )
+    return result
+
+
+def assessment_reevaluate(*, actor, assessment: Assessment):
+    """Store a fresh evaluation (e.g. after a threshold edit made a new framework version)."""
+    _require_scope(actor, assessment.unit_id)
+    with transaction.atomic():
+        result = evaluate_one(assessment)
+        stored = store_one(assessment, result)
+        audit_record(
+            actor=actor,
+            action="assessment.evaluate",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={
+                "criteria_met": [None, result.criteria_met],
+                "standard_met": [None, result.standard_met],
+            },
+        )
+    return stored
+
+
+def _check_file(upload, *, allowed) -> str:
+    """Check an uploaded file by content (core.files): size, real type, no macros, not encrypted."""
+    from chungsuc.core.files import inspect_upload
+
+    return inspect_upload(upload, allowed=allowed).sha256
+
+
+def evidence_add(
+    *, actor, assessment: Assessment, upload, indicator_code: str = "", description: str = ""
+) -> Evidence:
+    _require(actor, assessment.unit_id, ENTRY_ROLES, "tải minh chứng")
+    wf.assert_editable(assessment)
+    efw = frameworks.engine_framework(assessment.framework)
+    if indicator_code and indicator_code not in {i.code for i in efw.indicators}:
+        raise ValidationError(f"Chỉ tiêu «{indicator_code}» không có trong bộ tiêu chí {efw.code}.")
+    from chungsuc.core.files import EVIDENCE_KINDS
+
+    digest = _check_file(upload, allowed=EVIDENCE_KINDS)
+    with transaction.atomic():
+        ev = Evidence(
+            assessment=assessment,
+            indicator_code=indicator_code,
+            original_name=(upload.name or "")[:255],
+            content_type=getattr(upload, "content_type", "") or "",
+            size=upload.size or 0,
+            sha256=digest,
+            description=description[:300],
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        ev.file.save(upload.name, upload, save=False)
+        ev.save()
+        audit_record(
+            actor=actor,
+            action="assessment.evidence_add",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={"evidence": [None, f"{indicator_code or 'hồ sơ'}: {ev.original_name}"]},
+        )
+    return ev
+
+
+def evidence_remove(*, actor, evidence: Evidence) -> None:
+    assessment = evidence.assessment
+    _require(actor, assessment.unit_id, ENTRY_ROLES, "xóa minh chứng")
+    wf.assert_editable(assessment)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="assessment.evidence_remove",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={"evidence": [f"{evidence.indicator_code or 'hồ sơ'}: {evidence.original_name}", None]},
+        )
+        evidence.file.delete(save=False)
+        evidence.delete()
+
+
+# --- workflow --------------------------------------------------------------------------------------
+
+
+def _case(assessment: Assessment):
+    case = wf.case_for(assessment)
+    if case is None:
+        raise ValidationError("Hồ sơ chưa được đưa vào quy trình xét công nhận.")
+    return case
+
+
+def assessment_transition(
+    *,
+    actor,
+    assessment: Assessment,
+    transition_code: str,
+    reason: str = "",
+    expected_version: int | None = None,
+):
+    """Submit, approve, return with a reason, reopen: a plain transition of the dossier's case."""
+    _require_scope(actor, assessment.unit_id)
+    if transition_code in SPECIAL_TRANSITIONS:
+        raise ValidationError(f"Thao tác «{transition_code}» cần nhập thêm thông tin trên biểu mẫu riêng.")
+    case = _case(assessment)
+    return wf.case_transition(
+        actor=actor,
+        case=case,
+        transition_code=transition_code,
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+def consultation_open(
+    *, actor, assessment: Assessment, days: int = 15, summary: str = "", expected_version: int | None = None
+) -> Consultation:
+    _require(actor, assessment.unit_id, PROVINCE_ROLES, "công khai lấy ý kiến")
+    if not 1 <= int(days) <= 90:
+        raise ValidationError(f"Số ngày lấy ý kiến {days} không hợp lệ (1–90 ngày).")
+    today = timezone.localdate()
+    with transaction.atomic():
+        wf.case_transition(
+            actor=actor,
+            case=_case(assessment),
+            transition_code="open_consultation",
+            expected_version=expected_version,
+        )
+        consultation, _created = Consultation.objects.update_or_create(
+            assessment=assessment,
+            defaults={
+                "opens_on": today,
+                "closes_on": today + dt.timedelta(days=int(days)),
+                "closed_at": None,
+                "summary": summary,
+                "opened_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.consultation_open",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={"consultation": [None, f"{consultation.opens_on} → {consultation.closes_on}"]},
+        )
+    return consultation
+
+
+def consultation_close(*, actor, assessment: Assessment, expected_version: int | None = None) -> Consultation:
+    _require(actor, assessment.unit_id, PROVINCE_ROLES, "kết thúc lấy ý kiến")
+    with transaction.atomic():
+        wf.case_transition(
+            actor=actor,
+            case=_case(assessment),
+            transition_code="close_consultation",
+            expected_version=expected_version,
+        )
+        consultation = Consultation.objects.select_for_update().get(assessment=assessment)
+        consultation.closed_at = timezone.now()
+        consultation.save(update_fields=["closed_at"])
+        from chungsuc.assessments.selectors import satisfaction
+
+        stats = satisfaction(consultation)
+        audit_record(
+            actor=actor,
+            action="assessment.consultation_close",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={"satisfaction": [None, stats]},
+        )
+    return consultation
+
+
+def consultation_comment_add(*, consultation: Consultation, name: str, hamlet: str, satisfied, text: str):
+    """A resident's comment on the portal (no login); only while the consultation is open."""
+    today = timezone.localdate()
+    if consultation.closed_at is not None or not consultation.opens_on <= today <= consultation.closes_on:
+        raise ValidationError("Đợt lấy ý kiến này đã kết thúc hoặc chưa bắt đầu.")
+    if satisfied not in (True, False, None):
+        raise ValidationError("Mức hài lòng không hợp lệ.")
+    text = (text or "").strip()
+    if satisfied is None and not text:
+        raise ValidationError("Hãy cho biết ông/bà có hài lòng hay không, hoặc viết ý kiến.")
+    if len(text) > 4000:
+        raise ValidationError("Ý kiến dài quá 4.000 ký tự.")
+    with transaction.atomic():
+        comment = ConsultationComment.objects.create(
+            consultation=consultation,
+            name=(name or "")[:120],
+            hamlet=(hamlet or "")[:120],
+            satisfied=satisfied,
+            text=text,
+        )
+        audit_record(
+            actor=None,
+            action="assessment.consultation_comment",
+            target=consultation.assessment,
+            unit_id=consultation.assessment.unit_id,
+            changes={"comment": [None, comment.pk], "satisfied": [None, satisfied]},
+        )
+    return comment
+
+
+def condition_check_set(
+    *, actor, assessment: Assessment, condition: RecognitionCondition, met: bool, note: str = ""
+):
+    _require(
+        actor, assessment.unit_id, PROVINCE_ROLES | {Role.DISTRICT_OFFICER}, "xác nhận điều kiện công nhận"
+    )
+    if condition.kind != RecognitionCondition.Kind.ATTESTATION:
+        raise ValidationError(f"Điều kiện «{condition.name}» được tính tự động, không xác nhận tay.")
+    with transaction.atomic():
+        check, _ = ConditionCheck.objects.update_or_create(
+            assessment=assessment,
+            condition=condition,
+            defaults={"met": bool(met), "note": note, "checked_by": actor},
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.condition",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={condition.code: [None, bool(met)]},
+            reason=note,
+        )
+    return check
+
+
+def decision_record(
+    *,
+    actor,
+    assessment: Assessment,
+    recognised: bool,
+    number: str,
+    date: dt.date,
+    signer: str,
+    signed_pdf=None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Decision:
+    """Record the province's decision on the dossier: recognition (register entry) or refusal."""
+    _require(actor, assessment.unit_id, PROVINCE_ROLES, "ghi nhận quyết định")
+    errors = {}
+    if not (number or "").strip():
+        errors["number"] = "Thiếu số quyết định."
+    if not (signer or "").strip():
+        errors["signer"] = "Thiếu người ký."
+    if not isinstance(date, dt.date):
+        errors["date"] = "Ngày ký không hợp lệ."
+    elif date > timezone.localdate():
+        errors["date"] = f"Ngày ký {date:%d/%m/%Y} ở tương lai."
+    if not recognised and not (reason or "").strip():
+        errors["reason"] = "Cần nêu lý do không công nhận."
+    if errors:
+        raise ValidationError(errors)
+    if signed_pdf is not None:
+        _check_file(signed_pdf, allowed={"pdf"})
+    if recognised:
+        from chungsuc.assessments.selectors import conditions_status
+
+        unmet = [c["name"] for c in conditions_status(assessment) if not c["met"]]
+        if unmet:
+            raise ValidationError("Chưa đủ điều kiện công nhận: " + "; ".join(unmet) + ".")
+    standard = assessment.framework.standard
+    with transaction.atomic():
+        wf.case_transition(
+            actor=actor,
+            case=_case(assessment),
+            transition_code="recognise" if recognised else "refuse",
+            reason=reason,
+            expected_version=expected_version,
+        )
+        decision = Decision(
+            kind=Decision.Kind.RECOGNITION if recognised else Decision.Kind.REFUSAL,
+            assessment=assessment,
+            unit=assessment.unit,
+            standard=standard,
+            number=number.strip(),
+            date=date,
+            signer=signer.strip(),
+            reason=reason,
+            recorded_by=actor,
+        )
+        if signed_pdf is not None:
+            decision.signed_pdf.save("qd.pdf", signed_pdf, save=False)
+        decision.save()
+        if recognised:
+            RecognitionRecord.objects.update_or_create(
+                unit=assessment.unit,
+                standard=standard,
+                year=assessment.year,
+                defaults={
+                    "since": date,
+                    "since_precision": "day",
+                    "until": None,
+                    "decision": decision,
+                    "decision_text": f"{decision.number} ngày {date:%d/%m/%Y} ({decision.signer})",
+                    "fact": assessment.title,
+                    "source": "Chung Sức",
+                    "verified": True,
+                    "uncertainty": "",
+                    "origin": RecognitionRecord.Origin.DECISION,
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="assessment.decision",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={
+                "decision": [None, str(decision)],
+                "standard": [None, standard],
+                "recognised": [None, recognised],
+            },
+            reason=reason,
+        )
+    return decision
+
+
+def revocation_record(
+    *, actor, record: RecognitionRecord, number: str, date: dt.date, signer: str, reason: str, signed_pdf=None
+) -> Decision:
+    """Revoke a recognition by decision: the register entry ends the day before; a dossier that led to
+    it moves to "revoked"."""
+    _require(actor, record.unit_id, PROVINCE_ROLES, "thu hồi công nhận")
+    if record.until is not None:
+        raise ValidationError("Công nhận này đã hết hiệu lực hoặc đã bị thu hồi.")
+    errors = {}
+    if not (number or "").strip():
+        errors["number"] = "Thiếu số quyết định thu hồi."
+    if not (reason or "").strip():
+        errors["reason"] = "Cần nêu lý do thu hồi."
+    if not (signer or "").strip():
+        errors["signer"] = "Thiếu người ký."
+    if not isinstance(date, dt.date) or date < record.since:
+        errors["date"] = "Ngày thu hồi phải sau ngày công nhận."
+    if errors:
+        raise ValidationError(errors)
+    if signed_pdf is not None:
+        _check_file(signed_pdf, allowed={"pdf"})
+    with transaction.atomic():
+        decision = Decision(
+            kind=Decision.Kind.REVOCATION,
+            assessment=record.decision.assessment if record.decision_id else None,
+            unit=record.unit,
+            standard=record.standard,
+            number=number.strip(),
+            date=date,
+            signer=signer.strip(),
+            reason=reason,
+            recorded_by=actor,
+        )
+        if signed_pdf is not None:
+            decision.signed_pdf.save("qd-thu-hoi.pdf", signed_pdf, save=False)
+        decision.save()
+        before = {"until": record.until}
+        record.until = date - dt.timedelta(days=1)
+        record.revocation = decision
+        record.save(update_fields=["until", "revocation"])
+        if decision.assessment is not None:
+            case = wf.case_for(decision.assessment)
+            if case is not None and case.state.code == "recognised":
+                wf.case_transition(actor=actor, case=case, transition_code="revoke", reason=reason)
+        audit_record(
+            actor=actor,
+            action="recognition.revoke",
+            target=record,
+            unit_id=record.unit_id,
+            before=before,
+            after={"until": record.until},
+            reason=reason,
+        )
+    return decision
+
+
+def recognition_import(*, actor, rows: list[dict]) -> int:
+    """Import past recognitions (unit code, standard, year, date, decision, source, verified) — all or
+    nothing; every bad row is named."""
+    from chungsuc.geo.selectors import unit_by_code
+
+    if not (getattr(actor, "is_superuser", False) or PROVINCE_ROLES & set(scope_for(actor).roles)):
+        raise PermissionDenied("Chỉ cấp tỉnh được nhập sổ công nhận.")
+    errors = []
+    clean = []
+    for n, row in enumerate(rows, start=2):
+        code = str(row.get("unit_code") or "").strip()
+        try:
+            since = row.get("since")
+            since = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since))
+        except ValueError:
+            errors.append(f"Dòng {n}, cột «since»: ngày «{row.get('since')}» không hợp lệ (YYYY-MM-DD).")
+            continue
+        unit = unit_by_code(code, since) if code else None
+        if unit is None:
+            errors.append(f"Dòng {n}, cột «unit_code»: không có đơn vị mã «{code}» vào ngày {since}.")
+            continue
+        standard = str(row.get("standard") or "")
+        if standard not in Standard.values:
+            errors.append(
+                f"Dòng {n}, cột «standard»: «{standard}» không hợp lệ ({', '.join(Standard.values)})."
+            )
+            continue
+        try:
+            year = int(row.get("year") or since.year)
+        except (TypeError, ValueError):
+            errors.append(f"Dòng {n}, cột «year»: «{row.get('year')}» không phải là năm.")
+            continue
+        clean.append((unit, standard, year, since, row))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for unit, standard, year, since, row in clean:
+            RecognitionRecord.objects.update_or_create(
+                unit=unit,
+                standard=standard,
+                year=year,
+                defaults={
+                    "since": since,
+                    "decision_text": str(row.get("decision") or ""),
+                    "source": str(row.get("source") or ""),
+                    "verified": str(row.get("verified", "")).lower() in {"1", "true", "yes", "có"},
+                    "uncertainty": str(row.get("uncertainty") or ""),
+                    "origin": RecognitionRecord.Origin.IMPORT,
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="recognition.import",
+            target_type="assessments.recognitionrecord",
+            target_repr=f"{len(clean)} bản ghi",
+            changes={"rows": [None, len(clean)]},
+        )
+    return len(clean)

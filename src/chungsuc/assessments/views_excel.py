@@ -1,0 +1,110 @@
+"""Excel views: download a pre-filled workbook, upload for a dry run, commit (thin)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chungsuc.accounts.selectors import unit_or_404
+from chungsuc.assessments import excel, selectors
+from chungsuc.assessments.forms import ImportForm
+from chungsuc.assessments.models import Assessment
+from chungsuc.core import excel as cx
+
+
+@login_required
+def export_one(request, pk):
+    a = selectors.assessment_or_404(request.user, pk)
+    wb = excel.build_workbook(framework=a.framework, year=a.year, units=[a.unit], assessments={a.unit_id: a})
+    return cx.workbook_response(wb, f"tu-danh-gia-{a.unit.code}-{a.year}.xlsx")
+
+
+@login_required
+def export_district(request):
+    """All communes of a district (a row per commune) for a year and framework."""
+    import datetime as dt
+
+    from chungsuc.criteria.models import Framework, Status
+    from chungsuc.geo.models import UnitLevel, UnitVersion
+    from chungsuc.geo.selectors import valid_on
+
+    try:
+        year = int(request.GET.get("year", ""))
+        district = unit_or_404(request.user, int(request.GET.get("district", "")))
+    except ValueError:
+        raise Http404
+    fw = (
+        Framework.objects.filter(code=request.GET.get("framework", ""), status=Status.IN_FORCE)
+        .order_by("-version")
+        .first()
+    )
+    if fw is None:
+        raise Http404
+    on = (
+        min(dt.date(year, 12, 31), dt.date(2025, 6, 30))
+        if district.level == UnitLevel.DISTRICT
+        else dt.date(year, 12, 31)
+    )
+    units = [
+        v.unit
+        for v in UnitVersion.objects.filter(valid_on(on), parent=district, level=UnitLevel.COMMUNE)
+        .select_related("unit")
+        .order_by("code")
+        if not fw.kinds or v.kind in fw.kinds
+    ]
+    if not units:
+        raise Http404
+    assessments = {
+        a.unit_id: a for a in Assessment.objects.filter(unit__in=units, year=year, framework__code=fw.code)
+    }
+    wb = excel.build_workbook(framework=fw, year=year, units=units, assessments=assessments)
+    return cx.workbook_response(wb, f"tu-danh-gia-{district.code}-{year}.xlsx")
+
+
+@login_required
+def import_upload(request):
+    plan = None
+    token = None
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                plan = excel.dry_run(
+                    actor=request.user, upload=form.cleaned_data["file"], name=form.cleaned_data["file"].name
+                )
+                if not plan.errors and plan.change_count:
+                    token = excel.plan_store(plan, request.user)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    messages.error(request, m)
+    return render(
+        request,
+        "assessments/import.html",
+        {
+            "form": form,
+            "plan": plan,
+            "token": token,
+            "changed_rows": [r for r in plan.rows if r.changes][:300] if plan else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, token):
+    try:
+        plan = excel.plan_load(token, request.user)
+        n = excel.commit(actor=request.user, plan=plan)
+        excel.plan_discard(token)
+        messages.success(request, _("Đã ghi %(n)d giá trị từ tệp Excel.") % {"n": n})
+    except (ValidationError, PermissionDenied) as exc:
+        for m in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, m)
+        return redirect("assessments:import")
+    return redirect("assessments:assessment-list")
