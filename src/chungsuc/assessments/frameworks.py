@@ -129,10 +129,10 @@ def threshold_text(efw: engine.Framework, indicator_code: str, ctx: engine.Conte
     ind = next((i for i in efw.indicators if i.code == indicator_code), None)
     if ind is None:
         return "", False
-    rules = [r for r in ind.rules if r.matches(ctx)]
-    if not rules:
+    try:
+        rules = [ind.rules[i] for i in engine._candidates(efw, ind, ctx)]
+    except engine.EvaluationError:
         return "—", False
-    rules.sort(key=lambda r: -r.specificity)
     rule = next((r for r in rules if not r.when), rules[0])
     if rule.value is None and rule.ref is None:
         return "chưa có ngưỡng", False

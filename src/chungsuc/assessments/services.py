@@ -37,7 +37,7 @@ from chungsuc.assessments.models import (
 from chungsuc.assessments.values import format_value, parse_value
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
-from chungsuc.core.concurrency import check_version, save_with_version
+from chungsuc.core.concurrency import check_version, parse_version, save_with_version
 
 ENTRY_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
 PROVINCE_ROLES = {Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
@@ -194,6 +194,7 @@ def assessment_values_save(
 
     Returns the new evaluation (stored as an `EvaluationResult`)."""
     _require(actor, assessment.unit_id, ENTRY_ROLES, "nhập số liệu")
+    expected_version = parse_version(expected_version)
     check_version(assessment, expected_version)
     wf.assert_editable(assessment)
     efw = frameworks.engine_framework(assessment.framework)
