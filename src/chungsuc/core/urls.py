@@ -6,4 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.audit_list, name="audit-list"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
 ]
