@@ -54,6 +54,8 @@ from typing import Any
 
 import yaml
 
+from chungsuc.core.text import fold  # noqa: F401  (pure; re-exported for geo callers)
+
 # Unit kinds (values of geo.models.UnitKind) and their levels, with the Vietnamese words the data uses.
 KIND_LEVEL = {
     "tinh": "province",
@@ -93,15 +95,6 @@ class UnitDataError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------- text
-
-
-def fold(text: str | None) -> str:
-    """Lower-case text without Vietnamese diacritics (đ → d), whitespace collapsed: for search."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
 
 
 def fmt_date(value: dt.date | None, open_text: str = "…") -> str:
@@ -866,11 +859,7 @@ def validate(dataset: UnitDataset) -> UnitDataset:
     for unit in dataset.units:
         if not unit.versions:
             raise UnitDataError(f"Đơn vị khóa {unit.key}: không có trạng thái nào.")
-        if unit.key in keys:
-            raise UnitDataError(
-                f"Khóa đơn vị {unit.key} bị trùng: {keys[unit.key].label()} và {unit.label()}."
-            )
-        keys[unit.key] = unit
+        keys.setdefault(unit.key, unit)
         for v in unit.versions:
             if not v.code or not v.name:
                 raise UnitDataError(f"Bản ghi {v.label()}: thiếu mã hoặc tên.")
@@ -912,6 +901,14 @@ def validate(dataset: UnitDataset) -> UnitDataset:
                     raise UnitDataError(
                         f"Mã {code} bị trùng trong cùng thời gian: {a.label()} và {b.label()}."
                     )
+
+    seen: dict[str, UnitRecord] = {}
+    for unit in dataset.units:
+        if unit.key in seen:
+            raise UnitDataError(
+                f"Khóa đơn vị {unit.key} bị trùng: {seen[unit.key].label()} và {unit.label()}."
+            )
+        seen[unit.key] = unit
 
     # Parents: the unit bearing the parent code on the child's first day, alive for the child's whole period.
     for unit in dataset.units:

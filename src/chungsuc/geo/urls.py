@@ -1,7 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from chungsuc.geo import views  # noqa: F401
+from chungsuc.geo import views
 
 app_name = "geo"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.unit_list, name="unit-list"),
+    path("<int:pk>/", views.unit_detail, name="unit-detail"),
+]

@@ -1,1 +1,97 @@
-"""Views (thin: parse, call a service or selector, render)."""
+"""Pages of the unit browser (thin: parse, call selectors, render). Officials see the units their
+organisation's jurisdiction covers (accounts.selectors); out of scope answers 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chungsuc.accounts.selectors import scope_for, unit_or_404
+from chungsuc.geo import selectors
+from chungsuc.geo.models import UnitKind
+from chungsuc.geo.unitdata import fmt_date
+
+
+def _parse_day(raw: str | None) -> tuple[dt.date | None, str]:
+    if not raw:
+        return None, ""
+    try:
+        return dt.date.fromisoformat(raw.strip()), ""
+    except ValueError:
+        return None, _("Ngày “%(value)s” không hợp lệ: chọn ngày theo dạng YYYY-MM-DD.") % {"value": raw}
+
+
+@login_required
+def unit_list(request):
+    """The tree (province → district → commune) of the units the user may see on the chosen date."""
+    today = timezone.localdate()
+    day, error = _parse_day(request.GET.get("as_of"))
+    notice = ""
+    if day is None:
+        day = today
+        scope = scope_for(request.user, on=day)
+        if not scope.is_all and not scope.unit_ids:
+            # e.g. a district officer after the district level was abolished: show their last day.
+            last = selectors.last_valid_day(scope_for(request.user).unit_ids)
+            if last and last < today:
+                day = last
+                notice = _(
+                    "Hôm nay phạm vi của bạn không còn đơn vị nào; đang hiển thị ngày %(day)s, "
+                    "ngày cuối cùng các đơn vị của bạn còn hiệu lực."
+                ) % {"day": fmt_date(last)}
+    scope = scope_for(request.user, on=day)
+    query = (request.GET.get("q") or "").strip()
+    roots = selectors.tree_on(day, unit_ids=None if scope.is_all else scope.unit_ids, query=query)
+    rows = [(node, depth) for root in roots for node, depth in root.walk()]
+    labels = dict(UnitKind.choices)
+    counts: dict[str, int] = {}
+    for node, _depth in rows:
+        if node.matched:
+            counts[node.version.kind] = counts.get(node.version.kind, 0) + 1
+    context = {
+        "as_of": day,
+        "query": query,
+        "rows": rows,
+        "counts": [(labels[k], counts[k]) for k in UnitKind.values if k in counts],
+        "total": sum(counts.values()),
+        "error": error,
+        "notice": notice,
+    }
+    template = "geo/_unit_tree.html" if request.headers.get("HX-Request") else "geo/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_detail(request, pk: int):
+    """One unit: its state on the chosen date, versions, change events, predecessors, successors and
+    children on that date."""
+    unit = unit_or_404(request.user, pk)
+    day, error = _parse_day(request.GET.get("as_of"))
+    if day is None:
+        today = timezone.localdate()
+        day = today
+        if unit.valid_to and unit.valid_to < today:
+            day = unit.valid_to
+        elif unit.valid_from and unit.valid_from > today:
+            day = unit.valid_from
+    scope = scope_for(request.user)
+    history = selectors.unit_history(unit)
+    version = selectors.version_of(unit, day)
+    children = list(selectors.children_on(unit, day, unit_ids=None if scope.is_all else scope.unit_ids))
+    return render(
+        request,
+        "geo/unit_detail.html",
+        {
+            "unit": unit,
+            "as_of": day,
+            "version": version,
+            "history": history,
+            "children": children,
+            "visible_ids": None if scope.is_all else scope.unit_ids,
+            "error": error,
+        },
+    )

@@ -1,0 +1,137 @@
+"""The public units API: the counts of issue 2 as of each date, filters, errors, detail with history."""
+
+from collections import Counter
+
+import pytest
+
+from chungsuc.geo.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _under(units: list[dict], province: str) -> list[dict]:
+    """Units whose parent chain leads to `province` (code), as the API reports them."""
+    parent = {u["code"]: u["parent"] for u in units}
+
+    def chain(code):
+        seen = []
+        while code is not None and code not in seen:
+            seen.append(code)
+            code = parent.get(code)
+        return seen
+
+    return [u for u in units if u["code"] != province and province in chain(u["code"])]
+
+
+def test_old_an_giang_on_2021_06_30(geo_units, api_units):
+    units = _under(api_units(as_of="2021-06-30"), "89")
+    communes = [u for u in units if u["level"] == "commune"]
+    districts = [u for u in units if u["level"] == "district"]
+    assert len(communes) == 156
+    assert Counter(u["kind"] for u in communes) == {"xa": 116, "phuong": 21, "thi_tran": 19}
+    assert len(districts) == 11
+    assert {u["parent"] for u in communes} == {u["code"] for u in districts}
+
+
+def test_old_an_giang_on_2023_06_30_tinh_bien_is_a_town(geo_units, api_units):
+    units = _under(api_units(as_of="2023-06-30"), "89")
+    communes = [u for u in units if u["level"] == "commune"]
+    assert len(communes) == 156
+    assert Counter(u["kind"] for u in communes) == {"xa": 110, "phuong": 28, "thi_tran": 18}
+    tinh_bien = next(u for u in units if u["code"] == "890")
+    assert (tinh_bien["kind"], tinh_bien["name"]) == ("thi_xa", "Thị xã Tịnh Biên")
+    assert tinh_bien["valid_from"] == "2023-04-10"
+    assert tinh_bien["unit_valid_to"] == "2025-06-30"
+    # The same unit (identity) as the huyện of 2021.
+    before = next(u for u in api_units(as_of="2021-06-30") if u["code"] == "890")
+    assert before["kind"] == "huyen" and before["id"] == tinh_bien["id"]
+
+
+def test_old_an_giang_on_2025_03_01_has_155(geo_units, api_units):
+    units = _under(api_units(as_of="2025-03-01"), "89")
+    assert len([u for u in units if u["level"] == "commune"]) == 155
+    assert "30285" not in {u["code"] for u in units}  # Phường Đông Xuyên merged on 1/1/2025
+
+
+def test_merged_province_on_2025_07_01(geo_units, api_units):
+    everything = api_units(as_of="2025-07-01")
+    assert not [u for u in everything if u["level"] == "district"]
+    assert "89" not in {u["code"] for u in everything}
+    units = _under(everything, "91")
+    assert len(units) == 102
+    assert Counter(u["kind"] for u in units) == {"xa": 85, "phuong": 14, "dac_khu": 3}
+    assert {u["parent"] for u in units} == {"91"}
+    province = next(u for u in everything if u["code"] == "91")
+    assert province["parent"] is None and province["valid_from"] == "2025-07-01"
+    assert province["region"] == "dong_bang_song_cuu_long"
+
+
+def test_filters_parent_kind_level(geo_units, api_units):
+    tinh_bien = api_units(as_of="2023-06-30", parent="890")
+    assert len(tinh_bien) == 14
+    assert Counter(u["kind"] for u in tinh_bien) == {"phuong": 7, "xa": 7}
+    assert [u["code"] for u in api_units(as_of="2021-06-30", parent="890", kind="thi_tran")] == [
+        "30502",
+        "30505",
+        "30520",
+    ]
+    assert len(api_units(as_of="2021-06-30", level="district")) == 11
+    assert api_units(as_of="2025-07-01", parent="89") == []  # the old province no longer exists that day
+
+
+def test_row_shape_and_pagination(geo_units, client):
+    response = client.get("/api/v1/units/", {"as_of": "2021-06-30", "page_size": 10})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 168 and len(body["results"]) == 10 and body["next"]
+    first = body["results"][0]
+    assert {"id", "code", "name", "kind", "level", "parent", "valid_from", "valid_to"} <= set(first)
+    assert (first["code"], first["parent"], first["valid_from"], first["valid_to"]) == (
+        "89",
+        None,
+        None,
+        "2025-06-30",
+    )
+
+
+def test_bad_input_answers_400_in_vietnamese(geo_units, client):
+    response = client.get("/api/v1/units/", {"as_of": "2023-02-30"})
+    assert response.status_code == 400
+    assert "2023-02-30" in response.json()["as_of"][0] and "không hợp lệ" in response.json()["as_of"][0]
+    response = client.get("/api/v1/units/", {"kind": "lang"})
+    assert response.status_code == 400 and "lang" in response.json()["kind"][0]
+    assert client.get("/api/v1/units/", {"level": "village"}).status_code == 400
+
+
+def test_default_date_is_today(geo_units, client):
+    from django.utils import timezone
+
+    body = client.get("/api/v1/units/").json()
+    assert body["as_of"] == timezone.localdate().isoformat()
+
+
+def test_detail_has_history_and_lineage(geo_units, client):
+    tinh_bien = Unit.objects.get(key="890")
+    body = client.get(f"/api/v1/units/{tinh_bien.pk}/").json()
+    assert [(v["kind"], v["valid_from"], v["valid_to"]) for v in body["versions"]] == [
+        ("huyen", None, "2023-04-09"),
+        ("thi_xa", "2023-04-10", "2025-06-30"),
+    ]
+    assert body["changes"][0]["fields"] == ["name", "kind"]
+    reclassify = next(e for e in body["events"] if e["kind"] == "reclassify")
+    assert reclassify["date"] == "2023-04-10" and reclassify["legal_act"].startswith("NQ 721/NQ-UBTVQH15")
+
+    split = Unit.objects.get(key="30334")  # Xã Vĩnh Châu, split between two new units
+    body = client.get(f"/api/v1/units/{split.pk}/").json()
+    assert [(s["successor"]["code"], s["share"], s["verified"]) for s in body["successors"]] == [
+        ("30325", 69.5, False),
+        ("30316", 29.6, False),
+    ]
+    assert client.get("/api/v1/units/999999/").status_code == 404
+
+
+def test_root_link_and_schema_document_the_parameters(geo_units, client):
+    assert client.get("/api/v1/").json()["units"].endswith("/api/v1/units/")
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
+    for name in ("as_of", "parent", "kind", "level", "page_size"):
+        assert f'"{name}"' in schema or f"name: {name}" in schema
