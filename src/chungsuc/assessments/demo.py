@@ -1,0 +1,55 @@
+"""DEMO assessments (clearly labelled `is_demo`, titles end with "(DEMO)"): Xã Vĩnh Chánh's 2024
+self-assessment against QĐ 318 (xa-ntm-2021), partly filled, with sample comments. Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+DEMO_VALUES = {
+    "1.1": "Đạt",
+    "1.2": "Đạt",
+    "3.1": "85",
+    "3.2": "Đạt",
+    "4.1": "Đạt",
+    "8.1": "Đạt",
+    "10": "58",
+    "11": "1,2",
+}
+
+
+@transaction.atomic
+def load(*, stdout=None) -> None:
+    from chungsuc.assessments import services
+    from chungsuc.assessments.models import Assessment
+    from chungsuc.criteria.models import Framework, Status
+    from chungsuc.geo.selectors import unit_by_code
+
+    fw = (
+        Framework.objects.filter(code__in=["xa-ntm-2021-ag", "xa-ntm-2021"], status=Status.IN_FORCE)
+        .order_by("-code", "-version")
+        .first()
+    )
+    unit = unit_by_code("30703", dt.date(2024, 6, 30))
+    officer = get_user_model().objects.filter(username="demo.vinhchanh").first()
+    if fw is None or unit is None or officer is None:
+        return
+    a = Assessment.objects.filter(unit=unit, year=2024, framework__code=fw.code).first()
+    if a is None:
+        a = services.assessment_create(actor=officer, unit=unit, year=2024, framework=fw, is_demo=True)
+        Assessment.objects.filter(pk=a.pk).update(title=f"{a.title} (DEMO)")
+        a.refresh_from_db()
+        from chungsuc.assessments.frameworks import engine_framework, fields
+
+        keys = {f.key for f in fields(engine_framework(fw))}
+        values = {k: v for k, v in DEMO_VALUES.items() if k in keys}
+        services.assessment_values_save(
+            actor=officer,
+            assessment=a,
+            values=values,
+            comments={k: "Số liệu mẫu (DEMO)" for k in list(values)[:3]},
+        )
+    if stdout is not None:
+        stdout.write(f"assessments: hồ sơ DEMO {a.title} ({a.filled} chỉ tiêu đã nhập).")

@@ -1,0 +1,69 @@
+import datetime as dt
+
+import pytest
+
+from chungsuc.assessments import builtin, selectors
+from chungsuc.assessments.models import Assessment, RecognitionRecord
+
+
+def test_parse_fact_skips_pilots_and_keeps_uncertainty():
+    assert builtin.parse_fact("Xã điểm NTM 2021–2025 theo QĐ 785/QĐ-UBND (08/4/2020), lộ trình 2022") is None
+    assert builtin.parse_fact("Xã bổ sung thực hiện NTM 2021–2025 (TB 273/TB-VPUBND 17/6/2020)") is None
+    e = builtin.parse_fact("Công nhận đạt chuẩn xã NTM năm 2018 (QĐ 2931–2936/QĐ-UBND, 20/11/2018)")
+    assert (e["standard"], e["year"], e["since"], e["since_precision"]) == ("ntm", 2018, dt.date(2018, 11, 20), "day")
+    assert "2931–2936" in e["uncertainty"]
+    e = builtin.parse_fact("Đạt chuẩn xã NTM nâng cao năm 2020")
+    assert (e["standard"], e["year"], e["since_precision"]) == ("advanced", 2020, "year")
+    e = builtin.parse_fact('Đạt chuẩn xã NTM nâng cao "năm 2020" (QĐ 395–399/QĐ-UBND, tin 14/03/2021; danviet …)')
+    assert e["verified"] is False and e["year"] == 2020
+
+
+def test_builtin_register_is_loaded_with_sources_and_as_of_dates(an_giang):
+    entries = builtin.register_entries()
+    assert len(entries) == 36
+    phu_binh = RecognitionRecord.objects.filter(unit__code="30445").order_by("year")
+    assert [(r.standard, r.year) for r in phu_binh] == [("ntm", 2016), ("advanced", 2019)]
+    assert all(r.source.startswith("http") for r in phu_binh)
+    # as of a date: Tân An recognised on 20/11/2018
+    on_day = selectors.register_as_of(dt.date(2018, 11, 20)).filter(unit__code="30388")
+    before = selectors.register_as_of(dt.date(2018, 11, 19)).filter(unit__code="30388")
+    assert on_day.count() == 1 and before.count() == 0
+    # Thoại Sơn: district NTM 2018 and advanced 2023 by QĐ 750/QĐ-TTg
+    ts = RecognitionRecord.objects.get(unit__code="894", standard="advanced")
+    assert "750/QĐ-TTg" in ts.decision_text
+    # loading again changes nothing
+    count = RecognitionRecord.objects.count()
+    builtin.load()
+    assert RecognitionRecord.objects.count() == count
+
+
+def test_merged_unit_shows_predecessors_standards_and_needs_own_assessment(an_giang):
+    from chungsuc.geo.models import LineageLink
+
+    link = (
+        LineageLink.objects.filter(predecessor__recognitions__isnull=False)
+        .exclude(successor=models_F("predecessor"))
+        .select_related("successor", "predecessor")
+        .first()
+    )
+    if link is None:
+        pytest.skip("geo has no lineage links for recognised communes")
+    info = selectors.unit_standards(link.successor, dt.date(2025, 12, 31))
+    assert any(i["predecessor"] == link.predecessor for i in info["inherited"])
+    assert info["needs_own_assessment"] == (not info["own"])
+
+
+def models_F(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+def test_demo_assessment_is_labelled_and_partly_filled(demo):
+    from chungsuc.assessments import demo as assessments_demo
+
+    assessments_demo.load()
+    a = Assessment.objects.get(unit__code="30703", year=2024)
+    assert a.is_demo and "(DEMO)" in a.title
+    assert 0 < a.filled < 57
+    assert a.results.exists()
