@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from chungsuc.criteria import engine
+from chungsuc.geo.models import Region
 
 SHEET_META = "Bộ tiêu chí"
 SHEET_CRITERIA = "Tiêu chí"
@@ -39,7 +40,7 @@ META_FIELDS = [
 CRITERIA_COLUMNS = [
     ("code", "Mã"),
     ("name", "Tên"),
-    ("group", "Nhóm"),
+    ("cgroup", "Nhóm"),
     ("verified", "Đã kiểm chứng"),
     ("source", "Nguồn"),
 ]
@@ -110,7 +111,9 @@ def export_workbook(spec: dict, *, version: int | None = None) -> bytes:
     ]
     rows: dict[str, list] = {SHEET_CRITERIA: [], SHEET_INDICATORS: [], SHEET_RULES: []}
     for c in spec["criteria"]:
-        rows[SHEET_CRITERIA].append([_cell(f, c.get(f)) for f, _ in CRITERIA_COLUMNS])
+        rows[SHEET_CRITERIA].append(
+            [_cell(f, c.get("group" if f == "cgroup" else f)) for f, _ in CRITERIA_COLUMNS]
+        )
         for i in c["indicators"]:
             rows[SHEET_INDICATORS].append(
                 [_cell(f, c["code"] if f == "criterion" else i.get(f)) for f, _ in INDICATOR_COLUMNS]
@@ -268,7 +271,7 @@ def parse_workbook(fileobj) -> tuple[dict | None, list[dict]]:
         elif code in criteria:
             errs.add(SHEET_CRITERIA, n, "Mã", f"Mã tiêu chí «{code}» bị trùng.")
         else:
-            criteria[code] = dict(c, code=code, indicators=[])
+            criteria[code] = dict(c, code=code, group=c.pop("cgroup") or "", indicators=[])
     indicators: dict[str, dict] = {}
     for n, i in indicator_rows:
         code = str(i["code"] or "")
@@ -340,6 +343,11 @@ def parse_workbook(fileobj) -> tuple[dict | None, list[dict]]:
                 )
             except engine.EvaluationError as exc:
                 errs.add(SHEET_RULES, n, "Ngưỡng", str(exc))
+        r["region"] = r["region"] or None
+        if r["region"] is not None and r["region"] not in Region.values:
+            errs.add(
+                SHEET_RULES, n, "Vùng", f"Vùng «{r['region']}» không hợp lệ: cần {', '.join(Region.values)}."
+            )
         if r["group"] is not None and r["group"] not in (1, 2, 3):
             errs.add(SHEET_RULES, n, "Nhóm xã", f"Nhóm xã «{r['group']}» không hợp lệ: cần 1, 2 hoặc 3.")
         for field, label in (("when", "Điều kiện áp dụng (JSON)"), ("also", "Điều kiện kèm theo (JSON)")):

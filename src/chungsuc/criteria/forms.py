@@ -18,7 +18,9 @@ class ThresholdVerifyForm(forms.Form):
     source = forms.CharField(
         label=_("Nguồn pháp lý (số, ngày văn bản, điều khoản)"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    source_url = forms.URLField(label=_("Đường dẫn nguồn"), required=False, max_length=500)
+    source_url = forms.URLField(
+        label=_("Đường dẫn nguồn"), required=False, max_length=500, assume_scheme="https"
+    )
 
 
 class ImportForm(forms.Form):

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--group", default=None, type=int, help="Nhóm xã 1, 2 hoặc 3 (2026–2030)")
         parser.add_argument("--kind", default=None, help="Loại đơn vị, ví dụ xa, huyen")
         parser.add_argument(
-            "--version", dest="fw_version", default=None, type=int, help="Phiên bản bộ tiêu chí"
+            "--framework-version", dest="fw_version", default=None, type=int, help="Phiên bản bộ tiêu chí"
         )
 
     def handle(self, *args, **options):

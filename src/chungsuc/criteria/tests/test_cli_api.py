@@ -1,0 +1,128 @@
+"""The CLI and the API give the same answer for the same input; bad input is a 400 / CommandError."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+BODY = {
+    "framework": "xa-ntm-2021-ag",
+    "year": 2025,
+    "region": "dong_bang_song_cuu_long",
+    "kind": "xa",
+    "values": {"3.1": 79.9, "3.2": True, "10": 63, "15.1": 92, "5": 100, "5:muc_do_1": 72, "5:so_truong": 5},
+}
+
+
+def run_cli(tmp_path, body) -> dict:
+    path = tmp_path / "values.json"
+    path.write_text(json.dumps(body["values"]), encoding="utf-8")
+    args = [str(path), "--framework", body["framework"], "--year", str(body["year"])]
+    for opt in ("region", "group", "kind"):
+        if body.get(opt) is not None:
+            args += [f"--{opt}", str(body[opt])]
+    out = io.StringIO()
+    call_command("evaluate", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_cli_and_api_agree(frameworks, client, tmp_path):
+    cli = run_cli(tmp_path, BODY)
+    api = client.post("/api/v1/evaluate/", BODY, content_type="application/json")
+    assert api.status_code == 200
+    assert api.json() == cli
+    assert cli["standard_met"] is False and cli["criteria_total"] == 19
+    c3 = next(c for c in cli["criteria"] if c["code"] == "3")
+    assert c3["met"] is False and c3["indicators"][0]["status"] == "not_met"
+    c10 = next(c for c in cli["criteria"] if c["code"] == "10")
+    assert c10["met"] is True and c10["indicators"][0]["threshold"] == 62
+    c5 = next(c for c in cli["criteria"] if c["code"] == "5")
+    assert c5["met"] is True
+    assert "1.1" in cli["missing"]
+
+
+def test_cli_and_api_agree_for_2026_groups(frameworks, client, tmp_path):
+    body = {"framework": "xa-ntm-2026", "year": 2027, "group": 2, "values": {"1.1": True, "1.2": False}}
+    cli = run_cli(tmp_path, body)
+    assert client.post("/api/v1/evaluate/", body, content_type="application/json").json() == cli
+    assert cli["criteria"][0]["indicators"][0]["status"] == "met"
+    assert cli["criteria"][0]["indicators"][1]["status"] == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ({"framework": "khong-co"}, "Mã bộ tiêu chí «khong-co» không tồn tại"),
+        ({"values": {"3.1": "cao"}}, "Chỉ tiêu 3.1: giá trị «cao» không phải là số"),
+        ({"values": {"3.1": 120}}, "Chỉ tiêu 3.1: tỷ lệ 120% nằm ngoài khoảng 0–100%"),
+        ({"values": {"9.1": -1}}, "Chỉ tiêu 9.1: số đếm -1 không được âm"),
+        ({"values": {"x.9": 1}}, "Mã chỉ tiêu «x.9» không có"),
+        ({"year": "năm nay"}, "Năm «năm nay» không hợp lệ"),
+        ({"region": "mars"}, "Vùng «mars» không hợp lệ"),
+        ({"year": 2030}, "không áp dụng cho năm 2030"),
+    ],
+)
+def test_api_bad_input_is_400_with_vietnamese_message(frameworks, client, patch, message):
+    response = client.post("/api/v1/evaluate/", {**BODY, **patch}, content_type="application/json")
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+
+
+def test_api_2026_without_group_is_400(frameworks, client):
+    response = client.post(
+        "/api/v1/evaluate/",
+        {"framework": "xa-ntm-2026", "year": 2027, "values": {}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "không có ngưỡng nào áp dụng" in response.json()["detail"]
+
+
+def test_cli_bad_input(frameworks, tmp_path):
+    with pytest.raises(CommandError, match="tỷ lệ 120%"):
+        run_cli(tmp_path, {**BODY, "values": {"3.1": 120}})
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    with pytest.raises(CommandError, match="không phải JSON hợp lệ"):
+        call_command("evaluate", str(bad), "--framework", "xa-ntm-2021", "--year", "2024")
+
+
+def test_frameworks_command_lists_codes(frameworks):
+    out = io.StringIO()
+    call_command("frameworks", stdout=out)
+    codes = [line.split("\t")[0] for line in out.getvalue().splitlines()]
+    assert {
+        "xa-ntm-2021",
+        "xa-ntm-nc-2021",
+        "xa-ntm-km-2021",
+        "huyen-ntm-2021",
+        "thixa-httnv-2021",
+        "huyen-ntm-nc-2021",
+        "tinh-httnv-2021",
+        "xa-ntm-2021-ag",
+        "xa-ntm-nc-2021-ag",
+        "xa-ntm-2026",
+    } == set(codes)
+
+
+def test_frameworks_api(frameworks, client):
+    listing = client.get("/api/v1/frameworks/")
+    assert listing.status_code == 200
+    assert {f["code"] for f in listing.json()} >= {"xa-ntm-2021", "xa-ntm-2026"}
+    detail = client.get("/api/v1/frameworks/xa-ntm-2021/").json()
+    assert len(detail["criteria"]) == 19
+    rule = detail["criteria"][2]["indicators"][0]["rules"][0]
+    assert rule["value"] == 80 and rule["verified"] is True and rule["source_url"]
+    assert client.get("/api/v1/frameworks/khong-co/").status_code == 404
+    root = client.get("/api/v1/").json()
+    assert root["frameworks"].endswith("/api/v1/frameworks/") and root["evaluate"].endswith(
+        "/api/v1/evaluate/"
+    )
+
+
+def test_openapi_documents_the_endpoints(db, client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert {"/api/v1/evaluate/", "/api/v1/frameworks/", "/api/v1/frameworks/{code}/"} <= set(schema["paths"])
+    assert "requestBody" in schema["paths"]["/api/v1/evaluate/"]["post"]

@@ -1,0 +1,204 @@
+"""Pages (browse, edit with reason, verify, compare, evaluate) and Excel export → import round trips."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from chungsuc.core.models import AuditEntry
+from chungsuc.criteria import selectors, services
+from chungsuc.criteria.excel import SHEET_INDICATORS, SHEET_RULES, export_workbook
+from chungsuc.criteria.models import Framework, ThresholdRule
+
+PASSWORD = "pw-Chung-Suc-1"
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def rule_of(code, indicator):
+    return ThresholdRule.objects.filter(
+        framework=selectors.framework_get(code), indicator__code=indicator
+    ).first()
+
+
+def test_pages_need_login(frameworks, client):
+    assert client.get("/criteria/").status_code == 302
+
+
+def test_browse_list_and_detail_with_unverified_badges(frameworks, client, commune_officer):
+    login(client, commune_officer)
+    page = client.get("/criteria/").content.decode()
+    assert "xa-ntm-2021" in page and "xa-ntm-2026" in page
+    detail = client.get("/criteria/xa-ntm-2021/").content.decode()
+    assert detail.count('data-testid="unverified-badge"') >= 40
+    assert "Từ 80%" in detail or "80" in detail
+    assert "Sửa ngưỡng" not in detail  # no edit buttons for a commune officer
+
+
+def test_commune_officer_cannot_edit(frameworks, client, commune_officer):
+    login(client, commune_officer)
+    rule = rule_of("xa-ntm-2021", "3.1")
+    assert client.get(f"/criteria/rules/{rule.pk}/edit/").status_code == 403
+    response = client.post(
+        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "1", "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert client.post(f"/criteria/rules/{rule.pk}/verify/", {"source": "x"}).status_code == 403
+    assert client.get("/criteria/import/").status_code == 403
+    assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
+
+
+def test_office_edits_a_threshold_with_reason_and_compares(frameworks, client, office):
+    login(client, office)
+    rule = rule_of("xa-ntm-2021", "3.1")
+    assert "Sửa ngưỡng" in client.get("/criteria/xa-ntm-2021/").content.decode()
+    response = client.post(
+        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "82,5", "reason": ""}
+    )
+    assert response.status_code == 200  # reason required
+    response = client.post(
+        f"/criteria/rules/{rule.pk}/edit/",
+        {"comparator": "gte", "value": "82,5", "reason": "Đối chiếu QĐ 1260"},
+    )
+    assert response.status_code == 302
+    assert rule_of("xa-ntm-2021", "3.1").value == 82.5
+    assert AuditEntry.objects.filter(action="threshold.update", reason="Đối chiếu QĐ 1260").exists()
+    compare = client.get("/criteria/xa-ntm-2021/compare/?a=1&b=2").content.decode()
+    assert "3.1#1" in compare and ("82,5" in compare or "82.5" in compare)
+    # stale form: editing the retired rule is refused with a message
+    response = client.post(
+        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "90", "reason": "cũ"}
+    )
+    assert response.status_code == 200 and "không còn áp dụng" in response.content.decode()
+
+
+def test_office_marks_verified(frameworks, client, office):
+    login(client, office)
+    rule = rule_of("xa-ntm-2021", "2.1")
+    response = client.post(
+        f"/criteria/rules/{rule.pk}/verify/",
+        {"source": "QĐ 318 Phụ lục I", "source_url": "https://vanban.chinhphu.vn/"},
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.verified
+
+
+def test_evaluate_page(frameworks, client, commune_officer):
+    login(client, commune_officer)
+    assert client.get("/criteria/xa-ntm-2021-ag/evaluate/").status_code == 200
+    response = client.post(
+        "/criteria/xa-ntm-2021-ag/evaluate/",
+        {"year": "2025", "region": "dong_bang_song_cuu_long", "kind": "xa", "v:3.1": "79,9"},
+    )
+    page = response.content.decode()
+    assert "3.1: 79,9%, yêu cầu ≥ 80%" in page
+    response = client.post(
+        "/criteria/xa-ntm-2021-ag/evaluate/",
+        {"year": "2025", "region": "dong_bang_song_cuu_long", "v:3.1": "cao"},
+    )
+    assert "Chỉ tiêu 3.1: giá trị «cao» không phải là số" in response.content.decode()
+
+
+def _export(client, code="xa-ntm-2021") -> bytes:
+    response = client.get(f"/criteria/{code}/export.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    return response.content
+
+
+def test_excel_round_trip_without_changes_writes_nothing(frameworks, office):
+    fw = selectors.framework_get("xa-ntm-2021")
+    data = export_workbook(selectors.spec_of(fw), version=fw.version)
+    report = services.framework_import_excel(actor=office, file=io.BytesIO(data), dry_run=False)
+    assert report.ok and report.changes == [] and report.framework is None
+    assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
+
+
+@pytest.mark.parametrize("code", ["xa-ntm-2021", "xa-ntm-km-2021", "huyen-ntm-2021", "xa-ntm-2026"])
+def test_excel_round_trip_preserves_every_framework(frameworks, office, code):
+    fw = selectors.framework_get(code)
+    spec = selectors.spec_of(fw)
+    report = services.framework_import_excel(
+        actor=office, file=io.BytesIO(export_workbook(spec)), dry_run=True
+    )
+    assert report.ok and report.changes == [], report.changes[:3]
+
+
+def test_excel_import_dry_run_then_write(frameworks, client, office):
+    login(client, office)
+    wb = load_workbook(io.BytesIO(_export(client)))
+    ws = wb[SHEET_RULES]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[header.index("Khóa")].value == "3.1#1":
+            row[header.index("Ngưỡng")].value = 85
+    buf = io.BytesIO()
+    wb.save(buf)
+    upload = SimpleUploadedFile("bo.xlsx", buf.getvalue())
+    response = client.post("/criteria/import/", {"file": upload, "reason": "Sửa theo văn bản"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="import-report"' in page and "3.1#1" in page
+    assert Framework.objects.filter(code="xa-ntm-2021").count() == 1  # dry run wrote nothing
+    token = response.context["token"]
+    response = client.post(
+        "/criteria/import/", {"confirm": "1", "token": token, "reason": "Sửa theo văn bản"}
+    )
+    assert response.status_code == 302
+    assert rule_of("xa-ntm-2021", "3.1").value == 85
+    assert selectors.framework_get("xa-ntm-2021").version == 2
+    assert AuditEntry.objects.filter(action="framework.import").exists()
+
+
+def test_excel_bad_workbooks_name_sheet_row_column(frameworks, office):
+    fw = selectors.framework_get("xa-ntm-2021")
+    wb = load_workbook(io.BytesIO(export_workbook(selectors.spec_of(fw))))
+    rules = wb[SHEET_RULES]
+    header = [c.value for c in rules[1]]
+    rules.cell(row=2, column=header.index("Ngưỡng") + 1, value="nhiều")
+    rules.cell(row=3, column=header.index("Phép so sánh") + 1, value="gần bằng")
+    inds = wb[SHEET_INDICATORS]
+    iheader = [c.value for c in inds[1]]
+    inds.cell(row=4, column=iheader.index("Kiểu giá trị") + 1, value="chữ")
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = services.framework_import_excel(actor=office, file=io.BytesIO(buf.getvalue()), dry_run=False)
+    assert not report.ok and report.framework is None
+    found = {(e["sheet"], e["row"], e["column"]) for e in report.errors}
+    assert (SHEET_RULES, 2, "Ngưỡng") in found
+    assert (SHEET_RULES, 3, "Phép so sánh") in found
+    assert (SHEET_INDICATORS, 4, "Kiểu giá trị") in found
+    assert any("«nhiều» không phải là số" in e["message"] for e in report.errors)
+    assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
+
+
+def test_excel_not_a_workbook_and_missing_sheet(frameworks, office):
+    report = services.framework_import_excel(
+        actor=office, file=io.BytesIO(b"PK\x03\x04 not really"), dry_run=True
+    )
+    assert not report.ok and "không phải bảng tính Excel" in report.errors[0]["message"]
+    fw = selectors.framework_get("xa-ntm-km-2021")
+    wb = load_workbook(io.BytesIO(export_workbook(selectors.spec_of(fw))))
+    del wb[SHEET_RULES]
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = services.framework_import_excel(actor=office, file=io.BytesIO(buf.getvalue()), dry_run=True)
+    assert any(e["sheet"] == SHEET_RULES and "Thiếu trang tính" in e["message"] for e in report.errors)
+
+
+def test_import_a_new_framework(frameworks, office):
+    fw = selectors.framework_get("xa-ntm-km-2021")
+    spec = selectors.spec_of(fw)
+    spec["code"] = "xa-ntm-km-2021-ag"
+    spec["name"] = "Xã NTM kiểu mẫu tỉnh An Giang (thử)"
+    report = services.framework_import_excel(
+        actor=office, file=io.BytesIO(export_workbook(spec)), dry_run=False
+    )
+    assert report.ok and report.is_new and report.framework.version == 1
+    assert selectors.framework_get("xa-ntm-km-2021-ag").indicators.count() == 4
