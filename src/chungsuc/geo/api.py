@@ -256,7 +256,55 @@ class UnitDetail(generics.RetrieveAPIView):
         return Response(serializer.data)
 
 
+@extend_schema(
+    summary="Ranh giới các đơn vị vào một ngày (GeoJSON FeatureCollection) cho bản đồ",
+    parameters=[
+        AS_OF,
+        OpenApiParameter("level", OpenApiTypes.STR, enum=UnitLevel.values, description="Cấp đơn vị."),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+class UnitBoundaries(generics.GenericAPIView):
+    """Boundaries valid on `as_of` as a GeoJSON FeatureCollection (properties: id, code, name, kind, level),
+    with the attribution the boundary licences require."""
+
+    permission_classes = [AllowAny]
+    pagination_class = None
+    filter_backends: list = []
+
+    def get(self, request, *args, **kwargs):
+        day = parse_as_of(request.query_params.get("as_of"))
+        level = UnitList._choice(self, "level", UnitLevel)
+        features, attributions = [], []
+        for boundary, version in selectors.boundaries_on(day, level=level):
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": version.unit_id,
+                    "geometry": boundary.geometry,
+                    "properties": {
+                        "id": version.unit_id,
+                        "code": version.code,
+                        "name": version.name,
+                        "kind": version.kind,
+                        "level": version.level,
+                    },
+                }
+            )
+            if boundary.source and boundary.source not in attributions:
+                attributions.append(boundary.source)
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "as_of": day.isoformat(),
+                "attribution": attributions,
+                "features": features,
+            }
+        )
+
+
 urlpatterns = [
     path("units/", UnitList.as_view(), name="unit-list"),
+    path("units/boundaries/", UnitBoundaries.as_view(), name="unit-boundaries"),
     path("units/<int:pk>/", UnitDetail.as_view(), name="unit-detail"),
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
 
-from chungsuc.geo.models import ChangeEvent, LineageLink, Unit, UnitKind, UnitLevel, UnitVersion
+from chungsuc.geo.models import Boundary, ChangeEvent, LineageLink, Unit, UnitKind, UnitLevel, UnitVersion
 from chungsuc.geo.unitdata import fold
 
 LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
@@ -77,6 +77,15 @@ def children_on(unit: Unit, date: dt.date, unit_ids=None) -> QuerySet:
 def codes_on(date: dt.date) -> dict[int, str]:
     """unit id → national code on `date` (to show a parent's code as it was that day)."""
     return dict(UnitVersion.objects.filter(valid_on(date)).values_list("unit_id", "code"))
+
+
+def boundaries_on(date: dt.date, *, level: str | None = None) -> list[tuple[Boundary, UnitVersion]]:
+    """(boundary, the unit's version) pairs valid on `date`, by code."""
+    versions = {v.unit_id: v for v in units_on(date, level=level)}
+    boundaries = Boundary.objects.filter(valid_on(date), unit_id__in=list(versions))
+    pairs = [(b, versions[b.unit_id]) for b in boundaries]
+    pairs.sort(key=lambda p: _sort_key(p[1]))
+    return pairs
 
 
 # ---------------------------------------------------------------------------------------------- tree

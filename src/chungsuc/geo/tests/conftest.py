@@ -22,7 +22,12 @@ def geo_units(db):
 
 
 @pytest.fixture
-def geo_demo(geo_units):
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def geo_demo(geo_units, fast_passwords):
     from chungsuc.accounts import builtin as accounts_builtin
     from chungsuc.accounts import demo
 

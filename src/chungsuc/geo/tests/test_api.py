@@ -135,3 +135,13 @@ def test_root_link_and_schema_document_the_parameters(geo_units, client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     for name in ("as_of", "parent", "kind", "level", "page_size"):
         assert f'"{name}"' in schema or f"name: {name}" in schema
+
+
+def test_boundaries_as_geojson(geo_units, client):
+    body = client.get("/api/v1/units/boundaries/", {"as_of": "2025-03-01", "level": "commune"}).json()
+    assert body["type"] == "FeatureCollection" and len(body["features"]) == 155
+    my_xuyen = next(f for f in body["features"] if f["properties"]["code"] == "30286")
+    assert my_xuyen["geometry"]["type"] == "MultiPolygon"  # with Đông Xuyên, merged on 1/1/2025
+    assert any("Marc Choisy" in a for a in body["attribution"])
+    after = client.get("/api/v1/units/boundaries/", {"as_of": "2025-07-01"}).json()
+    assert len(after["features"]) == 102 and any("Thang Le Quoc" in a for a in after["attribution"])
