@@ -1,3 +1,3 @@
-from chungsuc.celery import app as celery_app
+from chungsuc.celery_app import app as celery_app
 
 __all__ = ["celery_app"]

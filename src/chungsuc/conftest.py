@@ -21,6 +21,17 @@ def _ensure_builtin() -> None:
         call_command("load_builtin", stdout=io.StringIO())
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the built-in data once into the test database; each test's transaction is rolled back
+    over it. (Transactional tests flush it; `an_giang` reloads it when missing.)"""
+    with django_db_blocker.unblock():
+        _ensure_builtin()
+        from chungsuc.accounts import demo as account_demo
+
+        account_demo.load()
+
+
 @pytest.fixture
 def an_giang(db):
     """Old and merged An Giang: units, change events, organisations (built-in data)."""
