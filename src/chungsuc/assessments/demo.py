@@ -49,7 +49,7 @@ def load(*, stdout=None) -> None:
             actor=officer,
             assessment=a,
             values=values,
-            comments={k: "Số liệu mẫu (DEMO)" for k in list(values)[:3]},
+            comments=dict.fromkeys(list(values)[:3], "Số liệu mẫu (DEMO)"),
         )
     if stdout is not None:
         stdout.write(f"assessments: hồ sơ DEMO {a.title} ({a.filled} chỉ tiêu đã nhập).")

@@ -13,16 +13,16 @@ Workbook layout (template `chungsuc-gia-tri-chi-tieu`, version 1):
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl.utils import get_column_letter
 
 from chungsuc.accounts.selectors import can_act_on_unit, scope_for
 from chungsuc.assessments import frameworks
@@ -52,99 +52,101 @@ def _fields_and_thresholds(fw, unit, year):
     return efw, fields, thresholds
 
 
-def build_workbook(
-    *, framework, year: int, units: list, assessments: dict[int, Assessment], write_only=False
-):
-    """The pre-filled workbook for `units` (a row each; values from `assessments` by unit id)."""
+def build_workbook(*, framework, year: int, units: list, assessments: dict[int, Assessment]) -> bytes:
+    """The pre-filled workbook (bytes) for `units`, a row each, values from `assessments` by unit id."""
+    from chungsuc.assessments import xlsx_fast as xf
+
     efw, fields, thresholds = _fields_and_thresholds(framework, units[0] if len(units) == 1 else None, year)
     keys = [f.key for f in fields]
-    wb = openpyxl.Workbook(write_only=write_only)
-    if write_only:
-        ws = wb.create_sheet(DATA_SHEET)
-    else:
-        ws = wb.active
-        ws.title = DATA_SHEET
-    header = ["Mã ĐV", "Tên đơn vị", *keys]
-    names = ["", "", *[f.name for f in fields]]
-    thr_row = [
-        "",
-        "Ngưỡng áp dụng →",
-        *[f"{thresholds[k][0]}{'' if thresholds[k][1] else ' (chưa kiểm chứng)'}" for k in keys],
-    ]
     layout = frameworks.layout(efw)
     lkey = layout_key(layout)
-    if write_only:
-        cx.write_header_row(ws, [("Mã ĐV", 10), ("Tên đơn vị", 28), *[(k, 12) for k in keys]])
-        ws.append(names)
-        ws.append(thr_row)
-    else:
-        cx.write_header_row(ws, [("Mã ĐV", 10), ("Tên đơn vị", 28), *[(k, 12) for k in keys]])
-        for i, text in enumerate(names, start=1):
-            ws.cell(row=2, column=i, value=text)
-        for i, text in enumerate(thr_row, start=1):
-            ws.cell(row=3, column=i, value=text)
-        ws.freeze_panes = "C4"
+    width = len(keys) + 2
+    rows: list = [
+        [("Mã ĐV", xf.S_HEADER), ("Tên đơn vị", xf.S_HEADER), *[(k, xf.S_HEADER) for k in keys]],
+        [("", xf.S_LOCKED), ("Tên chỉ tiêu →", xf.S_LOCKED), *[(f.name, xf.S_WRAP) for f in fields]],
+        [("", xf.S_LOCKED), ("Ngưỡng áp dụng →", xf.S_LOCKED)]
+        + [
+            (f"{thresholds[k][0]}{'' if thresholds[k][1] else ' (chưa kiểm chứng)'}", xf.S_LOCKED)
+            for k in keys
+        ],
+    ]
+    types = [f.value_type for f in fields]
     for unit in units:
         a = assessments.get(unit.pk)
         vals = unpack(a.packed, layout) if (a is not None and a.packed and a.layout == lkey) else {}
-        row = [unit.code, unit.name]
-        for f in fields:
-            v = vals.get(f.key)
+        row = [(unit.code, xf.S_LOCKED), (unit.name, xf.S_LOCKED)]
+        for key, vt in zip(keys, types, strict=True):
+            v = vals.get(key)
             if v is None:
-                row.append(None)
-            elif f.value_type == "pass_fail":
-                row.append(format_value(v, "pass_fail"))
+                row.append((None, xf.S_UNLOCKED))
+            elif vt == "pass_fail":
+                row.append((format_value(v, "pass_fail"), xf.S_UNLOCKED))
             else:
-                row.append(int(v) if float(v).is_integer() else v)
-        ws.append(row)
-    last = FIRST_ROW + len(units) - 1
-    if not write_only and units:
-        end_col = get_column_letter(len(header))
-        cx.lock_cells(ws, f"A{FIRST_ROW}:B{last}")
-        cx.protect_sheet(ws, editable=f"C{FIRST_ROW}:{end_col}{last}")
-        for i, f in enumerate(fields, start=3):
-            col = get_column_letter(i)
-            rng = f"{col}{FIRST_ROW}:{col}{last}"
-            if f.value_type == "pass_fail":
-                cx.add_list_validation(ws, rng, PASS_OPTIONS)
-            elif f.value_type == "percentage":
-                cx.add_number_validation(ws, rng, minimum=0, maximum=100, unit="%")
-            elif f.value_type == "count":
-                cx.add_number_validation(ws, rng, minimum=0, whole=True)
-            else:
-                cx.add_number_validation(ws, rng, minimum=0, unit=f.unit)
-    meta = wb.create_sheet(META_SHEET)
-    for pair in [
-        ("template", TEMPLATE),
-        ("template_version", TEMPLATE_VERSION),
-        ("framework", efw.code),
-        ("framework_version", str(efw.version)),
-        ("year", str(year)),
-    ]:
-        meta.append(list(pair))
-    meta.sheet_state = "hidden"
-    if not write_only:
-        cx.add_readme_sheet(
-            wb,
-            heading="Nhập số liệu tự đánh giá ngoài mạng",
-            lines=[
-                ("Bộ tiêu chí", f"{framework.name} ({efw.code}, phiên bản {efw.version})"),
-                ("Năm", str(year)),
-                (
-                    "Cách nhập",
-                    "Mỗi dòng một đơn vị; mỗi cột một chỉ tiêu (dòng 1: mã, dòng 2: tên, dòng 3: ngưỡng).",
-                ),
-                ("Đạt/không đạt", "Chọn «Đạt» hoặc «Không đạt» trong danh sách."),
-                ("Tỷ lệ %", "Nhập số từ 0 đến 100 (không nhập công thức)."),
-                ("Để trống", "Ô để trống nghĩa là chưa có số liệu (không xóa số liệu đã có)."),
-                ("Không sửa", "Không sửa mã, tên đơn vị, tiêu đề và trang tính ẩn _meta."),
-                (
-                    "Tải lên",
-                    "Hệ thống kiểm tra thử, liệt kê mọi lỗi và mọi thay đổi; chỉ ghi khi bạn xác nhận.",
-                ),
+                row.append((int(v) if float(v).is_integer() else v, xf.S_UNLOCKED))
+        rows.append(row)
+    last = FIRST_ROW + max(len(units), 1) - 1
+    by_kind: dict[tuple, list[str]] = {}
+    for i, vt in enumerate(types, start=3):
+        col = xf.col_letter(i)
+        rng = f"{col}{FIRST_ROW}:{col}{last}"
+        if vt == "pass_fail":
+            key = ("list", None, '"' + ",".join(PASS_OPTIONS) + '"', None)
+        elif vt == "percentage":
+            key = ("decimal", "between", "0", "100")
+        elif vt == "count":
+            key = ("whole", "greaterThanOrEqual", "0", None)
+        else:
+            key = ("decimal", "greaterThanOrEqual", "0", None)
+        by_kind.setdefault(key, []).append(rng)
+    validations = [(k[0], k[1], k[2], k[3], " ".join(r)) for k, r in by_kind.items()]
+    data_sheet = xf.Sheet(
+        DATA_SHEET,
+        rows,
+        widths={1: 10, 2: 28, **dict.fromkeys(range(3, width + 1), 12)},
+        freeze=(2, 3),
+        protect=True,
+        validations=validations,
+    )
+    readme = xf.Sheet(
+        "Hướng dẫn",
+        [
+            [("Nhập số liệu tự đánh giá ngoài mạng", xf.S_HEADING)],
+            [],
+            [("Bộ tiêu chí", xf.S_BOLD), f"{framework.name} ({efw.code}, phiên bản {efw.version})"],
+            [("Năm", xf.S_BOLD), str(year)],
+            [
+                ("Cách nhập", xf.S_BOLD),
+                "Mỗi dòng một đơn vị; mỗi cột một chỉ tiêu (dòng 1: mã, dòng 2: tên, dòng 3: ngưỡng).",
             ],
-        )
-    return wb
+            [("Đạt/không đạt", xf.S_BOLD), "Chọn «Đạt» hoặc «Không đạt» trong danh sách."],
+            [("Tỷ lệ %", xf.S_BOLD), "Nhập số từ 0 đến 100 (không nhập công thức)."],
+            [("Để trống", xf.S_BOLD), "Ô để trống nghĩa là chưa có số liệu (không xóa số liệu đã có)."],
+            [("Không sửa", xf.S_BOLD), "Không sửa mã, tên đơn vị, tiêu đề và trang tính ẩn _meta."],
+            [
+                ("Tải lên", xf.S_BOLD),
+                "Hệ thống kiểm tra thử, liệt kê mọi lỗi và mọi thay đổi; chỉ ghi khi bạn xác nhận.",
+            ],
+            [
+                ("Chưa kiểm chứng", xf.S_BOLD),
+                "Ngưỡng ghi «(chưa kiểm chứng)» chưa đối chiếu được với văn bản gốc.",
+            ],
+        ],
+        widths={1: 28, 2: 90},
+        protect=True,
+    )
+    meta = xf.Sheet(
+        META_SHEET,
+        [
+            ["template", TEMPLATE],
+            ["template_version", TEMPLATE_VERSION],
+            ["framework", efw.code],
+            ["framework_version", str(efw.version)],
+            ["year", str(year)],
+        ],
+        hidden=True,
+        protect=True,
+    )
+    return xf.write([readme, data_sheet, meta], active=0)
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -191,13 +193,15 @@ class ImportPlan:
         return cls(d["framework_id"], d["framework_code"], d["year"], [RowPlan(**r) for r in d["rows"]], [])
 
 
-def _meta(wb) -> dict[str, str]:
-    if META_SHEET not in wb.sheetnames:
+def _meta(data: bytes, names) -> dict[str, str]:
+    from chungsuc.assessments import xlsx_fast as xf
+
+    if META_SHEET not in names:
         raise ValidationError(
             "Tệp không phải mẫu nhập số liệu của Chung Sức (thiếu trang tính _meta). Hãy tải mẫu từ hệ thống."
         )
     out = {}
-    for row in wb[META_SHEET].iter_rows(values_only=True):
+    for _r, row in xf.iter_rows(data, META_SHEET):
         if row and row[0]:
             out[str(row[0])] = str(row[1]) if len(row) > 1 and row[1] is not None else ""
     return out
@@ -205,11 +209,21 @@ def _meta(wb) -> dict[str, str]:
 
 def dry_run(*, actor, upload, framework=None, name: str | None = None) -> ImportPlan:
     """Read and check the whole workbook; answer every problem and every change. Writes nothing."""
+    from chungsuc.assessments import xlsx_fast as xf
+    from chungsuc.core.files import inspect_upload
     from chungsuc.criteria.models import Framework, Status
 
-    wb = cx.open_workbook_safely(upload, data_only=False, name=name)
+    checked = inspect_upload(upload, allowed={"xlsx"}, name=name)
+    upload.seek(0)
+    data = upload.read()
     try:
-        meta = _meta(wb)
+        names = xf.sheet_names(zipfile.ZipFile(io.BytesIO(data)))
+    except Exception:
+        raise ValidationError(
+            f"Không đọc được tệp Excel «{checked.original_name}»: tệp bị hỏng hoặc không đúng cấu trúc .xlsx."
+        ) from None
+    try:
+        meta = _meta(data, names)
         if meta.get("template") != TEMPLATE:
             raise ValidationError(
                 f"Tệp dùng mẫu «{meta.get('template') or '?'}», "
@@ -234,10 +248,16 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
         fields = {f.key: f for f in frameworks.fields(efw)}
         layout = frameworks.layout(efw)
         lkey = layout_key(layout)
-        ws = cx.sheet_or_error(wb, DATA_SHEET)
+        if DATA_SHEET not in names:
+            raise ValidationError(
+                f"Tệp không có trang tính «{DATA_SHEET}» (các trang tính có: "
+                + ", ".join(f"«{n}»" for n in names)
+                + "). Hãy dùng đúng mẫu tải về."
+            )
         errors = cx.CellErrors(limit=2000)
-        rows_iter = ws.iter_rows(values_only=True)
-        header = next(rows_iter, None) or ()
+        rows_iter = xf.iter_rows(data, DATA_SHEET)
+        first = next(rows_iter, None)
+        header = first[1] if first and first[0] == 1 else ()
         columns: dict[int, str] = {}
         for idx, h in enumerate(header[2:], start=3):
             text = cx.cell_text(h)
@@ -249,8 +269,6 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                 columns[idx] = text
         if cx.cell_text(header[0] if header else "") != "Mã ĐV":
             errors.add(DATA_SHEET, 1, 1, "tiêu đề cột phải là «Mã ĐV» — hãy dùng đúng mẫu tải về")
-        next(rows_iter, None)
-        next(rows_iter, None)
         scope = scope_for(actor)
         import datetime as dt
 
@@ -259,7 +277,9 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
 
         on = dt.date(year, 12, 31)
         raw_rows = []
-        for r, cells in enumerate(rows_iter, start=FIRST_ROW):
+        for r, cells in rows_iter:
+            if r < FIRST_ROW:
+                continue
             if not cells or all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             raw_rows.append((r, cells))
@@ -312,7 +332,7 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                 raw = cells[idx - 1] if idx - 1 < len(cells) else None
                 if raw is None or (isinstance(raw, str) and not raw.strip()):
                     continue
-                if cx.is_formula(raw):
+                if isinstance(raw, xf.Formula) or cx.is_formula(raw):
                     errors.add(DATA_SHEET, r, idx, "có công thức; hãy nhập giá trị (dán dạng giá trị)", key)
                     continue
                 f = fields[key]
@@ -340,10 +360,8 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                     continue
             plans.append(plan)
         return ImportPlan(fw.pk, fw.code, year, plans, errors.messages())
-    finally:
-        close = getattr(wb, "close", None)
-        if close:
-            close()
+    except xf.ReadError as exc:
+        raise ValidationError(f"Không đọc được tệp Excel «{checked.original_name}»: {exc}.") from None
 
 
 def _locked_assessment_ids(ids: list[int]) -> set[int]:
@@ -387,23 +405,41 @@ def plan_discard(token: str) -> None:
 
 
 def commit(*, actor, plan: ImportPlan) -> int:
-    """Apply the checked plan atomically: every assessment still at the version the dry run saw, or
-    nothing is written. Creates missing assessments, writes values with history, one audit row per
-    assessment, then evaluates the touched assessments set-at-a-time. Returns the number of values."""
+    """Apply the checked plan atomically, set-at-a-time: every assessment still at the version the dry
+    run saw, or nothing is written. Creates missing assessments (through the service), writes the value
+    rows with their history in bulk, repacks the value columns, bumps the versions, writes one audit
+    row per assessment, then evaluates the touched assessments at once. Returns the number of values."""
+    import numpy as np
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
     from chungsuc.assessments import services
     from chungsuc.assessments.evaluation import evaluate_many
-    from chungsuc.core.audit import audit_record
-    from chungsuc.core.concurrency import ConflictError, save_with_version
+    from chungsuc.assessments.models import AssessmentValue, values_hash
+    from chungsuc.core.audit import _plain
+    from chungsuc.core.concurrency import ConflictError
+    from chungsuc.core.models import AuditEntry
     from chungsuc.criteria.models import Framework
     from chungsuc.geo.models import Unit
 
     fw = Framework.objects.get(pk=plan.framework_id)
     efw = frameworks.engine_framework(fw)
+    layout = frameworks.layout(efw)
+    lkey = layout_key(layout)
+    position = {k: i for i, k in enumerate(layout)}
+    indicator_mask = np.array([k in {i.code for i in efw.indicators} for k in layout])
     rows = [r for r in plan.rows if r.changes]
-    touched = []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
     with transaction.atomic():
         ids = [r.assessment_id for r in rows if r.assessment_id]
-        current = dict(Assessment.objects.select_for_update().filter(pk__in=ids).values_list("pk", "version"))
+        current = {}
+        for chunk in range(0, len(ids), 5000):
+            current.update(
+                Assessment.objects.select_for_update()
+                .filter(pk__in=ids[chunk : chunk + 5000])
+                .values_list("pk", "version")
+            )
         stale = [r for r in rows if r.assessment_id and current.get(r.assessment_id) != r.version]
         if stale:
             raise ConflictError(
@@ -416,25 +452,82 @@ def commit(*, actor, plan: ImportPlan) -> int:
                 "Có hồ sơ vừa được gửi/duyệt sau khi kiểm tra thử; chưa ghi gì. Hãy tải tệp lên lại."
             )
         units = Unit.objects.in_bulk([r.unit_id for r in rows if not r.assessment_id])
-        assessments = Assessment.objects.in_bulk(ids)
         for r in rows:
-            if r.assessment_id:
-                a = assessments[r.assessment_id]
-            else:
+            if not r.assessment_id:
                 a = services.assessment_create(
                     actor=actor, unit=units[r.unit_id], year=plan.year, framework=fw
                 )
-            values = dict(r.values)
-            changes = services._apply_values(actor=actor, assessment=a, values=values, comments={}, efw=efw)
-            save_with_version(a, a.version, ["packed", "layout", "values_hash", "filled"])
-            audit_record(
-                actor=actor,
-                action="assessment.import",
-                target=a,
-                unit_id=a.unit_id,
-                changes=changes,
-                reason="Nhập từ Excel",
+                r.assessment_id, r.version = a.pk, a.version
+        all_ids = [r.assessment_id for r in rows]
+        assessments = {}
+        for chunk in range(0, len(all_ids), 5000):
+            assessments.update(Assessment.objects.in_bulk(all_ids[chunk : chunk + 5000]))
+        existing: dict[tuple[int, str], AssessmentValue] = {}
+        codes = sorted({k for r in rows for k in r.values})
+        for chunk in range(0, len(all_ids), 2000):
+            for v in AssessmentValue.objects.filter(
+                assessment_id__in=all_ids[chunk : chunk + 2000], indicator_code__in=codes
+            ):
+                existing[(v.assessment_id, v.indicator_code)] = v
+        to_update, to_create, audits, changed_assessments = [], [], [], []
+        for r in rows:
+            a = assessments[r.assessment_id]
+            arr = (
+                np.frombuffer(bytes(a.packed), dtype="<f8").copy()
+                if a.packed and a.layout == lkey
+                else np.full(len(layout), np.nan)
             )
-            touched.append(a.pk)
-        evaluate_many(Assessment.objects.filter(pk__in=touched))
+            for key, value in r.values.items():
+                row = existing.get((a.pk, key))
+                if row is None:
+                    to_create.append(
+                        AssessmentValue(
+                            assessment_id=a.pk,
+                            indicator_code=key,
+                            value=value,
+                            updated_by=user,
+                            updated_at=now,
+                        )
+                    )
+                else:
+                    row.value, row.updated_by, row.updated_at = value, user, now
+                    to_update.append(row)
+                arr[position[key]] = np.nan if value is None else value
+            blob = arr.astype("<f8").tobytes()
+            a.packed, a.layout, a.values_hash = blob, lkey, values_hash(blob)
+            a.filled = int((~np.isnan(arr[indicator_mask])).sum())
+            a.version = r.version + 1
+            a.updated_at = now
+            changed_assessments.append(a)
+            audits.append(
+                AuditEntry(
+                    actor=user,
+                    actor_repr=(user.get_full_name() or user.get_username()) if user else "hệ thống",
+                    action="assessment.import",
+                    target_type=a._meta.label_lower,
+                    target_id=str(a.pk),
+                    target_repr=str(a.title or a.pk)[:300],
+                    unit_id=a.unit_id,
+                    changes=_plain(r.changes),
+                    reason="Nhập từ Excel",
+                )
+            )
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                AssessmentValue,
+                ["value", "updated_by", "updated_at"],
+                batch_size=1000,
+                default_user=user,
+            )
+        if to_create:
+            bulk_create_with_history(to_create, AssessmentValue, batch_size=1000, default_user=user)
+        Assessment.objects.bulk_update(
+            changed_assessments,
+            ["packed", "layout", "values_hash", "filled", "version", "updated_at"],
+            batch_size=1000,
+        )
+        AuditEntry.objects.bulk_create(audits, batch_size=2000)
+        for chunk in range(0, len(all_ids), 5000):
+            evaluate_many(Assessment.objects.filter(pk__in=all_ids[chunk : chunk + 5000]))
     return sum(len(r.changes) for r in rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,11 +17,23 @@ from chungsuc.assessments.models import Assessment
 from chungsuc.core import excel as cx
 
 
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(data, content_type=cx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 @login_required
 def export_one(request, pk):
     a = selectors.assessment_or_404(request.user, pk)
-    wb = excel.build_workbook(framework=a.framework, year=a.year, units=[a.unit], assessments={a.unit_id: a})
-    return cx.workbook_response(wb, f"tu-danh-gia-{a.unit.code}-{a.year}.xlsx")
+    data = excel.build_workbook(
+        framework=a.framework, year=a.year, units=[a.unit], assessments={a.unit_id: a}
+    )
+    return _xlsx(data, f"tu-danh-gia-{a.unit.code}-{a.year}.xlsx")
 
 
 @login_required
@@ -62,8 +74,8 @@ def export_district(request):
     assessments = {
         a.unit_id: a for a in Assessment.objects.filter(unit__in=units, year=year, framework__code=fw.code)
     }
-    wb = excel.build_workbook(framework=fw, year=year, units=units, assessments=assessments)
-    return cx.workbook_response(wb, f"tu-danh-gia-{district.code}-{year}.xlsx")
+    data = excel.build_workbook(framework=fw, year=year, units=units, assessments=assessments)
+    return _xlsx(data, f"tu-danh-gia-{district.code}-{year}.xlsx")
 
 
 @login_required

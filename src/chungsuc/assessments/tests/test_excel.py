@@ -17,8 +17,12 @@ from chungsuc.core.models import AuditEntry
 @pytest.fixture
 def setup(workflows, users, framework, vinh_chanh):
     officer = users["demo.thoaison"]
-    a = services.assessment_create(actor=users["demo.vinhchanh"], unit=vinh_chanh, year=2024, framework=framework)
-    services.assessment_values_save(actor=users["demo.vinhchanh"], assessment=a, values={"3.1": 70, "1.1": "Đạt"})
+    a = services.assessment_create(
+        actor=users["demo.vinhchanh"], unit=vinh_chanh, year=2024, framework=framework
+    )
+    services.assessment_values_save(
+        actor=users["demo.vinhchanh"], assessment=a, values={"3.1": 70, "1.1": "Đạt"}
+    )
     return officer, a
 
 
@@ -27,7 +31,9 @@ def district_workbook(client, officer, framework, year=2024):
 
     client.force_login(officer)
     district = unit_by_code("894", "2024-06-30")
-    r = client.get(f"/assessments/export/district.xlsx?district={district.pk}&year={year}&framework={framework.code}")
+    r = client.get(
+        f"/assessments/export/district.xlsx?district={district.pk}&year={year}&framework={framework.code}"
+    )
     assert r.status_code == 200
     return openpyxl.load_workbook(io.BytesIO(r.content))
 
@@ -52,7 +58,9 @@ def col_of(ws, key):
     raise AssertionError(key)
 
 
-def test_district_workbook_has_a_row_per_commune_locked_codes_thresholds_and_validation(setup, client, framework):
+def test_district_workbook_has_a_row_per_commune_locked_codes_thresholds_and_validation(
+    setup, client, framework
+):
     officer, a = setup
     wb = district_workbook(client, officer, framework)
     assert wb.sheetnames[0] == "Hướng dẫn"
@@ -79,14 +87,21 @@ def test_round_trip_dry_run_shows_exact_changes_then_commit(setup, client, frame
     r = row_of(ws, "30703")
     ws.cell(r, col_of(ws, "3.1")).value = 85
     ws.cell(r, col_of(ws, "10.1")).value = "65,5"
-    other = row_of(ws, ws.cell(excel.FIRST_ROW, 1).value if ws.cell(excel.FIRST_ROW, 1).value != "30703" else ws.cell(excel.FIRST_ROW + 1, 1).value)
+    other = row_of(
+        ws,
+        ws.cell(excel.FIRST_ROW, 1).value
+        if ws.cell(excel.FIRST_ROW, 1).value != "30703"
+        else ws.cell(excel.FIRST_ROW + 1, 1).value,
+    )
     other_code = ws.cell(other, 1).value
     ws.cell(other, col_of(ws, "3.2")).value = "Không đạt"
     response = client.post("/assessments/import/", {"file": upload(wb)})
     html = response.content.decode()
     assert "3 giá trị sẽ thay đổi ở 2 đơn vị" in html
     assert "70 → 85" in html and "— → 65,5" in html and "— → Không đạt" in html
-    assert AssessmentValue.objects.get(assessment=a, indicator_code="3.1").value == 70  # dry run wrote nothing
+    assert (
+        AssessmentValue.objects.get(assessment=a, indicator_code="3.1").value == 70
+    )  # dry run wrote nothing
     token = response.context["token"]
     response = client.post(f"/assessments/import/{token}/commit/")
     assert response.status_code == 302
@@ -102,7 +117,10 @@ def test_round_trip_dry_run_shows_exact_changes_then_commit(setup, client, frame
 def bad_cases(ws):
     r = row_of(ws, "30703")
     return {
-        "text for a percentage": (lambda: setattr(ws.cell(r, col_of(ws, "3.1")), "value", "nhiều"), "không phải là số"),
+        "text for a percentage": (
+            lambda: setattr(ws.cell(r, col_of(ws, "3.1")), "value", "nhiều"),
+            "không phải là số",
+        ),
         "percentage over 100": (lambda: setattr(ws.cell(r, col_of(ws, "3.1")), "value", 120), "0–100"),
         "negative count": (lambda: setattr(ws.cell(r, col_of(ws, "10.2")), "value", -3), "không được âm"),
         "formula": (lambda: setattr(ws.cell(r, col_of(ws, "3.1")), "value", "=40+45"), "công thức"),
@@ -111,8 +129,17 @@ def bad_cases(ws):
     }
 
 
-@pytest.mark.parametrize("case", ["text for a percentage", "percentage over 100", "negative count", "formula",
-                                  "unknown unit", "unknown indicator"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "text for a percentage",
+        "percentage over 100",
+        "negative count",
+        "formula",
+        "unknown unit",
+        "unknown indicator",
+    ],
+)
 def test_bad_workbook_cells_are_named_and_nothing_is_written(setup, client, framework, case):
     officer, a = setup
     wb = district_workbook(client, officer, framework)
@@ -163,7 +190,12 @@ def test_macro_encrypted_and_oversized_files_are_refused(setup, client, framewor
         dst.writestr("xl/vbaProject.bin", b"\x00" * 64)
     r = client.post("/assessments/import/", {"file": SimpleUploadedFile("m.xlsx", macro.getvalue())})
     assert "macro" in r.content.decode().lower()
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 512
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 512
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 512
+    )
     r = client.post("/assessments/import/", {"file": SimpleUploadedFile("e.xlsx", ole)})
     assert "mã hóa" in r.content.decode() or "mật khẩu" in r.content.decode()
     settings.FILE_UPLOAD_MAX_BYTES = 1000

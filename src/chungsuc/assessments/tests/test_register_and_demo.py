@@ -10,11 +10,18 @@ def test_parse_fact_skips_pilots_and_keeps_uncertainty():
     assert builtin.parse_fact("Xã điểm NTM 2021–2025 theo QĐ 785/QĐ-UBND (08/4/2020), lộ trình 2022") is None
     assert builtin.parse_fact("Xã bổ sung thực hiện NTM 2021–2025 (TB 273/TB-VPUBND 17/6/2020)") is None
     e = builtin.parse_fact("Công nhận đạt chuẩn xã NTM năm 2018 (QĐ 2931–2936/QĐ-UBND, 20/11/2018)")
-    assert (e["standard"], e["year"], e["since"], e["since_precision"]) == ("ntm", 2018, dt.date(2018, 11, 20), "day")
+    assert (e["standard"], e["year"], e["since"], e["since_precision"]) == (
+        "ntm",
+        2018,
+        dt.date(2018, 11, 20),
+        "day",
+    )
     assert "2931–2936" in e["uncertainty"]
     e = builtin.parse_fact("Đạt chuẩn xã NTM nâng cao năm 2020")
     assert (e["standard"], e["year"], e["since_precision"]) == ("advanced", 2020, "year")
-    e = builtin.parse_fact('Đạt chuẩn xã NTM nâng cao "năm 2020" (QĐ 395–399/QĐ-UBND, tin 14/03/2021; danviet …)')
+    e = builtin.parse_fact(
+        'Đạt chuẩn xã NTM nâng cao "năm 2020" (QĐ 395–399/QĐ-UBND, tin 14/03/2021; danviet …)'
+    )
     assert e["verified"] is False and e["year"] == 2020
 
 

@@ -26,7 +26,10 @@ def assert_outsider_404(outsider, a):
     for url, data in [
         (f"/assessments/{a.pk}/values/", {"v:3.1": "99"}),
         (f"/assessments/{a.pk}/transition/", {"transition": "approve"}),
-        (f"/assessments/{a.pk}/decision/", {"recognised": "1", "number": "1", "date": "2026-01-01", "signer": "x"}),
+        (
+            f"/assessments/{a.pk}/decision/",
+            {"recognised": "1", "number": "1", "date": "2026-01-01", "signer": "x"},
+        ),
     ]:
         assert outsider.post(url, data).status_code == 404, url
 
@@ -35,8 +38,10 @@ def assert_outsider_404(outsider, a):
 def clients(users, client):
     from django.test import Client
 
-    return {name: client_for(Client, name) for name in
-            ["demo.vinhchanh", "demo.thoaison", "demo.nnptnt", "demo.tinh", "demo.chomoi"]}
+    return {
+        name: client_for(Client, name)
+        for name in ["demo.vinhchanh", "demo.thoaison", "demo.nnptnt", "demo.tinh", "demo.chomoi"]
+    }
 
 
 def state(a):
@@ -46,8 +51,12 @@ def state(a):
 
 
 def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_chanh, clients, client):
-    commune, district, province, outsider = (clients["demo.vinhchanh"], clients["demo.thoaison"],
-                                            clients["demo.nnptnt"], clients["demo.chomoi"])
+    commune, district, province, outsider = (
+        clients["demo.vinhchanh"],
+        clients["demo.thoaison"],
+        clients["demo.nnptnt"],
+        clients["demo.chomoi"],
+    )
     # the commune officer creates the dossier and fills values
     r = commune.post("/assessments/new/", {"unit": vinh_chanh.pk, "year": 2024, "framework": framework.pk})
     a = Assessment.objects.get(unit=vinh_chanh, year=2024)
@@ -55,15 +64,19 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     page = commune.get(r.url)
     assert page.status_code == 200
     assert "0/5" in page.content.decode()
-    r = commune.post(f"/assessments/{a.pk}/values/",
-                     {"version": 1, "v:1.1": "Đạt", "v:3.1": "79,9", "v:3.2": "Đạt", "v:10.1": "65", "v:10.2": "12"},
-                     HTTP_HX_REQUEST="true")
+    r = commune.post(
+        f"/assessments/{a.pk}/values/",
+        {"version": 1, "v:1.1": "Đạt", "v:3.1": "79,9", "v:3.2": "Đạt", "v:10.1": "65", "v:10.2": "12"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200
     html = r.content.decode()
     assert "5/5" in html and "2/3" in html  # live re-evaluation: criterion 3 fails at 79.9 %
     assert 'data-testid="criterion-3-status"><span class="badge bg-red-lt">' in html
-    r = commune.post(f"/assessments/{a.pk}/evidence/",
-                     {"indicator_code": "3.1", "file": SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf")})
+    r = commune.post(
+        f"/assessments/{a.pk}/evidence/",
+        {"indicator_code": "3.1", "file": SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf")},
+    )
     assert Evidence.objects.filter(assessment=a, indicator_code="3.1").count() == 1
     assert_outsider_404(outsider, a)
 
@@ -73,7 +86,9 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     assert_outsider_404(outsider, a)
     r = district.post(f"/assessments/{a.pk}/transition/", {"transition": "return", "reason": ""})
     assert state(a) == "district_review"  # a reason is required
-    district.post(f"/assessments/{a.pk}/transition/", {"transition": "return", "reason": "Chỉ tiêu 3.1 chưa đạt"})
+    district.post(
+        f"/assessments/{a.pk}/transition/", {"transition": "return", "reason": "Chỉ tiêu 3.1 chưa đạt"}
+    )
     assert state(a) == "returned"
     assert "Chỉ tiêu 3.1 chưa đạt" in commune.get(f"/assessments/{a.pk}/").content.decode()
 
@@ -103,7 +118,10 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     assert "Vĩnh Chánh" in listing
     cid = a.consultation.pk
     for i in range(9):
-        public.post(f"/assessments/public/consultations/{cid}/", {"name": f"Người {i}", "satisfied": "1", "text": "Tốt"})
+        public.post(
+            f"/assessments/public/consultations/{cid}/",
+            {"name": f"Người {i}", "satisfied": "1", "text": "Tốt"},
+        )
     public.post(f"/assessments/public/consultations/{cid}/", {"satisfied": "0", "text": "Đường ấp 3 còn lầy"})
     page = public.get(f"/assessments/public/consultations/{cid}/").content.decode()
     assert "90.0%" in page or "90,0%" in page
@@ -114,14 +132,22 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     assert a.consultation.comments.count() == 10  # closed: no more comments
 
     # conditions: attestations, then the decision
-    decision = {"recognised": "1", "number": "123/QĐ-UBND", "date": dt.date.today().isoformat(),
-                "signer": "Chủ tịch UBND tỉnh", "signed_pdf": SimpleUploadedFile("qd.pdf", PDF, "application/pdf")}
+    decision = {
+        "recognised": "1",
+        "number": "123/QĐ-UBND",
+        "date": dt.date.today().isoformat(),
+        "signer": "Chủ tịch UBND tỉnh",
+        "signed_pdf": SimpleUploadedFile("qd.pdf", PDF, "application/pdf"),
+    }
     province.post(f"/assessments/{a.pk}/decision/", decision)
     assert state(a) == "consultation_closed"  # refused: attestations missing
     from chungsuc.assessments.models import RecognitionCondition
 
     for cond in RecognitionCondition.objects.filter(kind="attestation"):
-        province.post(f"/assessments/{a.pk}/condition/", {"condition": cond.pk, "met": "1", "note": "Công an tỉnh xác nhận"})
+        province.post(
+            f"/assessments/{a.pk}/condition/",
+            {"condition": cond.pk, "met": "1", "note": "Công an tỉnh xác nhận"},
+        )
     decision["signed_pdf"] = SimpleUploadedFile("qd.pdf", PDF, "application/pdf")
     assert_outsider_404(outsider, a)
     province.post(f"/assessments/{a.pk}/decision/", decision)
@@ -135,8 +161,15 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     assert outsider.get(f"/assessments/decisions/{d.pk}.pdf").status_code == 404
     assert province.get(f"/assessments/decisions/{d.pk}.pdf").status_code == 200
     actions = set(AuditEntry.objects.filter(target_id=str(a.pk)).values_list("action", flat=True))
-    assert {"assessment.create", "assessment.values", "assessment.evidence_add", "workflow.transition",
-            "assessment.consultation_open", "assessment.consultation_close", "assessment.decision"} <= actions
+    assert {
+        "assessment.create",
+        "assessment.values",
+        "assessment.evidence_add",
+        "workflow.transition",
+        "assessment.consultation_open",
+        "assessment.consultation_close",
+        "assessment.decision",
+    } <= actions
     # the other district's officer still sees nothing of it
     assert "Vĩnh Chánh" not in outsider.get("/assessments/").content.decode()
     assert outsider.get(f"/assessments/evidence/{Evidence.objects.get(assessment=a).pk}/").status_code == 404

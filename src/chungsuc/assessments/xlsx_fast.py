@@ -1,0 +1,306 @@
+"""A small, fast .xlsx writer and reader for the big value sheets (10,000 rows × 57 columns).
+
+openpyxl builds a Python object per cell, which on a 2-core machine takes 10–20 s for such a sheet
+either way. This module writes the sheet's XML directly (inline strings, a handful of styles, sheet
+protection with the value cells unlocked, data validation by column) and reads it back with lxml's
+`iterparse`, row by row, in constant memory. It handles what Excel and LibreOffice write when an
+official edits the file: shared strings, inline strings, numbers, booleans, formulas (reported as
+`Formula`, never evaluated), sparse rows and cells.
+
+The files it writes are ordinary workbooks (openpyxl, Excel and LibreOffice open them); the reader
+is only used after `core.files.inspect_upload` has checked the file (real .xlsx, no macros, not
+encrypted, size).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_RNS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+# style indexes in STYLES
+S_DEFAULT, S_HEADER, S_LOCKED, S_UNLOCKED, S_HEADING, S_BOLD, S_WRAP = range(7)
+
+STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="{NS}">
+<fonts count="4"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font><font><b/><sz val="14"/><color rgb="FF2F7D32"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FF2F7D32"/><bgColor rgb="FF2F7D32"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFEEEEEE"/><bgColor rgb="FFEEEEEE"/></patternFill></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="7">
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>
+<xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyProtection="1"><protection locked="0"/></xf>
+<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>
+</cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>"""
+
+
+def col_letter(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+_COL = re.compile(r"([A-Z]+)")
+
+
+def col_index(ref: str) -> int:
+    letters = _COL.match(ref).group(1)
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text(value: str) -> str:
+    return escape(_ILLEGAL.sub("", value), {'"': "&quot;"})
+
+
+def _cell(ref: str, value, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return (
+            f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+            if isinstance(value, float)
+            else f'<c r="{ref}"{s}><v>{value}</v></c>'
+        )
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list  # list of rows; a row is a list of (value, style) or values (style 0)
+    widths: dict[int, float] | None = None
+    freeze: tuple[int, int] | None = None  # (columns, rows) frozen
+    protect: bool = False
+    validations: list[tuple[str, str, str | None, str | None, str]] | None = None  # (type, op, f1, f2, sqref)
+    hidden: bool = False
+
+    def xml(self, out: io.StringIO) -> None:
+        out.write(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" xmlns:r="{RNS}">'
+        )
+        if self.freeze:
+            cols, rows = self.freeze
+            top = f"{col_letter(cols + 1)}{rows + 1}"
+            out.write(
+                f'<sheetViews><sheetView workbookViewId="0"><pane xSplit="{cols}" ySplit="{rows}" topLeftCell="{top}" '
+                f'activePane="bottomRight" state="frozen"/></sheetView></sheetViews>'
+            )
+        if self.widths:
+            out.write("<cols>")
+            for col, width in sorted(self.widths.items()):
+                out.write(f'<col min="{col}" max="{col}" width="{width}" customWidth="1"/>')
+            out.write("</cols>")
+        out.write("<sheetData>")
+        letters = [col_letter(i) for i in range(1, 1 + max((len(r) for r in self.rows), default=0))]
+        for r, row in enumerate(self.rows, start=1):
+            out.write(f'<row r="{r}">')
+            for c, item in enumerate(row):
+                value, style = item if isinstance(item, tuple) else (item, S_DEFAULT)
+                out.write(_cell(f"{letters[c]}{r}", value, style))
+            out.write("</row>")
+        out.write("</sheetData>")
+        if self.protect:
+            out.write(
+                '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" sort="0" '
+                'autoFilter="0"/>'
+            )
+        if self.validations:
+            out.write(f'<dataValidations count="{len(self.validations)}">')
+            for kind, op, f1, f2, sqref in self.validations:
+                opattr = f' operator="{op}"' if op else ""
+                out.write(
+                    f'<dataValidation type="{kind}"{opattr} allowBlank="1" showErrorMessage="1" '
+                    f'errorTitle="Giá trị không hợp lệ" error="{_text(_error_text(kind, op, f1, f2))}" sqref="{sqref}">'
+                )
+                if f1 is not None:
+                    out.write(f"<formula1>{_text(f1)}</formula1>")
+                if f2 is not None:
+                    out.write(f"<formula2>{_text(f2)}</formula2>")
+                out.write("</dataValidation>")
+            out.write("</dataValidations>")
+        out.write("</worksheet>")
+
+
+def _error_text(kind, op, f1, f2) -> str:
+    if kind == "list":
+        return "Hãy chọn một giá trị trong danh sách: " + (f1 or "").strip('"')
+    noun = "số nguyên" if kind == "whole" else "số"
+    if op == "between":
+        return f"Hãy nhập {noun} từ {f1} đến {f2}."
+    return f"Hãy nhập {noun} không nhỏ hơn {f1}."
+
+
+def write(sheets: list[Sheet], active: int = 0) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+            f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f"{overrides}"
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{PKG_RNS}">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        hidden = ' state="hidden"'
+        entries = "".join(
+            f'<sheet name="{_text(s.name)}" sheetId="{i}"{hidden if s.hidden else ""} r:id="rId{i}"/>'
+            for i, s in enumerate(sheets, start=1)
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{NS}" xmlns:r="{RNS}">'
+            f'<bookViews><workbookView activeTab="{active}"/></bookViews><sheets>{entries}</sheets></workbook>',
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        n = len(sheets) + 1
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{PKG_RNS}">{rels}'
+            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'styles" Target="styles.xml"/></Relationships>',
+        )
+        z.writestr("xl/styles.xml", STYLES)
+        for i, sheet in enumerate(sheets, start=1):
+            out = io.StringIO()
+            sheet.xml(out)
+            z.writestr(f"xl/worksheets/sheet{i}.xml", out.getvalue())
+    return buf.getvalue()
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str
+
+
+class ReadError(ValueError):
+    pass
+
+
+def _rels(z: zipfile.ZipFile) -> dict[str, str]:
+    root = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    return {r.get("Id"): r.get("Target") for r in root}
+
+
+def sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: path in the zip}."""
+    root = etree.fromstring(z.read("xl/workbook.xml"))
+    rels = _rels(z)
+    out = {}
+    for s in root.iter(f"{{{NS}}}sheet"):
+        target = rels.get(s.get(f"{{{RNS}}}id"), "")
+        target = target.lstrip("/")
+        out[s.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _shared_strings(z: zipfile.ZipFile) -> list[str]:
+    try:
+        data = z.open("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    out = []
+    t_tag = f"{{{NS}}}t"
+    for _event, si in etree.iterparse(data, tag=f"{{{NS}}}si"):
+        out.append("".join(t.text or "" for t in si.iter(t_tag)))
+        si.clear()
+    return out
+
+
+def iter_rows(data: bytes, sheet: str):
+    """Yield (row number, list of values) of `sheet`; values are str, float/int, bool, Formula or None."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        names = sheet_names(z)
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise ReadError(f"tệp không đúng cấu trúc .xlsx ({type(exc).__name__})") from None
+    if sheet not in names:
+        raise KeyError(sheet)
+    shared = _shared_strings(z)
+    c_tag, v_tag, f_tag, is_tag, t_tag = (f"{{{NS}}}{x}" for x in ("c", "v", "f", "is", "t"))
+    try:
+        for _event, row in etree.iterparse(z.open(names[sheet]), tag=f"{{{NS}}}row", huge_tree=True):
+            values: list = []
+            for c in row.iterchildren(c_tag):
+                ref = c.get("r")
+                idx = col_index(ref) if ref else len(values) + 1
+                while len(values) < idx - 1:
+                    values.append(None)
+                f = c.find(f_tag)
+                t = c.get("t")
+                if f is not None:
+                    value = Formula(f.text or "")
+                elif t == "inlineStr":
+                    node = c.find(is_tag)
+                    value = "".join(x.text or "" for x in node.iter(t_tag)) if node is not None else ""
+                else:
+                    v = c.find(v_tag)
+                    text = v.text if v is not None else None
+                    if text is None:
+                        value = None
+                    elif t == "s":
+                        value = shared[int(text)]
+                    elif t == "b":
+                        value = text == "1"
+                    elif t in ("str", "e"):
+                        value = text
+                    else:
+                        num = float(text)
+                        value = int(num) if num.is_integer() and "." not in text and "E" not in text else num
+                values.append(value)
+            yield int(row.get("r") or 0), values
+            row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(f"trang tính «{sheet}» hỏng ({exc.msg})") from None
+
+
+def read_sheet(data: bytes, sheet: str) -> list[tuple[int, list]]:
+    return list(iter_rows(data, sheet))
