@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 
 from chungsuc.core.audit import audit_record
 from chungsuc.geo.models import Boundary, ChangeEvent, LineageLink, Unit, UnitVersion
@@ -142,7 +143,13 @@ def unit_data_load(*, actor, dataset: UnitDataset) -> LoadStats:
         )
         for e in dataset.events
     }
-    existing_events = {e.key: e for e in ChangeEvent.objects.filter(key__isnull=False)}
+    # Existing: the data's events, and keyed events about the loaded units that the data no longer has.
+    existing_events = {
+        e.key: e
+        for e in ChangeEvent.objects.filter(
+            Q(key__in=list(desired_events)) | Q(key__isnull=False, units__in=loaded_ids)
+        ).distinct()
+    }
     _sync(ChangeEvent, existing_events, desired_events, EVENT_FIELDS, stats, "events")
     event_id = dict(ChangeEvent.objects.filter(key__in=desired_events).values_list("key", "id"))
 

@@ -35,37 +35,72 @@ def _commune(doc, code):
 # ------------------------------------------------------------------------------ loading and idempotency
 
 
+def _renamed(dataset, prefix: str):
+    """The dataset under other natural keys, so that loading it creates every row afresh."""
+    for unit in dataset.units:
+        unit.key = prefix + unit.key
+    for event in dataset.events:
+        event.key = prefix + event.key
+        event.units = [prefix + k for k in event.units]
+        for link in event.links:
+            link.predecessor, link.successor = prefix + link.predecessor, prefix + link.successor
+    for boundary in dataset.boundaries:
+        boundary.unit_key = prefix + boundary.unit_key
+    return dataset
+
+
 @pytest.mark.django_db
-def test_load_twice_gives_the_same_rows_and_one_audit_row(geo_units):
+def test_load_twice_gives_the_same_rows_and_one_audit_row(geo_units, dataset):
+    dataset = _renamed(dataset, "t:")
+    audits = AuditEntry.objects.filter(action="geo.unit_data_load")
+    before, audits_before = counts(), audits.count()
+    stats = unit_data_load(actor=None, dataset=dataset)
+    assert stats.created == {
+        "units": 271,
+        "versions": 284,
+        "events": 73,
+        "event_units": 249,
+        "links": 173,
+        "boundaries": 270,
+    }  # 89, 11 districts, 156 communes, 91 and its 102 units
+    assert stats.updated == {} and stats.deleted == {}
     first = counts()
-    assert first["Unit"] == 271  # 89, 11 districts, 156 communes, 91 and its 102 units
-    assert first["UnitVersion"] == 284
-    assert first["Boundary"] == 270
-    assert first["AuditEntry"] == 1
-    builtin.load()
-    assert counts() == first
-    entry = AuditEntry.objects.get(action="geo.unit_data_load")
+    assert first["Unit"] == before["Unit"] + 271
+    assert audits.count() == audits_before + 1
+    entry = audits.order_by("-id").first()
     assert entry.actor is None and entry.changes["created"]["units"] == 271
+    assert not unit_data_load(actor=None, dataset=dataset).changed
+    builtin.load()
+    assert counts() == first  # nothing changed, so no new audit row either
 
 
 @pytest.mark.django_db
-def test_reload_repairs_an_edited_row(geo_units):
+def test_reload_repairs_an_edited_row_and_audits_it(geo_units):
     unit = Unit.objects.get(key="30703")
     Unit.objects.filter(pk=unit.pk).update(name="Sai tên")
     UnitVersion.objects.filter(unit=unit).delete()
+    audits = AuditEntry.objects.filter(action="geo.unit_data_load")
+    before = audits.count()
     builtin.load()
     unit.refresh_from_db()
     assert unit.name == "Xã Vĩnh Chánh"
     assert unit.versions.count() == 1
+    assert audits.count() == before + 1
+    assert audits.order_by("-id").first().changes == {
+        "created": {"versions": 1},
+        "updated": {"units": 1},
+        "deleted": {},
+    }
 
 
 @pytest.mark.django_db
-def test_only_a_superuser_may_load(dataset, user_factory):
+def test_only_a_superuser_may_load(geo_units, dataset, user_factory):
     from django.core.exceptions import PermissionDenied
 
+    before = counts()
     with pytest.raises(PermissionDenied):
         unit_data_load(actor=user_factory("officer"), dataset=dataset)
-    assert Unit.objects.count() == 0
+    assert counts() == before
 
 
 def test_fold_matches_with_and_without_diacritics():
@@ -119,7 +154,8 @@ def test_duplicate_code_on_overlapping_dates_loads_nothing(geo_units, raw, bad_d
 
 
 @pytest.mark.django_db
-def test_parent_missing_at_that_date_loads_nothing_on_an_empty_database(raw, bad_dir):
+def test_parent_missing_at_that_date_loads_nothing(geo_units, raw, bad_dir):
+    before = counts()
     doc = raw[0]
     history = _commune(doc, 30703)["history"]
     history[1]["district_code"] = 885  # no such district in 2023
@@ -128,7 +164,7 @@ def test_parent_missing_at_that_date_loads_nothing_on_an_empty_database(raw, bad
         "Xã Vĩnh Chánh (mã 30703, 10/04/2023",
         "cấp trên mã 885 không tồn tại vào ngày 10/04/2023",
     )
-    assert all(n == 0 for n in counts().values())
+    assert counts() == before
 
 
 @pytest.mark.django_db
