@@ -411,7 +411,6 @@ def commit(*, actor, plan: ImportPlan) -> int:
     row per assessment, then evaluates the touched assessments at once. Returns the number of values."""
     import numpy as np
     from django.utils import timezone
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     from chungsuc.assessments import services
     from chungsuc.assessments.evaluation import evaluate_many
@@ -512,22 +511,51 @@ def commit(*, actor, plan: ImportPlan) -> int:
                     reason="Nhập từ Excel",
                 )
             )
-        if to_update:
-            bulk_update_with_history(
-                to_update,
-                AssessmentValue,
-                ["value", "updated_by", "updated_at"],
-                batch_size=1000,
-                default_user=user,
-            )
-        if to_create:
-            bulk_create_with_history(to_create, AssessmentValue, batch_size=1000, default_user=user)
-        Assessment.objects.bulk_update(
-            changed_assessments,
-            ["packed", "layout", "values_hash", "filled", "version", "updated_at"],
-            batch_size=1000,
-        )
+        _write_values(to_update, to_create, changed_assessments, user)
         AuditEntry.objects.bulk_create(audits, batch_size=2000)
         for chunk in range(0, len(all_ids), 5000):
             evaluate_many(Assessment.objects.filter(pk__in=all_ids[chunk : chunk + 5000]))
     return sum(len(r.changes) for r in rows)
+
+
+def _write_values(to_update, to_create, changed_assessments, user) -> None:
+    """Bulk writes with plain parameterised SQL (Django's bulk_update builds a CASE per row, which is
+    10× slower at this size), plus the history rows of every value written."""
+    from django.db import connection
+
+    from chungsuc.assessments.models import AssessmentValue
+
+    vt = AssessmentValue._meta.db_table
+    at = Assessment._meta.db_table
+    ops = connection.ops
+    with connection.cursor() as cur:
+        if to_update:
+            cur.executemany(
+                f"UPDATE {vt} SET value = %s, updated_by_id = %s, updated_at = %s WHERE id = %s",
+                [
+                    (v.value, v.updated_by_id, ops.adapt_datetimefield_value(v.updated_at), v.pk)
+                    for v in to_update
+                ],
+            )
+        if changed_assessments:
+            cur.executemany(
+                f"UPDATE {at} SET packed = %s, layout = %s, values_hash = %s, filled = %s, version = %s, "
+                f"updated_at = %s WHERE id = %s",
+                [
+                    (
+                        a.packed,
+                        a.layout,
+                        a.values_hash,
+                        a.filled,
+                        a.version,
+                        ops.adapt_datetimefield_value(a.updated_at),
+                        a.pk,
+                    )
+                    for a in changed_assessments
+                ],
+            )
+    if to_create:
+        AssessmentValue.objects.bulk_create(to_create, batch_size=1000)
+    written = list(to_update) + list(to_create)
+    if written:
+        AssessmentValue.history.bulk_history_create(written, batch_size=1000, default_user=user, update=True)

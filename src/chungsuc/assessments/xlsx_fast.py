@@ -264,35 +264,52 @@ def iter_rows(data: bytes, sheet: str):
         raise KeyError(sheet)
     shared = _shared_strings(z)
     c_tag, v_tag, f_tag, is_tag, t_tag = (f"{{{NS}}}{x}" for x in ("c", "v", "f", "is", "t"))
+    letters_cache: dict[str, int] = {}
+    digits = "0123456789"
     try:
         for _event, row in etree.iterparse(z.open(names[sheet]), tag=f"{{{NS}}}row", huge_tree=True):
             values: list = []
-            for c in row.iterchildren(c_tag):
+            for c in row:
+                if c.tag != c_tag:
+                    continue
                 ref = c.get("r")
-                idx = col_index(ref) if ref else len(values) + 1
-                while len(values) < idx - 1:
-                    values.append(None)
-                f = c.find(f_tag)
-                t = c.get("t")
-                if f is not None:
-                    value = Formula(f.text or "")
-                elif t == "inlineStr":
-                    node = c.find(is_tag)
-                    value = "".join(x.text or "" for x in node.iter(t_tag)) if node is not None else ""
+                if ref:
+                    letters = ref.rstrip(digits)
+                    idx = letters_cache.get(letters)
+                    if idx is None:
+                        idx = letters_cache[letters] = col_index(letters)
                 else:
-                    v = c.find(v_tag)
-                    text = v.text if v is not None else None
-                    if text is None:
-                        value = None
-                    elif t == "s":
-                        value = shared[int(text)]
-                    elif t == "b":
-                        value = text == "1"
-                    elif t in ("str", "e"):
-                        value = text
-                    else:
-                        num = float(text)
-                        value = int(num) if num.is_integer() and "." not in text and "E" not in text else num
+                    idx = len(values) + 1
+                if len(values) < idx - 1:
+                    values.extend([None] * (idx - 1 - len(values)))
+                t = c.get("t")
+                text = None
+                value = None
+                formula = None
+                inline = None
+                for child in c:
+                    tag = child.tag
+                    if tag == v_tag:
+                        text = child.text
+                    elif tag == f_tag:
+                        formula = child.text or ""
+                    elif tag == is_tag:
+                        inline = "".join(x.text or "" for x in child.iter(t_tag))
+                if formula is not None:
+                    value = Formula(formula)
+                elif t == "inlineStr":
+                    value = inline if inline is not None else ""
+                elif text is None:
+                    value = None
+                elif t == "s":
+                    value = shared[int(text)]
+                elif t == "b":
+                    value = text == "1"
+                elif t in ("str", "e"):
+                    value = text
+                else:
+                    num = float(text)
+                    value = int(num) if num.is_integer() and "." not in text and "E" not in text else num
                 values.append(value)
             yield int(row.get("r") or 0), values
             row.clear()
