@@ -86,3 +86,10 @@ def test_api_me_with_token(client, demo):
     assert body["memberships"][0]["role"] == "district_officer"
     assert body["unit_count"] == 18
     assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_vietnamese_is_the_default_even_for_an_english_browser(client, demo):
+    client.login(username="demo.tinh", password=demo.DEMO_PASSWORD)
+    page = client.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page
+    assert "Tổ chức của bạn" in page
