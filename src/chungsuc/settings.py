@@ -134,7 +134,9 @@ LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Years and codes must never be grouped ("2.024"); amounts use humanize's intcomma (locale-aware:
+# 1.234.567 in Vietnamese) where grouping is wanted.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
