@@ -227,7 +227,7 @@ def test_engine_with_accounts_scoping_and_demo_users(demo, django_capture_on_com
     with pytest.raises(WorkflowPermissionError):
         case_transition(actor=other, case=case, transition_code="approve")
     case = case_transition(actor=district, case=case, transition_code="return", reason="Bổ sung biên bản")
-    entry = AuditEntry.objects.filter(action="workflow.transition").first()
+    entry = AuditEntry.objects.filter(action="workflow.transition", target_type="auth.group").first()
     assert (
         entry.actor == district and entry.reason == "Bổ sung biên bản" and entry.unit_id == _unit("30703").pk
     )
