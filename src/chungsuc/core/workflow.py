@@ -9,7 +9,8 @@ Every write is a service, one transaction each, writing its audit row:
 - `case_transition(*, actor, case, transition_code, reason="", expected_version=None)` moves it,
   after checking (a) the transition leaves the current state, (b) the actor holds one of its roles
   over the case's unit (`settings.CHUNGSUC_WORKFLOW_PERMISSION`), (c) a reason when one is required,
-  (d) the version the actor saw. It writes a `WorkflowEvent` and an audit row, sends
+  (d) the version the actor saw. `actor=None` is the system (a scheduled job): it may take only
+  transitions whose roles list "system". It writes a `WorkflowEvent` and an audit row, sends
   `case_transitioned` (receivers run inside the same transaction, so a subject app's reaction and the
   move stand or fall together), and notifies the users who can act next
   (`settings.CHUNGSUC_WORKFLOW_RECIPIENTS`) in-app and by e-mail.
@@ -72,6 +73,17 @@ class WorkflowPermissionError(WorkflowError):
 
 def _can_act(user, unit_id, roles) -> bool:
     return bool(import_string(settings.CHUNGSUC_WORKFLOW_PERMISSION)(user, unit_id, list(roles)))
+
+
+SYSTEM_ROLE = "system"
+
+
+def _allowed(actor, unit_id, roles) -> bool:
+    """A user needs one of `roles` over the unit; the system itself (actor=None: a scheduled job such
+    as closing a public consultation after its days) may take only transitions listing "system"."""
+    if actor is None:
+        return SYSTEM_ROLE in roles
+    return _can_act(actor, unit_id, [r for r in roles if r != SYSTEM_ROLE])
 
 
 def _recipients(unit_id, roles) -> Iterable:
@@ -349,14 +361,26 @@ def _subject_url(subject) -> str:
 
 
 def case_start(
-    *, actor, workflow: Workflow | str, subject: models.Model, unit_id: int | None
+    *,
+    actor,
+    workflow: Workflow | str,
+    subject: models.Model,
+    unit_id: int | None,
+    roles: Iterable[str] | None = None,
 ) -> WorkflowCase:
     """Put `subject` into `workflow`'s initial state. One case per subject and workflow.
 
-    Starting is the subject app's own act (creating a dossier), so it checks no role here; the
-    subject app has already checked that the actor may create the subject on `unit_id`.
+    Starting is usually part of the subject app's own act (creating a dossier), which has already
+    checked that the actor may create the subject on `unit_id`; pass `roles` to have the engine check
+    it too (WorkflowPermissionError otherwise).
     """
     workflow = _workflow(workflow)
+    if roles is not None and not _can_act(actor, unit_id, roles):
+        raise WorkflowPermissionError(
+            _("Bạn không có quyền lập hồ sơ trong quy trình «%(name)s» cho đơn vị này.")
+            % {"name": workflow.name},
+            code="forbidden",
+        )
     if not workflow.active:
         raise WorkflowError(_("Quy trình «%(name)s» đã ngừng sử dụng.") % {"name": workflow.name})
     if subject.pk is None:
@@ -419,7 +443,7 @@ def available_transitions(user, case: WorkflowCase) -> list[WorkflowTransition]:
     transitions = WorkflowTransition.objects.filter(
         workflow_id=case.workflow_id, source_id=case.state_id
     ).select_related("target")
-    return [t for t in transitions.order_by("order", "id") if _can_act(user, case.unit_id, t.roles)]
+    return [t for t in transitions.order_by("order", "id") if _allowed(user, case.unit_id, t.roles)]
 
 
 def is_locked(subject: models.Model) -> bool:
@@ -457,7 +481,7 @@ def _notify_next(
     state = event.to_state
     roles: set[str] = set()
     for nxt in WorkflowTransition.objects.filter(source=state, is_reopen=False):
-        roles.update(nxt.roles)
+        roles.update(r for r in nxt.roles if r != SYSTEM_ROLE)
     recipients = list(_recipients(case.unit_id, sorted(roles)))
     if state.is_final and case.started_by_id:
         recipients.append(case.started_by)
@@ -529,7 +553,7 @@ def case_transition(
                 % {"transition": known.name, "state": locked.state.name},
                 code="wrong_state",
             )
-        if not _can_act(actor, locked.unit_id, transition.roles):
+        if not _allowed(actor, locked.unit_id, transition.roles):
             raise WorkflowPermissionError(
                 _(
                     "Bạn không có quyền «%(transition)s» hồ sơ này "

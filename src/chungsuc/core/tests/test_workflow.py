@@ -162,6 +162,27 @@ def test_case_start_puts_the_subject_in_the_initial_state(three_tier, subject, p
     assert WorkflowCase.objects.filter(workflow=three_tier).count() == 1
 
 
+def test_case_start_can_check_the_starters_role(three_tier, subject, people):
+    with pytest.raises(WorkflowPermissionError) as exc:
+        case_start(
+            actor=people["outsider"],
+            workflow=three_tier,
+            subject=subject,
+            unit_id=COMMUNE,
+            roles=["commune_officer"],
+        )
+    assert "không có quyền lập hồ sơ" in _messages(exc)
+    assert case_for(subject) is None
+    case = case_start(
+        actor=people["commune"],
+        workflow=three_tier,
+        subject=subject,
+        unit_id=COMMUNE,
+        roles=["commune_officer"],
+    )
+    assert case.state.code == "draft"
+
+
 def test_case_start_refuses_unknown_or_inactive_workflows(three_tier, subject, people):
     with pytest.raises(WorkflowError) as exc:
         case_start(actor=None, workflow="no-such", subject=subject, unit_id=COMMUNE)
@@ -359,3 +380,46 @@ def test_locking_states_make_the_subject_read_only(case, people, subject):
     assert "«Đã nộp»" in _messages(exc) and "mở lại" in _messages(exc)
     case_transition(actor=people["district"], case=case, transition_code="return", reason="Sửa số liệu")
     assert not is_locked(subject)
+
+
+def test_the_system_may_take_only_transitions_listing_the_system_role(db, stub_hooks, subject, people):
+    consultation = workflow_define(
+        actor=None,
+        code="test-consultation",
+        name="Lấy ý kiến nhân dân (thử)",
+        states=[
+            {"code": "open", "name": "Đang lấy ý kiến", "is_initial": True, "locks_data": True},
+            {"code": "closed", "name": "Đã kết thúc lấy ý kiến", "locks_data": True},
+        ],
+        transitions=[
+            {
+                "code": "close",
+                "name": "Kết thúc lấy ý kiến",
+                "source": "open",
+                "target": "closed",
+                "roles": ["system", "province_admin"],
+            },
+            {
+                "code": "reopen",
+                "name": "Mở lại",
+                "source": "closed",
+                "target": "open",
+                "roles": ["province_admin"],
+                "requires_reason": True,
+                "is_reopen": True,
+            },
+        ],
+    )
+    case = case_start(actor=None, workflow=consultation, subject=subject, unit_id=COMMUNE)
+    assert [t.code for t in available_transitions(None, case)] == ["close"]
+    case = case_transition(actor=None, case=case, transition_code="close")
+    assert case.state.code == "closed"
+    entry = AuditEntry.objects.filter(action="workflow.transition", target_type="auth.group").first()
+    assert entry.actor is None and entry.actor_repr == "hệ thống"
+    with pytest.raises(WorkflowPermissionError):
+        case_transition(actor=None, case=case, transition_code="reopen", reason="Kéo dài thời gian")
+    assert available_transitions(people["commune"], case) == []
+    case = case_transition(
+        actor=people["province"], case=case, transition_code="reopen", reason="Kéo dài thời gian"
+    )
+    assert case.state.code == "open"
