@@ -5,8 +5,8 @@ The generator (seeded; the same options give the same data):
   `communes / 14`, about 700), spread over the six socio-economic regions; codes are 6-digit numbers
   starting at 900000 (never real national codes); every unit is labelled "(BENCH)";
 - `--years` years (default 5: 2021–2025) of one assessment per commune against the built-in QĐ 318
-  commune framework (`xa-ntm-2021`, 19 criteria, 57 indicators): 10,000 × 5 × 57 ≈ 2.85 million
-  values. Values follow the indicator's type: pass/fail "met" with probability 0.85, percentages
+  commune framework (`xa-ntm-2021`, 19 criteria, 57 indicators, plus the 6 extra inputs some
+  indicators need, e.g. the number of schools): 10,000 × 5 × 63 ≈ 3.15 million stored values. Values follow the indicator's type: pass/fail "met" with probability 0.85, percentages
   around 85 %, incomes around 60 million VND, counts of a few units; 3 % are left missing. Each value
   is one `AssessmentValue` row, and each assessment also has its packed value column (see models).
 
@@ -213,7 +213,7 @@ def generate(*, communes: int, districts: int, years: int, framework_code: str):
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
-    return fw, c_units, year_list, n * width
+    return fw, c_units, year_list, n * width, len(efw.indicators), width
 
 
 def run(*, options, emit):
@@ -226,7 +226,7 @@ def run(*, options, emit):
 
     communes = int(options.get("communes") or 10_000)
     t = time.perf_counter()
-    fw, c_units, years, n_values = generate(
+    fw, c_units, years, n_values, n_indicators, n_keys = generate(
         communes=communes,
         districts=int(options.get("districts") or 0),
         years=int(options.get("years") or 5),
@@ -239,6 +239,8 @@ def run(*, options, emit):
             "districts": int(options.get("districts") or 0) or max(1, round(communes / 14)),
             "years": len(years),
             "assessments": communes * len(years),
+            "indicators": n_indicators,
+            "value_keys_per_assessment": n_keys,
             "values": n_values,
             "seconds": round(time.perf_counter() - t, 3),
         }

@@ -31,18 +31,30 @@ S_DEFAULT, S_HEADER, S_LOCKED, S_UNLOCKED, S_HEADING, S_BOLD, S_WRAP = range(7)
 
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{NS}">
-<fonts count="4"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font><font><b/><sz val="14"/><color rgb="FF2F7D32"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FF2F7D32"/><bgColor rgb="FF2F7D32"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFEEEEEE"/><bgColor rgb="FFEEEEEE"/></patternFill></fill></fills>
+<fonts count="4">
+<font><sz val="11"/><name val="Calibri"/></font>
+<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font>
+<font><b/><sz val="14"/><color rgb="FF2F7D32"/><name val="Calibri"/></font>
+<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="4">
+<fill><patternFill patternType="none"/></fill>
+<fill><patternFill patternType="gray125"/></fill>
+<fill><patternFill patternType="solid">
+<fgColor rgb="FF2F7D32"/><bgColor rgb="FF2F7D32"/></patternFill></fill>
+<fill><patternFill patternType="solid">
+<fgColor rgb="FFEEEEEE"/><bgColor rgb="FFEEEEEE"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
 <cellXfs count="7">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
-<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>
+<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">
+<alignment horizontal="center" vertical="center" wrapText="1"/></xf>
 <xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/>
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyProtection="1"><protection locked="0"/></xf>
 <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>
-<xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>
+<xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1" applyAlignment="1">
+<alignment wrapText="1" vertical="top"/></xf>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -101,13 +113,13 @@ class Sheet:
 
     def xml(self, out: io.StringIO) -> None:
         out.write(
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" xmlns:r="{RNS}">'
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" xmlns:r="{RNS}">'  # noqa: E501
         )
         if self.freeze:
             cols, rows = self.freeze
             top = f"{col_letter(cols + 1)}{rows + 1}"
             out.write(
-                f'<sheetViews><sheetView workbookViewId="0"><pane xSplit="{cols}" ySplit="{rows}" topLeftCell="{top}" '
+                f'<sheetViews><sheetView workbookViewId="0"><pane xSplit="{cols}" ySplit="{rows}" topLeftCell="{top}" '  # noqa: E501
                 f'activePane="bottomRight" state="frozen"/></sheetView></sheetViews>'
             )
         if self.widths:
@@ -126,7 +138,7 @@ class Sheet:
         out.write("</sheetData>")
         if self.protect:
             out.write(
-                '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" sort="0" '
+                '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" sort="0" '  # noqa: E501
                 'autoFilter="0"/>'
             )
         if self.validations:
@@ -135,7 +147,7 @@ class Sheet:
                 opattr = f' operator="{op}"' if op else ""
                 out.write(
                     f'<dataValidation type="{kind}"{opattr} allowBlank="1" showErrorMessage="1" '
-                    f'errorTitle="Giá trị không hợp lệ" error="{_text(_error_text(kind, op, f1, f2))}" sqref="{sqref}">'
+                    f'errorTitle="Giá trị không hợp lệ" error="{_text(_error_text(kind, op, f1, f2))}" sqref="{sqref}">'  # noqa: E501
                 )
                 if f1 is not None:
                     out.write(f"<formula1>{_text(f1)}</formula1>")
@@ -167,7 +179,7 @@ def write(sheets: list[Sheet], active: int = 0) -> bytes:
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'  # noqa: E501
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
@@ -178,7 +190,7 @@ def write(sheets: list[Sheet], active: int = 0) -> bytes:
         z.writestr(
             "_rels/.rels",
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{PKG_RNS}">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'  # noqa: E501
             'officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
         hidden = ' state="hidden"'
@@ -189,10 +201,10 @@ def write(sheets: list[Sheet], active: int = 0) -> bytes:
         z.writestr(
             "xl/workbook.xml",
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{NS}" xmlns:r="{RNS}">'
-            f'<bookViews><workbookView activeTab="{active}"/></bookViews><sheets>{entries}</sheets></workbook>',
+            f'<bookViews><workbookView activeTab="{active}"/></bookViews><sheets>{entries}</sheets></workbook>',  # noqa: E501
         )
         rels = "".join(
-            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'  # noqa: E501
             f'worksheet" Target="worksheets/sheet{i}.xml"/>'
             for i in range(1, len(sheets) + 1)
         )
@@ -200,7 +212,7 @@ def write(sheets: list[Sheet], active: int = 0) -> bytes:
         z.writestr(
             "xl/_rels/workbook.xml.rels",
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{PKG_RNS}">{rels}'
-            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'  # noqa: E501
             f'styles" Target="styles.xml"/></Relationships>',
         )
         z.writestr("xl/styles.xml", STYLES)
