@@ -111,8 +111,16 @@ def _sourced(set_name: str) -> dict[str, dict]:
     }
 
 
+# The evidence letters of qd318_sourced_thresholds.yaml, spelled out for officials.
+EVIDENCE_KINDS = {
+    "N": "QĐ 318/QĐ-TTg được báo chí, cổng thông tin nhà nước trích dẫn",
+    "M": "hướng dẫn của bộ, ngành thực hiện QĐ 318/QĐ-TTg",
+    "P": "văn bản của tỉnh vùng ĐBSCL nhắc lại",
+}
+
+
 def _sourced_rule(s: dict, comparator: str, value: float, region: str | None = None, **extra) -> dict:
-    evidence = s.get("evidence") or ""
+    evidence = EVIDENCE_KINDS.get(s.get("evidence") or "", s.get("evidence") or "")
     return {
         "comparator": comparator,
         "value": value,
