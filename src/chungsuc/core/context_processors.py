@@ -10,6 +10,7 @@ MENU = [
     ("Bộ tiêu chí", "criteria:framework-list", None),
     ("Tự đánh giá", "assessments:assessment-list", None),
     ("Nhật ký thay đổi", "core:audit-list", None),
+    ("Thông báo", "core:notification-list", None),
 ]
 
 
