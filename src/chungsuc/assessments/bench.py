@@ -6,8 +6,9 @@ The generator (seeded; the same options give the same data):
   starting at 900000 (never real national codes); every unit is labelled "(BENCH)";
 - `--years` years (default 5: 2021–2025) of one assessment per commune against the built-in QĐ 318
   commune framework (`xa-ntm-2021`, 19 criteria, 57 indicators, plus the 6 extra inputs some
-  indicators need, e.g. the number of schools): 10,000 × 5 × 63 ≈ 3.15 million stored values. Values follow the indicator's type: pass/fail "met" with probability 0.85, percentages
-  around 85 %, incomes around 60 million VND, counts of a few units; 3 % are left missing. Each value
+  indicators need, e.g. the number of schools): 10,000 × 5 × 63 ≈ 3.15 million stored values.
+  Values follow the indicator's type: pass/fail "met" with probability 0.85, percentages around
+  85 %, incomes around 60 million VND, counts of a few units; 3 % are left missing. Each value
   is one `AssessmentValue` row, and each assessment also has its packed value column (see models).
 
 Printed JSON lines (`bench` field):
