@@ -32,6 +32,7 @@ from chungsuc.assessments.models import (
     WorkflowRule,
     layout_key,
     pack,
+    unpack,
     values_hash,
 )
 from chungsuc.assessments.values import format_value, parse_value
@@ -145,8 +146,19 @@ def parse_values(efw, raw: dict[str, object]) -> tuple[dict[str, float | None], 
 def _apply_values(
     *, actor, assessment: Assessment, values: dict[str, float | None], comments: dict[str, str], efw
 ) -> dict[str, list]:
-    """Write changed values and comments; repack. Returns the changes {key: [old, new]}."""
-    current = _current_values(assessment)
+    """Write changed values and comments; repack. Returns the changes {key: [old, new]}.
+
+    Only the touched rows are read; the other values come from the packed column when its layout is
+    current (it is written in the same transaction as the rows, so both always agree)."""
+    keys_layout = frameworks.layout(efw)
+    lkey = layout_key(keys_layout)
+    touched = set(values) | set(comments)
+    if assessment.packed and assessment.layout == lkey:
+        packed_values = unpack(assessment.packed, keys_layout)
+        current = {v.indicator_code: v for v in assessment.values.filter(indicator_code__in=touched)}
+    else:
+        current = _current_values(assessment)
+        packed_values = {k: v.value for k, v in current.items()}
     changes: dict[str, list] = {}
     user = actor if getattr(actor, "is_authenticated", False) else None
     types = {f.key: f.value_type for f in frameworks.fields(efw)}
@@ -171,11 +183,10 @@ def _apply_values(
         row._history_user = user
         row.save()
         current[key] = row
-    keys_layout = frameworks.layout(efw)
-    packed_values = {k: v.value for k, v in current.items()}
+        packed_values[key] = new_value
     blob = pack(packed_values, keys_layout)
     assessment.packed = blob
-    assessment.layout = layout_key(keys_layout)
+    assessment.layout = lkey
     assessment.values_hash = values_hash(blob)
     indicator_codes = {i.code for i in efw.indicators}
     assessment.filled = sum(1 for k, v in packed_values.items() if k in indicator_codes and v is not None)

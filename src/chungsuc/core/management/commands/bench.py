@@ -28,7 +28,18 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 CHILD_FLAG = "CHUNGSUC_BENCH_CHILD"
-APPS = ["core", "geo", "accounts", "criteria", "assessments", "movements", "awards", "reports", "dashboard", "portal"]
+APPS = [
+    "core",
+    "geo",
+    "accounts",
+    "criteria",
+    "assessments",
+    "movements",
+    "awards",
+    "reports",
+    "dashboard",
+    "portal",
+]
 
 
 def bench_modules():
@@ -70,6 +81,8 @@ class Command(BaseCommand):
 
             name = f"chungsuc_bench_{os.getpid()}"
             parsed = urlparse(url)
+            # create and drop through the server's maintenance database (the named one may not exist)
+            url = urlunparse(parsed._replace(path="/postgres"))
             admin = psycopg.connect(url, autocommit=True)
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}"')
@@ -126,8 +139,13 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             self.stdout.flush()
 
-        emit({"bench": "setup", "database": str(settings.DATABASES["default"]["NAME"]),
-              "seconds": round(time.perf_counter() - started, 3)})
+        emit(
+            {
+                "bench": "setup",
+                "database": str(settings.DATABASES["default"]["NAME"]),
+                "seconds": round(time.perf_counter() - started, 3),
+            }
+        )
         for label, module in bench_modules():
             if only and label not in only:
                 continue
@@ -138,7 +156,15 @@ def sys_argv_options(options) -> list[str]:
     """The options again as command-line arguments for the child."""
     out = []
     for key, value in options.items():
-        if key in {"verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks"}:
+        if key in {
+            "verbosity",
+            "settings",
+            "pythonpath",
+            "traceback",
+            "no_color",
+            "force_color",
+            "skip_checks",
+        }:
             continue
         flag = "--" + key.replace("_", "-")
         if isinstance(value, bool):
