@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,8 +228,10 @@ def evidence_add(request, pk):
 
 @login_required
 def evidence_download(request, pk):
+    from chungsuc.core.files import download_response
+
     ev = selectors.evidence_or_404(request.user, pk)
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.original_name)
+    return download_response(ev.file.name, original_name=ev.original_name)
 
 
 @login_required
@@ -357,7 +359,9 @@ def decision_pdf(request, pk):
     decision = get_object_or_404(Decision, pk=pk)
     if not scope_for(request.user).covers(decision.unit_id) or not decision.signed_pdf:
         raise Http404
-    return FileResponse(decision.signed_pdf.open("rb"), as_attachment=True, filename=f"{decision.number}.pdf")
+    from chungsuc.core.files import download_response
+
+    return download_response(decision.signed_pdf.name, original_name=f"{decision.number}.pdf", kind="pdf")
 
 
 # --- register, watch -------------------------------------------------------------------------------

@@ -78,6 +78,12 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
         {"indicator_code": "3.1", "file": SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf")},
     )
     assert Evidence.objects.filter(assessment=a, indicator_code="3.1").count() == 1
+    download = commune.get(f"/assessments/evidence/{Evidence.objects.get(assessment=a).pk}/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00binary", "application/pdf")
+    commune.post(f"/assessments/{a.pk}/evidence/", {"indicator_code": "3.1", "file": fake})
+    assert Evidence.objects.filter(assessment=a).count() == 1  # refused by content
     assert_outsider_404(outsider, a)
 
     # submit; district returns with a reason
