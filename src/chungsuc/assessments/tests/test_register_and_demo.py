@@ -74,3 +74,37 @@ def test_demo_assessment_is_labelled_and_partly_filled(demo):
     assert a.is_demo and "(DEMO)" in a.title
     assert 0 < a.filled < 57
     assert a.results.exists()
+
+
+def test_recognition_import_names_bad_rows_and_writes_nothing_then_imports(users):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from chungsuc.assessments import services
+
+    rows = [
+        {
+            "unit_code": "30703",
+            "standard": "ntm",
+            "year": 2019,
+            "since": "2019-12-20",
+            "decision": "QĐ 1/QĐ-UBND",
+            "source": "https://example.invalid/qd",
+            "verified": "true",
+        },
+        {"unit_code": "99999", "standard": "ntm", "since": "2019-12-20"},
+        {"unit_code": "30727", "standard": "gold", "since": "2019-12-20"},
+        {"unit_code": "30727", "standard": "ntm", "since": "20/12/2019"},
+    ]
+    before = RecognitionRecord.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.recognition_import(actor=users["demo.tinh"], rows=rows)
+    text = " ".join(exc.value.messages)
+    assert "Dòng 3" in text and "99999" in text
+    assert "Dòng 4" in text and "gold" in text
+    assert "Dòng 5" in text and "20/12/2019" in text
+    assert RecognitionRecord.objects.count() == before
+    with pytest.raises(PermissionDenied):
+        services.recognition_import(actor=users["demo.vinhchanh"], rows=rows[:1])
+    assert services.recognition_import(actor=users["demo.tinh"], rows=rows[:1]) == 1
+    rec = RecognitionRecord.objects.get(unit__code="30703", year=2019)
+    assert rec.verified and rec.origin == "import" and rec.since == dt.date(2019, 12, 20)
