@@ -108,3 +108,47 @@ def test_recognition_import_names_bad_rows_and_writes_nothing_then_imports(users
     assert services.recognition_import(actor=users["demo.tinh"], rows=rows[:1]) == 1
     rec = RecognitionRecord.objects.get(unit__code="30703", year=2019)
     assert rec.verified and rec.origin == "import" and rec.since == dt.date(2019, 12, 20)
+
+
+def test_revocation_ends_the_register_entry_by_decision(users, vinh_chanh):
+    from django.core.exceptions import ValidationError
+
+    from chungsuc.assessments import services
+    from chungsuc.core.models import AuditEntry
+
+    rec = RecognitionRecord.objects.create(
+        unit=vinh_chanh, standard="ntm", year=2020, since=dt.date(2020, 12, 1), source="thử", origin="import"
+    )
+    with pytest.raises(ValidationError):
+        services.revocation_record(
+            actor=users["demo.nnptnt"],
+            record=rec,
+            number="",
+            date=dt.date(2024, 5, 1),
+            signer="Chủ tịch UBND tỉnh",
+            reason="",
+        )
+    d = services.revocation_record(
+        actor=users["demo.nnptnt"],
+        record=rec,
+        number="9/QĐ-UBND",
+        date=dt.date(2024, 5, 1),
+        signer="Chủ tịch UBND tỉnh",
+        reason="3 tiêu chí không còn đạt",
+    )
+    rec.refresh_from_db()
+    assert rec.until == dt.date(2024, 4, 30) and rec.revocation == d
+    assert selectors.register_as_of(dt.date(2024, 4, 30)).filter(pk=rec.pk).exists()
+    assert not selectors.register_as_of(dt.date(2024, 5, 1)).filter(pk=rec.pk).exists()
+    assert AuditEntry.objects.filter(action="recognition.revoke", target_id=str(rec.pk)).exists()
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        services.revocation_record(
+            actor=users["demo.chomoi"],
+            record=rec,
+            number="x",
+            date=dt.date(2024, 6, 1),
+            signer="x",
+            reason="x",
+        )
