@@ -215,6 +215,57 @@ WORKFLOWS = [
     },
 ]
 
+
+def _district_transitions() -> list[dict]:
+    """The province's steps for a district dossier; the decision is the Prime Minister's."""
+    names = {
+        "approve": "Thẩm định đạt, trình Trung ương",
+        "recognise": "Ghi nhận quyết định công nhận của Thủ tướng Chính phủ",
+        "refuse": "Ghi nhận quyết định không công nhận",
+    }
+    return [{**t, "name": names.get(t["code"], t["name"])} for t in _PROVINCE_TRANSITIONS]
+
+
+WORKFLOWS.append(
+    {
+        "code": "ntm-district-recognition",
+        "name": "Xét, công nhận huyện đạt chuẩn NTM / thị xã, thành phố hoàn thành nhiệm vụ (huyện → tỉnh → "
+        "Thủ tướng Chính phủ)",
+        "description": "UBND huyện tự đánh giá (tỷ lệ xã đạt chuẩn tính từ sổ công nhận), Sở NN&PTNT "
+        "thẩm định, lấy ý kiến nhân dân, Thủ tướng Chính phủ quyết định công nhận. "
+        "Chỉ đến 30/6/2025 (hồ sơ các năm đến 2025), khi còn cấp huyện.",
+        "states": [
+            *_COMMON_STATES[:3],
+            {
+                "code": "province_approved",
+                "name": "Tỉnh đã thẩm định đạt, trình Trung ương",
+                "order": 50,
+                "locks_data": True,
+            },
+            *_COMMON_STATES[4:],
+        ],
+        "transitions": [
+            {
+                "code": "submit",
+                "name": "Trình tỉnh thẩm định",
+                "source": "draft",
+                "target": "province_review",
+                "roles": [D],
+                "order": 10,
+            },
+            {
+                "code": "submit",
+                "name": "Trình lại tỉnh",
+                "source": "returned",
+                "target": "province_review",
+                "roles": [D],
+                "order": 11,
+            },
+            *_district_transitions(),
+        ],
+    }
+)
+
 RULES = [
     {
         "workflow_code": "ntm-recognition-3-tier",
@@ -229,6 +280,14 @@ RULES = [
         "year_from": 2025,
         "year_to": None,
         "note": "Từ 01/7/2025 không còn cấp huyện (NQ 202/2025/QH15).",
+    },
+    {
+        "workflow_code": "ntm-district-recognition",
+        "level": "district",
+        "year_from": None,
+        "year_to": 2025,
+        "note": "Hồ sơ cấp huyện (QĐ 320/QĐ-TTg): huyện → tỉnh → Thủ tướng Chính phủ; "
+        "không còn sau 30/6/2025.",
     },
 ]
 
@@ -463,5 +522,6 @@ def load(*, stdout=None) -> None:
         count = _load_register(stdout)
     if stdout is not None:
         stdout.write(
-            f"assessments: 2 quy trình công nhận, {len(CONDITIONS)} điều kiện, {count} bản ghi sổ công nhận."
+            f"assessments: {len(WORKFLOWS)} quy trình công nhận, {len(CONDITIONS)} điều kiện, "
+            f"{count} bản ghi sổ công nhận."
         )

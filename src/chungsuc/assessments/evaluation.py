@@ -16,7 +16,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chungsuc.assessments import frameworks
+from chungsuc.assessments import derived, frameworks
 from chungsuc.assessments.models import Assessment, EvaluationResult, unpack
 from chungsuc.criteria import engine
 
@@ -36,9 +36,29 @@ def _values_for(assessment: Assessment, efw: engine.Framework) -> dict[str, floa
     return out
 
 
+def children_for(assessment: Assessment, efw: engine.Framework) -> tuple[list | None, dict | None]:
+    """For a framework with derived indicators (district, province): the child units' results as the
+    engine's `Child` list and the snapshot stored with the result; (None, None) otherwise."""
+    refs = derived.derived_refs(efw)
+    if not refs:
+        return None, None
+    unit, year = assessment.unit, int(assessment.year)
+    kids = derived.children_status([(unit, year)], efw)[(unit.pk, year)]
+    labels = derived.standard_labels({i.derived.framework for i in refs})
+    snap = derived.snapshot(efw, derived.reference_date(unit, year), kids, labels)
+    return [k.engine_child() for k in kids], snap
+
+
 def evaluate_one(assessment: Assessment, *, store: bool = False) -> engine.Evaluation:
+    """Evaluate one assessment. Derived indicators (a district's share of communes meeting a standard)
+    always come from the child units (`derived`), never from a typed value; the result carries the
+    children it used as `children_snapshot`."""
     efw = frameworks.engine_framework(assessment.framework)
     values = _values_for(assessment, efw)
+    children, snap = children_for(assessment, efw)
+    if children is not None:
+        for ind in derived.derived_refs(efw):
+            values.pop(ind.code, None)
     types = efw.value_types
     arrays = {k: np.array([np.nan if v is None else v], dtype=float) for k, v in values.items() if k in types}
     ctx = frameworks.context_for(assessment.unit, assessment.year)
@@ -49,7 +69,8 @@ def evaluate_one(assessment: Assessment, *, store: bool = False) -> engine.Evalu
         if np.isnan(v):
             continue
         plain[key] = bool(v) if types[key][0] == engine.PASS_FAIL else v
-    result = engine.evaluate(efw, ctx, plain, registry=frameworks.registry_for(efw))
+    result = engine.evaluate(efw, ctx, plain, children=children, registry=frameworks.registry_for(efw))
+    result.children_snapshot = snap
     if store:
         store_one(assessment, result)
     return result
@@ -70,11 +91,13 @@ def store_one(assessment: Assessment, result: engine.Evaluation) -> EvaluationRe
         band=result.band,
         missing=len(result.missing),
         criteria=criteria,
+        children=getattr(result, "children_snapshot", None) or {},
     )
 
 
 def read_packed(assessment_qs) -> dict[int, list[tuple]]:
-    """(framework_id → rows of (assessment id, unit region, group, kind, year, packed, layout, hash))."""
+    """(framework_id → rows of (assessment id, unit region, group, kind, year, packed, layout, hash,
+    unit id))."""
     rows = assessment_qs.values_list(
         "framework_id",
         "id",
@@ -85,6 +108,7 @@ def read_packed(assessment_qs) -> dict[int, list[tuple]]:
         "packed",
         "layout",
         "values_hash",
+        "unit_id",
     )
     by_fw: dict[int, list[tuple]] = defaultdict(list)
     for fw_id, *rest in rows.iterator(chunk_size=5000):
@@ -121,18 +145,46 @@ def evaluate_many(assessment_qs, *, store: bool = True, timings: dict | None = N
         matrix = np.frombuffer(bytes(blob), dtype="<f8").reshape(n, width) if n else np.zeros((0, width))
         contexts = [engine.Context(year=int(r[4]), region=r[1] or None, group=r[2], kind=r[3]) for r in rows]
         values = {k: matrix[:, j] for j, k in enumerate(keys)}
+        snapshots = _derive_columns(efw, rows, values) if derived.derived_refs(efw) else None
         mr = engine.evaluate_matrix(
             efw, engine.ContextIndex.from_list(contexts), values, registry=frameworks.registry_for(efw)
         )
         t_eval += time.perf_counter() - t1
         if store:
             t2 = time.perf_counter()
-            _store_matrix(fw, efw, rows, mr)
+            _store_matrix(fw, efw, rows, mr, snapshots)
             t_store += time.perf_counter() - t2
         total += n
     if timings is not None:
         timings.update(read_s=t_read, evaluate_s=t_eval, store_s=t_store)
     return total
+
+
+def _derive_columns(efw: engine.Framework, rows: list[tuple], values: dict[str, np.ndarray]) -> list[str]:
+    """Fill the derived indicators' columns from the child units of every row's unit and year (one
+    `derived.children_status` call for all rows); returns each row's children snapshot as JSON text."""
+    from chungsuc.geo.models import Unit
+
+    refs = derived.derived_refs(efw)
+    units = Unit.objects.in_bulk({r[8] for r in rows})
+    pairs = list({(r[8], int(r[4])) for r in rows})
+    statuses = derived.children_status([(units[u], y) for u, y in pairs], efw)
+    labels = derived.standard_labels({i.derived.framework for i in refs})
+    for ind in refs:
+        values[ind.code] = np.array(values[ind.code], dtype=float, copy=True)
+    out = []
+    for i, r in enumerate(rows):
+        kids = statuses.get((r[8], int(r[4])), [])
+        for ind in refs:
+            d = ind.derived
+            counted = [k.met.get(d.framework) for k in kids if not d.kinds or k.kind in d.kinds]
+            if not counted or any(m is None for m in counted):
+                values[ind.code][i] = np.nan
+            else:
+                values[ind.code][i] = 100.0 * sum(bool(m) for m in counted) / len(counted)
+        snap = derived.snapshot(efw, derived.reference_date(units[r[8]], int(r[4])), kids, labels)
+        out.append(json.dumps(snap, ensure_ascii=False))
+    return out
 
 
 def _criteria_json(mr: engine.MatrixResult) -> list[str]:
@@ -155,7 +207,9 @@ def _criteria_json(mr: engine.MatrixResult) -> list[str]:
     return out
 
 
-def _store_matrix(fw, efw: engine.Framework, rows: list[tuple], mr: engine.MatrixResult) -> None:
+def _store_matrix(
+    fw, efw: engine.Framework, rows: list[tuple], mr: engine.MatrixResult, snapshots: list[str] | None = None
+) -> None:
     now = timezone.now()
     crit_json = _criteria_json(mr)
     bands = [b[1] for b in efw.bands]
@@ -168,7 +222,7 @@ def _store_matrix(fw, efw: engine.Framework, rows: list[tuple], mr: engine.Matri
     table = EvaluationResult._meta.db_table
     cols = (
         "assessment_id, evaluated_at, framework_code, framework_version, values_hash, standard_met, "
-        "criteria_met, criteria_total, band, missing, criteria"
+        "criteria_met, criteria_total, band, missing, criteria, children"
     )
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -189,6 +243,7 @@ def _store_matrix(fw, efw: engine.Framework, rows: list[tuple], mr: engine.Matri
                                 bands[band_idx[i]],
                                 missing[i],
                                 crit_json[i],
+                                snapshots[i] if snapshots else "{}",
                             )
                         )
         else:
@@ -206,11 +261,12 @@ def _store_matrix(fw, efw: engine.Framework, rows: list[tuple], mr: engine.Matri
                     bands[band_idx[i]],
                     missing[i],
                     crit_json[i],
+                    snapshots[i] if snapshots else "{}",
                 )
                 for i, r in enumerate(rows)
             ]
             with connection.cursor() as cur:
                 cur.executemany(
-                    f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     params,
                 )

@@ -43,6 +43,7 @@ class DecisionForm(forms.Form):
     )
     number = forms.CharField(label=_("Số quyết định"), max_length=100)
     date = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    authority = forms.CharField(label=_("Cấp quyết định"), max_length=200, required=False)
     signer = forms.CharField(label=_("Người ký"), max_length=200)
     signed_pdf = forms.FileField(label=_("Bản ký (PDF)"), required=False)
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Lý do"))

@@ -168,6 +168,9 @@ class EvaluationResult(models.Model):
     band = models.CharField(max_length=30, blank=True)
     missing = models.PositiveSmallIntegerField(default=0)
     criteria = models.JSONField(default=dict)
+    # For frameworks with derived indicators (district, province): the child units used, each with its
+    # status per referenced framework and where it came from (see `derived`); {} otherwise.
+    children = models.JSONField(_("đơn vị cấp dưới đã dùng"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -298,6 +301,9 @@ class Decision(models.Model):
     number = models.CharField(_("số quyết định"), max_length=100)
     date = models.DateField(_("ngày ký"))
     signer = models.CharField(_("người ký"), max_length=200)
+    # Who decides: the chairman of the provincial people's committee for communes, the Prime Minister
+    # for districts and provinces (QĐ 18/2022/QĐ-TTg) — see services.decision_authority.
+    authority = models.CharField(_("cấp quyết định"), max_length=200, blank=True)
     signed_pdf = models.FileField(_("bản ký (PDF)"), upload_to=signed_pdf_path, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
     recorded_by = models.ForeignKey(

@@ -116,6 +116,7 @@ def assessment_sheet(assessment: Assessment) -> dict:
                         "value_type": vtype,
                         "unit": unit,
                         "is_input": is_input,
+                        "derived": ind.derived is not None and not is_input,
                         "value": values.get(key),
                         "display": frameworks.display_value(values.get(key), vtype),
                         "comment": row.comment if row else "",

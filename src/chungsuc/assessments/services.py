@@ -77,8 +77,27 @@ def workflow_code_for(framework, year: int) -> str:
     return best.workflow_code
 
 
+# The district level ended on 30/6/2025 (Nghị quyết 202/2025/QH15; two-tier local government from 1/7/2025).
+LAST_DISTRICT_YEAR = 2025
+PRIME_MINISTER = "Thủ tướng Chính phủ"
+PROVINCE_CHAIRMAN = "Chủ tịch UBND tỉnh"
+
+
+def decision_authority(assessment: Assessment) -> str:
+    """Who decides on the dossier: the Prime Minister for districts (huyện NTM, thị xã/thành phố
+    completing the task) and provinces (QĐ 18/2022/QĐ-TTg), the provincial chairman for communes."""
+    level = assessment.framework.level or assessment.unit.level
+    return PRIME_MINISTER if level in {"district", "province"} else PROVINCE_CHAIRMAN
+
+
 def assessment_create(*, actor, unit, year: int, framework, is_demo: bool = False) -> Assessment:
     _require(actor, unit.pk, ENTRY_ROLES, "lập hồ sơ tự đánh giá")
+    if (framework.level == "district" or unit.level == "district") and int(year) > LAST_DISTRICT_YEAR:
+        raise ValidationError(
+            f"Không lập được hồ sơ cấp huyện cho năm {year}: từ ngày 01/7/2025 không còn đơn vị hành chính "
+            f"cấp huyện (Nghị quyết 202/2025/QH15), nên {unit.name} chỉ có hồ sơ tự đánh giá đến năm "
+            f"{LAST_DISTRICT_YEAR}."
+        )
     if (
         framework.period_start
         and year < framework.period_start
@@ -210,6 +229,11 @@ def assessment_values_save(
     wf.assert_editable(assessment)
     efw = frameworks.engine_framework(assessment.framework)
     parsed, errors = parse_values(efw, values)
+    for ind in efw.indicators:
+        if ind.derived is not None and ind.code in parsed and parsed.pop(ind.code) is not None:
+            errors[ind.code] = (
+                f"Chỉ tiêu {ind.code} được tính từ kết quả của các đơn vị cấp dưới, không nhập tay."
+            )
     comments = {k: (v or "").strip() for k, v in (comments or {}).items()}
     unknown = [k for k in comments if k not in {f.key for f in frameworks.fields(efw)}]
     for key in unknown:
@@ -476,8 +500,11 @@ def decision_record(
     signed_pdf=None,
     reason: str = "",
     expected_version: int | None = None,
+    authority: str = "",
 ) -> Decision:
-    """Record the province's decision on the dossier: recognition (register entry) or refusal."""
+    """Record the decision on the dossier: recognition (register entry) or refusal. The deciding
+    authority defaults by level (`decision_authority`: the Prime Minister for districts) and is carried
+    by the register entry."""
     _require(actor, assessment.unit_id, PROVINCE_ROLES, "ghi nhận quyết định")
     errors = {}
     if not (number or "").strip():
@@ -501,6 +528,8 @@ def decision_record(
         if unmet:
             raise ValidationError("Chưa đủ điều kiện công nhận: " + "; ".join(unmet) + ".")
     standard = assessment.framework.standard
+    authority = (authority or "").strip() or decision_authority(assessment)
+    signer = signer.strip()
     with transaction.atomic():
         wf.case_transition(
             actor=actor,
@@ -516,7 +545,8 @@ def decision_record(
             standard=standard,
             number=number.strip(),
             date=date,
-            signer=signer.strip(),
+            signer=signer,
+            authority=authority,
             reason=reason,
             recorded_by=actor,
         )
@@ -533,7 +563,7 @@ def decision_record(
                     "since_precision": "day",
                     "until": None,
                     "decision": decision,
-                    "decision_text": f"{decision.number} ngày {date:%d/%m/%Y} ({decision.signer})",
+                    "decision_text": decision_text(decision),
                     "fact": assessment.title,
                     "source": "Chung Sức",
                     "verified": True,
@@ -550,10 +580,65 @@ def decision_record(
                 "decision": [None, str(decision)],
                 "standard": [None, standard],
                 "recognised": [None, recognised],
+                "authority": [None, authority],
             },
             reason=reason,
         )
     return decision
+
+
+def decision_text(decision: Decision) -> str:
+    """ "750/QĐ-TTg ngày 01/8/2024 của Thủ tướng Chính phủ (người ký: …)" for the register."""
+    text = f"{decision.number} ngày {decision.date:%d/%m/%Y}"
+    if decision.authority:
+        text += f" của {decision.authority}"
+    if decision.signer and decision.signer != decision.authority:
+        text += f" (người ký: {decision.signer})" if decision.authority else f" ({decision.signer})"
+    return text
+
+
+def assessment_children_refresh(*, actor, assessment: Assessment):
+    """Re-evaluate a dossier with derived indicators (district, province) when its child units' results
+    changed since the last stored evaluation (a commune recognised or revoked, a commune's dossier
+    appraised); store the new result and audit what changed. Returns (evaluation, stored result or
+    None when nothing changed)."""
+    _require_scope(actor, assessment.unit_id)
+    result = evaluate_one(assessment)
+    snap = getattr(result, "children_snapshot", None)
+    if not snap:
+        return result, None
+    from chungsuc.assessments.selectors import latest_result
+
+    last = latest_result(assessment)
+
+    def key(s):
+        return [(c["unit_id"], c["met"], c["source"]) for c in (s or {}).get("children", [])]
+
+    if (
+        last is not None
+        and key(last.children) == key(snap)
+        and last.values_hash == assessment.values_hash
+        and last.framework_version == str(result.version)
+        and last.standard_met == result.standard_met
+    ):
+        return result, None
+    before = {i["indicator"]: i["text"] for i in (last.children or {}).get("indicators", [])} if last else {}
+    changes = {
+        i["indicator"]: [before.get(i["indicator"]), i["text"]]
+        for i in snap["indicators"]
+        if before.get(i["indicator"]) != i["text"]
+    }
+    with transaction.atomic():
+        stored = store_one(assessment, result)
+        audit_record(
+            actor=actor,
+            action="assessment.evaluate",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={**changes, "standard_met": [last.standard_met if last else None, result.standard_met]},
+            reason="Kết quả của các đơn vị cấp dưới thay đổi",
+        )
+    return result, stored
 
 
 def revocation_record(

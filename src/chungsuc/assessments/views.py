@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungsuc.accounts.selectors import scope_for, visible_units
-from chungsuc.assessments import selectors, services
+from chungsuc.assessments import derived, frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.forms import (
     AssessmentCreateForm,
@@ -45,6 +45,14 @@ def _error(request, exc: Exception) -> None:
         messages.error(request, str(exc))
 
 
+def _entry_units(user):
+    """Units a dossier can be opened for: communes, and districts (until 30/6/2025; the service
+    refuses district years after 2025)."""
+    from chungsuc.geo.models import UnitLevel
+
+    return visible_units(user).filter(level__in=[UnitLevel.COMMUNE, UnitLevel.DISTRICT])
+
+
 def _frameworks_for_entry():
     from chungsuc.criteria.models import Framework, Status
 
@@ -58,9 +66,7 @@ def assessment_list(request):
     qs = selectors.assessments_for(
         request.user, year=year, q=request.GET.get("q", ""), state=request.GET.get("state", "")
     )
-    from chungsuc.geo.models import UnitLevel
-
-    units = visible_units(request.user).filter(level=UnitLevel.COMMUNE).order_by("code")
+    units = _entry_units(request.user).order_by("level", "code")
     form = AssessmentCreateForm(
         units=units, frameworks=_frameworks_for_entry(), initial={"year": timezone.localdate().year - 1}
     )
@@ -80,9 +86,7 @@ def assessment_list(request):
 @login_required
 @require_POST
 def assessment_create(request):
-    from chungsuc.geo.models import UnitLevel
-
-    units = visible_units(request.user).filter(level=UnitLevel.COMMUNE)
+    units = _entry_units(request.user)
     form = AssessmentCreateForm(request.POST, units=units, frameworks=_frameworks_for_entry())
     if not form.is_valid():
         for field, errs in form.errors.items():
@@ -100,6 +104,46 @@ def assessment_create(request):
         return redirect("assessments:assessment-list")
     messages.success(request, _("Đã lập hồ sơ tự đánh giá."))
     return redirect(a.get_absolute_url())
+
+
+def _children_rows(user, assessment, evaluation) -> dict | None:
+    """The derived indicators of a district (province) dossier with each child unit's status, linked
+    to the child's dossier of the same year (or its unit page) when the user may see it."""
+    snap = getattr(evaluation, "children_snapshot", None)
+    if not snap:
+        return None
+    from chungsuc.assessments.models import Assessment
+
+    scope = scope_for(user)
+    ids = [c["unit_id"] for c in snap["children"]]
+    dossiers = {}
+    for a_id, unit_id in Assessment.objects.filter(unit_id__in=ids, year=assessment.year).values_list(
+        "id", "unit_id"
+    ):
+        dossiers.setdefault(unit_id, a_id)
+    indicators = []
+    for ind in snap["indicators"]:
+        fw_code = ind["framework"]
+        rows = []
+        for c in snap["children"]:
+            if ind["kinds"] and c["kind"] not in ind["kinds"]:
+                continue
+            visible = scope.covers(c["unit_id"])
+            rows.append(
+                {
+                    "code": c["code"],
+                    "name": c["name"],
+                    "met": c["met"].get(fw_code),
+                    "source": c["source"].get(fw_code),
+                    "source_label": derived.SOURCE_LABELS.get(c["source"].get(fw_code), ""),
+                    "detail": c["detail"].get(fw_code, ""),
+                    "verified": c["verified"].get(fw_code, False),
+                    "dossier_id": dossiers.get(c["unit_id"]) if visible else None,
+                    "unit_id": c["unit_id"] if visible else None,
+                }
+            )
+        indicators.append({**ind, "rows": rows})
+    return {"as_of": dt.date.fromisoformat(snap["as_of"]), "indicators": indicators}
 
 
 def _detail_context(request, assessment, evaluation=None, errors=None, posted=None):
@@ -142,7 +186,15 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "decisions": assessment.decisions.all(),
         "unverified_count": selectors.unverified_in_use(assessment),
         "errors": errors or {},
-        "decision_form": DecisionForm(initial={"date": timezone.localdate(), "signer": "Chủ tịch UBND tỉnh"}),
+        "decision_form": DecisionForm(
+            initial={
+                "date": timezone.localdate(),
+                "signer": services.decision_authority(assessment),
+                "authority": services.decision_authority(assessment),
+            }
+        ),
+        "authority": services.decision_authority(assessment),
+        "children": _children_rows(request.user, assessment, evaluation),
         "consultation_form": ConsultationOpenForm(),
         "evidence_form": EvidenceForm(),
         "standards": selectors.unit_standards(assessment.unit),
@@ -152,7 +204,11 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
 @login_required
 def assessment_detail(request, pk):
     assessment = selectors.assessment_or_404(request.user, pk)
-    return render(request, "assessments/detail.html", _detail_context(request, assessment))
+    evaluation = None
+    if derived.derived_refs(frameworks.engine_framework(assessment.framework)):
+        # a district's derived indicators follow its communes: re-evaluate (and store if changed)
+        evaluation, _stored = services.assessment_children_refresh(actor=request.user, assessment=assessment)
+    return render(request, "assessments/detail.html", _detail_context(request, assessment, evaluation))
 
 
 @login_required
@@ -345,6 +401,7 @@ def decision_record(request, pk):
             signed_pdf=d.get("signed_pdf"),
             reason=d["reason"],
             expected_version=d["case_version"],
+            authority=d.get("authority") or "",
         )
         messages.success(request, _("Đã ghi nhận quyết định."))
     except (ValidationError, PermissionDenied) as exc:
