@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from chungsuc.api.exceptions import ProblemSerializer, VietnameseErrorsMixin
 from chungsuc.geo import selectors
 from chungsuc.geo.models import ChangeEvent, LineageLink, Unit, UnitKind, UnitLevel, UnitVersion
 
@@ -33,7 +35,12 @@ def parse_as_of(raw: str | None, *, param: str = "as_of") -> dt.date:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise ValidationError(
-            {param: [f"Ngày '{raw}' không hợp lệ: dùng định dạng YYYY-MM-DD, ví dụ 2023-06-30."]}
+            {
+                param: [
+                    _("Ngày '%(value)s' không hợp lệ: dùng định dạng YYYY-MM-DD, ví dụ 2023-06-30.")
+                    % {"value": raw}
+                ]
+            }
         )
 
 
@@ -41,6 +48,35 @@ class UnitPagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+    invalid_page_message = gettext_lazy("Trang '{page_number}' không tồn tại.")
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw not in (None, "") and not (raw.isdigit() and int(raw) >= 1):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Số dòng mỗi trang '%(value)s' không hợp lệ: cần một số nguyên từ 1 đến %(max)s.")
+                        % {"value": raw, "max": self.max_page_size}
+                    ]
+                }
+            )
+        return super().get_page_size(request)
+
+
+@extend_schema_field(
+    {
+        # wrapped in allOf so drf-spectacular keeps it inline instead of naming a shared "Kind" enum
+        # component, which would collide with the organisations' `kind` choices
+        "allOf": [{"type": "string", "enum": UnitKind.values}],
+        "description": "; ".join(f"{value} = {label}" for value, label in UnitKind.choices),
+    }
+)
+class UnitKindField(serializers.ChoiceField):
+    """The kind of unit."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=UnitKind.choices, **kwargs)
 
 
 class UnitVersionSerializer(serializers.ModelSerializer):
@@ -50,6 +86,7 @@ class UnitVersionSerializer(serializers.ModelSerializer):
     parent = serializers.SerializerMethodField(
         help_text="Mã đơn vị cấp trên vào ngày đó (null nếu không có)."
     )
+    kind = UnitKindField()
     kind_label = serializers.CharField(source="get_kind_display")
     unit_valid_from = serializers.DateField(source="unit.valid_from", allow_null=True)
     unit_valid_to = serializers.DateField(source="unit.valid_to", allow_null=True)
@@ -86,6 +123,7 @@ class UnitVersionSerializer(serializers.ModelSerializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
+    kind = UnitKindField()
     parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
     parent_id = serializers.IntegerField(allow_null=True)
 
@@ -131,6 +169,7 @@ class LinkSerializer(serializers.ModelSerializer):
 
 
 class UnitDetailSerializer(serializers.ModelSerializer):
+    kind = UnitKindField()
     versions = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -186,8 +225,15 @@ class UnitDetailSerializer(serializers.ModelSerializer):
         return LinkSerializer(self._history(obj).successors, many=True).data
 
 
+LEVEL = OpenApiParameter(
+    "level", {"type": "string", "enum": [*UnitLevel.values, ""]}, description="Cấp đơn vị (trống = mọi cấp)."
+)
 AS_OF = OpenApiParameter(
-    "as_of", OpenApiTypes.DATE, description="Ngày xem (YYYY-MM-DD); mặc định hôm nay.", required=False
+    "as_of",
+    # an empty value means today, like leaving the parameter out
+    {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]},
+    description="Ngày xem (YYYY-MM-DD); để trống là hôm nay.",
+    required=False,
 )
 
 
@@ -196,13 +242,22 @@ AS_OF = OpenApiParameter(
     parameters=[
         AS_OF,
         OpenApiParameter("parent", OpenApiTypes.STR, description="Mã đơn vị cấp trên (vào ngày as_of)."),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=UnitKind.values, description="Loại đơn vị."),
-        OpenApiParameter("level", OpenApiTypes.STR, enum=UnitLevel.values, description="Cấp đơn vị."),
-        OpenApiParameter("page", OpenApiTypes.INT, description="Trang."),
-        OpenApiParameter("page_size", OpenApiTypes.INT, description="Số dòng mỗi trang (tối đa 1000)."),
+        OpenApiParameter(
+            "kind",
+            {"type": "string", "enum": [*UnitKind.values, ""]},
+            description="Loại đơn vị (trống = mọi loại).",
+        ),
+        LEVEL,
+        OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Trang."),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1},
+            description="Số dòng mỗi trang (tối đa 1000; lớn hơn thì lấy 1000).",
+        ),
     ],
+    responses={200: UnitVersionSerializer(many=True), 400: ProblemSerializer, 404: ProblemSerializer},
 )
-class UnitList(generics.ListAPIView):
+class UnitList(VietnameseErrorsMixin, generics.ListAPIView):
     """Every administrative unit valid on `as_of`, with its code, name, kind, level and parent code."""
 
     permission_classes = [AllowAny]
@@ -214,7 +269,12 @@ class UnitList(generics.ListAPIView):
         value = self.request.query_params.get(param) or None
         if value is not None and value not in choices.values:
             raise ValidationError(
-                {param: [f"Giá trị '{value}' không hợp lệ; chọn một trong: {', '.join(choices.values)}."]}
+                {
+                    param: [
+                        _("Giá trị '%(value)s' không hợp lệ; chọn một trong: %(choices)s.")
+                        % {"value": value, "choices": ", ".join(choices.values)}
+                    ]
+                }
             )
         return value
 
@@ -228,7 +288,11 @@ class UnitList(generics.ListAPIView):
         if parent_code:
             parent = selectors.unit_by_code(parent_code, self.as_of)
             if parent is None:
-                return UnitVersion.objects.none()
+                if not selectors.code_ever_used(parent_code):
+                    raise ValidationError(
+                        {"parent": [_("Không có đơn vị nào mang mã '%(code)s'.") % {"code": parent_code}]}
+                    )
+                return UnitVersion.objects.none()  # the code existed, but not on that date
         return selectors.units_on(self.as_of, parent=parent, kind=kind, level=level)
 
     def get_serializer_context(self):
@@ -243,14 +307,21 @@ class UnitList(generics.ListAPIView):
         return response
 
 
-@extend_schema(summary="Một đơn vị hành chính: các trạng thái, sự kiện thay đổi, đơn vị tiền thân và kế thừa")
-class UnitDetail(generics.RetrieveAPIView):
+@extend_schema(
+    summary="Một đơn vị hành chính: các trạng thái, sự kiện thay đổi, đơn vị tiền thân và kế thừa",
+    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Mã định danh.")],
+    responses={200: UnitDetailSerializer, 404: ProblemSerializer},
+)
+class UnitDetail(VietnameseErrorsMixin, generics.RetrieveAPIView):
     permission_classes = [AllowAny]
     serializer_class = UnitDetailSerializer
     queryset = Unit.objects.all()
 
     def retrieve(self, request, *args, **kwargs):
-        unit = get_object_or_404(Unit, pk=kwargs["pk"])
+        raw = str(kwargs["pk"])
+        unit = Unit.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        if unit is None:
+            raise NotFound(_("Không có đơn vị hành chính mang mã định danh '%(id)s'.") % {"id": raw})
         history = selectors.unit_history(unit)
         serializer = self.get_serializer(unit, context={**self.get_serializer_context(), "history": history})
         return Response(serializer.data)
@@ -260,11 +331,11 @@ class UnitDetail(generics.RetrieveAPIView):
     summary="Ranh giới các đơn vị vào một ngày (GeoJSON FeatureCollection) cho bản đồ",
     parameters=[
         AS_OF,
-        OpenApiParameter("level", OpenApiTypes.STR, enum=UnitLevel.values, description="Cấp đơn vị."),
+        LEVEL,
     ],
-    responses={200: OpenApiTypes.OBJECT},
+    responses={200: OpenApiTypes.OBJECT, 400: ProblemSerializer},
 )
-class UnitBoundaries(generics.GenericAPIView):
+class UnitBoundaries(VietnameseErrorsMixin, generics.GenericAPIView):
     """Boundaries valid on `as_of` as a GeoJSON FeatureCollection (properties: id, code, name, kind, level),
     with the attribution the boundary licences require."""
 
@@ -306,5 +377,6 @@ class UnitBoundaries(generics.GenericAPIView):
 urlpatterns = [
     path("units/", UnitList.as_view(), name="unit-list"),
     path("units/boundaries/", UnitBoundaries.as_view(), name="unit-boundaries"),
-    path("units/<int:pk>/", UnitDetail.as_view(), name="unit-detail"),
+    # any text, so that a malformed id answers the API's JSON 404 rather than the site's HTML page
+    path("units/<str:pk>/", UnitDetail.as_view(), name="unit-detail"),
 ]

@@ -42,6 +42,11 @@ def unit_by_code(code: str | int, on: dt.date) -> Unit | None:
     return version.unit if version else None
 
 
+def code_ever_used(code: str | int) -> bool:
+    """Whether any unit bore national code `code` at any date."""
+    return UnitVersion.objects.filter(code=str(code)).exists()
+
+
 def version_of(unit: Unit | int, on: dt.date) -> UnitVersion | None:
     """The unit's state on `date`, or None if it did not exist then."""
     unit_id = unit.pk if isinstance(unit, Unit) else unit

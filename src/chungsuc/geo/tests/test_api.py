@@ -3,6 +3,9 @@
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chungsuc.geo.models import Unit
 
@@ -145,3 +148,59 @@ def test_boundaries_as_geojson(geo_units, client):
     assert any("Marc Choisy" in a for a in body["attribution"])
     after = client.get("/api/v1/units/boundaries/", {"as_of": "2025-07-01"}).json()
     assert len(after["features"]) == 102 and any("Thang Le Quoc" in a for a in after["attribution"])
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"as_of": "2025-13-01"}, "as_of", "Ngày '2025-13-01' không hợp lệ"),
+        ({"kind": "foo"}, "kind", "Giá trị 'foo' không hợp lệ; chọn một trong: tinh,"),
+        ({"level": "ward"}, "level", "Giá trị 'ward' không hợp lệ"),
+        ({"parent": "abc"}, "parent", "Không có đơn vị nào mang mã 'abc'."),
+        ({"page_size": "abc"}, "page_size", "Số dòng mỗi trang 'abc' không hợp lệ"),
+        ({"page_size": "0"}, "page_size", "cần một số nguyên từ 1 đến 1000"),
+    ],
+)
+def test_unit_list_bad_parameters_name_the_parameter(geo_units, client, params, field, message):
+    response = client.get("/api/v1/units/", params)
+    assert response.status_code == 400
+    assert message in response.json()[field][0]
+
+
+def test_unit_list_bad_page_and_unknown_unit_answer_404_in_vietnamese(geo_units, client):
+    for page in ("abc", "0", "999"):
+        response = client.get("/api/v1/units/", {"as_of": "2021-06-30", "page": page})
+        assert response.status_code == 404
+        assert response.json() == {"detail": f"Trang '{page}' không tồn tại."}
+    for raw in ("999999999", "abc", "1.5"):
+        response = client.get(f"/api/v1/units/{raw}/")
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": f"Không có đơn vị hành chính mang mã định danh '{raw}'."}
+    boundaries = client.get("/api/v1/units/boundaries/", {"as_of": "2021-02-30"})
+    assert boundaries.status_code == 400 and "2021-02-30" in boundaries.json()["as_of"][0]
+
+
+def test_empty_filters_mean_no_filter(geo_units, client):
+    """`as_of=`, `kind=` and `level=` left empty (as a form would send them) are the documented defaults."""
+    everything = client.get("/api/v1/units/", {"as_of": "2021-06-30", "kind": "", "level": "", "parent": ""})
+    assert everything.status_code == 200 and everything.json()["count"] == 168
+    today = client.get("/api/v1/units/", {"as_of": ""})
+    assert today.status_code == 200 and today.json()["as_of"] == timezone.localdate().isoformat()
+
+
+def test_unit_list_query_count_does_not_grow_with_the_page(geo_units, client):
+    """The list is set-based: the same handful of queries for 10 rows or 1,000 (no query per row)."""
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/api/v1/units/", {"as_of": "2021-06-30", "page_size": 10}).status_code == 200
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/api/v1/units/", {"as_of": "2021-06-30", "page_size": 1000})
+    assert len(response.json()["results"]) == 168
+    assert len(large.captured_queries) == len(small.captured_queries) <= 4
+
+
+def test_unit_detail_query_count_is_bounded(geo_units, client):
+    big = Unit.objects.get(code="89")  # the old province: many events and successors
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/units/{big.pk}/")
+    assert response.status_code == 200 and response.json()["code"] == "89"
+    assert len(queries.captured_queries) <= 6
