@@ -10,15 +10,21 @@
 
 from __future__ import annotations
 
+import json
+
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from chungsuc.api.exceptions import ProblemSerializer, VietnameseErrorsMixin
 from chungsuc.criteria import selectors
 from chungsuc.criteria.engine import EvaluationError
 
@@ -62,8 +68,41 @@ class EvaluateRequestSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="Phiên bản (mặc định: hiện hành)"
     )
     values = serializers.DictField(
-        help_text="Mã chỉ tiêu → giá trị (true/false cho đạt/không đạt, số cho còn lại)"
+        help_text="Mã chỉ tiêu → giá trị (true/false cho đạt/không đạt, số cho còn lại)",
+        child=serializers.JSONField(),
     )
+
+
+# JSON types the evaluate body's fields must have (the request schema above, checked strictly: the API
+# does not guess, e.g. "2024" as a string is refused; the CLI and the pages parse text themselves).
+_BODY_TYPES = {
+    "framework": (str, False, "chuỗi ký tự"),
+    "year": (int, False, "số nguyên"),
+    "region": (str, True, "chuỗi ký tự hoặc null"),
+    "group": (int, True, "số nguyên 1, 2, 3 hoặc null"),
+    "kind": (str, True, "chuỗi ký tự hoặc null"),
+    "version": (int, True, "số nguyên dương hoặc null"),
+    "values": (dict, False, "đối tượng JSON mã chỉ tiêu → giá trị"),
+}
+
+
+def body_type_errors(body: dict) -> dict[str, list[str]]:
+    """Fields of the evaluate body that are missing or of the wrong JSON type, with Vietnamese reasons."""
+    errors: dict[str, list[str]] = {}
+    for name, (kind, optional, label) in _BODY_TYPES.items():
+        if name not in body:
+            if not optional:
+                errors[name] = [_("Thiếu trường '%(field)s' (%(type)s).") % {"field": name, "type": label}]
+            continue
+        value = body[name]
+        if value is None and optional:
+            continue
+        if isinstance(value, bool) or not isinstance(value, kind):
+            errors[name] = [
+                _("Trường '%(field)s' phải là %(type)s, không phải %(value)s.")
+                % {"field": name, "type": label, "value": json.dumps(value, ensure_ascii=False)[:80]}
+            ]
+    return errors
 
 
 EVALUATION_SCHEMA = inline_serializer(
@@ -92,7 +131,18 @@ EVALUATION_SCHEMA = inline_serializer(
 ERROR_SCHEMA = inline_serializer("EvaluationProblem", fields={"detail": serializers.CharField()})
 
 
-class FrameworkList(APIView):
+def parse_version(raw) -> int | None:
+    """The `version` query parameter: empty for the version in force, else a positive integer (400)."""
+    if raw in (None, ""):
+        return None
+    if not (raw.isdigit() and 0 < int(raw) < 2**31):
+        raise ValidationError(
+            {"version": [_("Phiên bản '%(value)s' không hợp lệ: cần một số nguyên dương.") % {"value": raw}]}
+        )
+    return int(raw)
+
+
+class FrameworkList(VietnameseErrorsMixin, APIView):
     """The criteria sets in force."""
 
     permission_classes = [AllowAny]
@@ -105,20 +155,21 @@ class FrameworkList(APIView):
         return Response(data)
 
 
-class FrameworkDetail(APIView):
+class FrameworkDetail(VietnameseErrorsMixin, APIView):
     """One criteria set with criteria, indicators and threshold rules (legal source and verified flag)."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("version", OpenApiTypes.INT, description="Phiên bản (mặc định: hiện hành)")
+            OpenApiParameter(
+                "version", {"type": "integer", "minimum": 1}, description="Phiên bản (mặc định: hiện hành)"
+            )
         ],
-        responses={200: OpenApiTypes.OBJECT, 404: ERROR_SCHEMA},
+        responses={200: OpenApiTypes.OBJECT, 400: ProblemSerializer, 404: ERROR_SCHEMA},
     )
     def get(self, request, code: str):
-        raw = request.query_params.get("version")
-        version = int(raw) if raw and raw.isdigit() else None
+        version = parse_version(request.query_params.get("version"))
         fw = selectors.framework_get(code, version)
         spec = selectors.spec_of(fw)
         spec.update(
@@ -130,11 +181,12 @@ class FrameworkDetail(APIView):
         return Response(spec)
 
 
-class Evaluate(APIView):
+class Evaluate(VietnameseErrorsMixin, APIView):
     """Evaluate one unit's values against a criteria set and explain the result (public calculator)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []  # public and stateless: no session, so no CSRF token needed
+    parser_classes = [JSONParser]  # a JSON body only: `values` is a nested object
 
     @extend_schema(
         request=EvaluateRequestSerializer,
@@ -156,7 +208,11 @@ class Evaluate(APIView):
     def post(self, request):
         body = request.data
         if not isinstance(body, dict):
-            return Response({"detail": "Nội dung yêu cầu phải là một đối tượng JSON."}, status=400)
+            return Response({"detail": _("Nội dung yêu cầu phải là một đối tượng JSON.")}, status=400)
+        errors = body_type_errors(body)
+        if errors:
+            first = next(iter(errors.values()))[0]
+            return Response({"detail": first, **errors}, status=400)
         try:
             result = selectors.evaluation_for(
                 framework=body.get("framework"),
@@ -165,7 +221,7 @@ class Evaluate(APIView):
                 region=body.get("region"),
                 group=body.get("group"),
                 kind=body.get("kind"),
-                version=body.get("version") if isinstance(body.get("version"), int) else None,
+                version=body.get("version"),
             )
         except EvaluationError as exc:
             return Response({"detail": str(exc)}, status=400)
@@ -174,6 +230,7 @@ class Evaluate(APIView):
 
 urlpatterns = [
     path("frameworks/", FrameworkList.as_view(), name="framework-list"),
-    path("frameworks/<slug:code>/", FrameworkDetail.as_view(), name="framework-detail"),
+    # any text, so that a code with other characters answers the API's JSON 404, not the site's HTML page
+    path("frameworks/<str:code>/", FrameworkDetail.as_view(), name="framework-detail"),
     path("evaluate/", Evaluate.as_view(), name="evaluate"),
 ]

@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from chungsuc.criteria import engine
@@ -224,13 +224,23 @@ def _read_table(wb, title: str, columns: list[tuple[str, str]], errs: _Errors) -
     return out
 
 
-def parse_workbook(fileobj) -> tuple[dict | None, list[dict]]:
-    """(spec, errors). `spec` is None when anything is wrong."""
+def parse_workbook(fileobj, *, name: str | None = None) -> tuple[dict | None, list[dict]]:
+    """(spec, errors). `spec` is None when anything is wrong. The file is checked by content first
+    (core: a real .xlsx, not empty, within the size limit, no macros, not encrypted)."""
+    from django.core.exceptions import ValidationError
+
+    from chungsuc.core.excel import open_workbook_safely
+
     errs = _Errors()
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for non-xlsx content
-        errs.add("", None, None, "Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
+        wb = open_workbook_safely(
+            fileobj,
+            read_only=True,
+            data_only=True,
+            name=name or getattr(fileobj, "name", None) or "tệp tải lên",
+        )
+    except ValidationError as exc:
+        errs.add("", None, None, f"Tệp không phải bảng tính Excel (.xlsx) hợp lệ: {' '.join(exc.messages)}")
         return None, errs
     spec: dict[str, Any] = {"bands": []}
     if SHEET_META not in wb.sheetnames:

@@ -32,7 +32,9 @@ def framework_get(code: str, version: int | None = None) -> Framework:
         )
     )
     if fw is None:
-        raise Http404(f"Không có bộ tiêu chí «{code}»")
+        if version and qs.exists():
+            raise Http404(f"Bộ tiêu chí «{code}» không có phiên bản {version}.")
+        raise Http404(f"Không có bộ tiêu chí «{code}».")
     return fw
 
 
@@ -154,8 +156,18 @@ def evaluation_for(
 ) -> dict[str, Any]:
     """The one function behind `chungsuc evaluate` and `POST /api/v1/evaluate/`: validates the request
     and returns the engine's JSON. Raises engine.EvaluationError (Vietnamese message) on bad input."""
-    if not isinstance(framework, str) or not framework:
+    if framework in (None, ""):
         raise engine.EvaluationError("Thiếu mã bộ tiêu chí (framework).")
+    if not isinstance(framework, str):
+        raise engine.EvaluationError(
+            f"Mã bộ tiêu chí (framework) phải là chuỗi ký tự, không phải «{framework}»."
+        )
+    if version in ("", None):
+        version = None
+    elif isinstance(version, str) and version.isdigit():
+        version = int(version)
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+        raise engine.EvaluationError(f"Phiên bản «{version}» không hợp lệ: cần một số nguyên dương.")
     fw = Framework.objects.filter(code=framework)
     fw = (
         fw.filter(version=version).first()
@@ -163,6 +175,8 @@ def evaluation_for(
         else fw.filter(status=Status.IN_FORCE).order_by("-version").first()
     )
     if fw is None:
+        if version and Framework.objects.filter(code=framework).exists():
+            raise engine.EvaluationError(f"Bộ tiêu chí «{framework}» không có phiên bản {version}.")
         raise engine.EvaluationError(f"Mã bộ tiêu chí «{framework}» không tồn tại.")
     if isinstance(year, bool) or not isinstance(year, int):
         if isinstance(year, str) and year.isdigit():
@@ -179,6 +193,12 @@ def evaluation_for(
         raise engine.EvaluationError(f"Nhóm xã «{group}» không hợp lệ: cần 1, 2 hoặc 3.")
     from chungsuc.geo.models import Region, UnitKind
 
+    if region is not None and not isinstance(region, str):
+        raise engine.EvaluationError(
+            f"Vùng «{region}» không hợp lệ: cần một chuỗi như dong_bang_song_cuu_long."
+        )
+    if kind is not None and not isinstance(kind, str):
+        raise engine.EvaluationError(f"Loại đơn vị «{kind}» không hợp lệ: cần một chuỗi như xa, huyen.")
     if region and region not in Region.values:
         raise engine.EvaluationError(
             f"Vùng «{region}» không hợp lệ: cần một trong {', '.join(Region.values)}."
@@ -188,7 +208,9 @@ def evaluation_for(
             f"Loại đơn vị «{kind}» không hợp lệ: cần một trong {', '.join(UnitKind.values)}."
         )
     if values is None:
-        values = {}
+        raise engine.EvaluationError(
+            'Thiếu giá trị (values): cần một đối tượng JSON mã chỉ tiêu → giá trị, ví dụ {"3.1": 82.5}.'
+        )
     if not isinstance(values, dict):
         raise engine.EvaluationError("Giá trị (values) phải là một đối tượng JSON: mã chỉ tiêu → giá trị.")
     efw = engine_framework(fw)

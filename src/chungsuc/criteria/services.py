@@ -281,7 +281,9 @@ class ImportReport:
     framework: Framework | None = None
 
 
-def framework_import_excel(*, actor, file, dry_run: bool = True, reason: str = "") -> ImportReport:
+def framework_import_excel(
+    *, actor, file, dry_run: bool = True, reason: str = "", name: str | None = None
+) -> ImportReport:
     """Read a framework workbook. Dry run: report changes and errors (by sheet/row/column). Otherwise
     write it as a new version (or a new framework) — only when there are no errors and something changed."""
     _require_office(actor)
@@ -299,7 +301,7 @@ def framework_import_excel(*, actor, file, dry_run: bool = True, reason: str = "
                 }
             ],
         )
-    spec, errors = parse_workbook(file)
+    spec, errors = parse_workbook(file, name=name)
     if errors or spec is None:
         return ImportReport(ok=False, dry_run=dry_run, errors=errors)
     current = Framework.objects.filter(code=spec["code"], status=Status.IN_FORCE).order_by("-version").first()

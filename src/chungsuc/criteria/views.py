@@ -194,7 +194,7 @@ def framework_import(request):
         else:
             content = upload.read()
             report = services.framework_import_excel(
-                actor=request.user, file=io.BytesIO(content), dry_run=True
+                actor=request.user, file=io.BytesIO(content), dry_run=True, name=upload.name
             )
             if report.ok:
                 token = uuid.uuid4().hex

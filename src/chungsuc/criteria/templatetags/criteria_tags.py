@@ -3,6 +3,7 @@
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from chungsuc.criteria.models import Comparator, ValueType
 from chungsuc.geo.models import Region
@@ -37,3 +38,41 @@ def threshold_text(rule: dict, value_type: str) -> str:
         return _("Đạt") if float(value) >= 1 else _("Không đạt")
     text = f"{comparator_symbol(rule.get('comparator', ''))} {floatformat(value, '-2')}"
     return f"{text} %" if value_type == ValueType.PERCENTAGE else text
+
+
+_WHAT = {
+    "framework": _lazy("Bộ tiêu chí"),
+    "criterion": _lazy("Tiêu chí"),
+    "indicator": _lazy("Chỉ tiêu"),
+    "rule": _lazy("Ngưỡng"),
+}
+_CHANGE = {"added": _lazy("thêm"), "removed": _lazy("bỏ"), "changed": _lazy("sửa")}
+
+
+def _field_labels() -> dict[str, dict[str, str]]:
+    from chungsuc.criteria import excel
+
+    return {
+        "framework": dict(excel.META_FIELDS),
+        "criterion": {**dict(excel.CRITERIA_COLUMNS), "group": dict(excel.CRITERIA_COLUMNS)["cgroup"]},
+        "indicator": dict(excel.INDICATOR_COLUMNS),
+        "rule": dict(excel.RULE_COLUMNS),
+    }
+
+
+@register.filter
+def change_what(change: dict) -> str:
+    """A spec_diff change's subject in Vietnamese ("Ngưỡng" for a threshold rule)."""
+    return str(_WHAT.get(change.get("what"), change.get("what")))
+
+
+@register.filter
+def change_kind(change: dict) -> str:
+    return str(_CHANGE.get(change.get("change"), change.get("change")))
+
+
+@register.filter
+def change_field(change: dict) -> str:
+    """The changed field's name as the Excel sheets label it (e.g. "Ngưỡng" for a rule's value)."""
+    field = change.get("field") or ""
+    return _field_labels().get(change.get("what"), {}).get(field, field)

@@ -60,8 +60,22 @@ def test_cli_and_api_agree_for_2026_groups(frameworks, client, tmp_path):
         ({"values": {"3.1": 120}}, "Chỉ tiêu 3.1: tỷ lệ 120% nằm ngoài khoảng 0–100%"),
         ({"values": {"9.1": -1}}, "Chỉ tiêu 9.1: số đếm -1 không được âm"),
         ({"values": {"x.9": 1}}, "Mã chỉ tiêu «x.9» không có"),
-        ({"year": "năm nay"}, "Năm «năm nay» không hợp lệ"),
+        ({"year": "năm nay"}, "Trường 'year' phải là số nguyên, không phải \"năm nay\""),
+        ({"year": "2024"}, "Trường 'year' phải là số nguyên"),  # the API does not guess types
+        ({"year": True}, "Trường 'year' phải là số nguyên"),
         ({"region": "mars"}, "Vùng «mars» không hợp lệ"),
+        ({"region": []}, "Trường 'region' phải là chuỗi ký tự hoặc null"),
+        ({"kind": {}}, "Trường 'kind' phải là chuỗi ký tự hoặc null"),
+        ({"kind": "tinh-thanh"}, "Loại đơn vị «tinh-thanh» không hợp lệ"),
+        ({"group": 4}, "Nhóm xã «4» không hợp lệ"),
+        ({"group": "2"}, "Trường 'group' phải là số nguyên 1, 2, 3 hoặc null"),
+        ({"framework": 5}, "Trường 'framework' phải là chuỗi ký tự"),
+        ({"version": "x"}, "Trường 'version' phải là số nguyên dương hoặc null"),
+        ({"version": 0}, "Phiên bản «0» không hợp lệ"),
+        ({"version": 99}, "Bộ tiêu chí «xa-ntm-2021-ag» không có phiên bản 99"),
+        ({"values": None}, "Trường 'values' phải là đối tượng JSON"),
+        ({"values": [1, 2]}, "Trường 'values' phải là đối tượng JSON"),
+        ({"values": {"3.2": "đạt"}}, "Chỉ tiêu 3.2"),
         ({"year": 2030}, "không áp dụng cho năm 2030"),
     ],
 )
@@ -69,6 +83,48 @@ def test_api_bad_input_is_400_with_vietnamese_message(frameworks, client, patch,
     response = client.post("/api/v1/evaluate/", {**BODY, **patch}, content_type="application/json")
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+def test_api_missing_values_is_400_and_names_the_field(frameworks, client):
+    body = {k: v for k, v in BODY.items() if k != "values"}
+    response = client.post("/api/v1/evaluate/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["values"] == ["Thiếu trường 'values' (đối tượng JSON mã chỉ tiêu → giá trị)."]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "message"),
+    [
+        ("{oops", "application/json", 400, "Nội dung JSON không hợp lệ (dòng 1, cột 2)."),
+        (
+            '{"framework": "xa-ntm-2021", "year": 2024, "values": {"3.1": NaN}}',
+            "application/json",
+            400,
+            "NaN và Infinity",
+        ),
+        ("[1, 2]", "application/json", 400, "Nội dung yêu cầu phải là một đối tượng JSON."),
+        ("framework=xa-ntm-2021&year=2024", "application/x-www-form-urlencoded", 415, "application/json"),
+        ("", "application/json", 400, "Thiếu trường 'framework'"),
+    ],
+)
+def test_api_malformed_body_is_answered_in_vietnamese(
+    frameworks, client, body, content_type, status, message
+):
+    response = client.post("/api/v1/evaluate/", body, content_type=content_type)
+    assert response.status_code == status
+    assert message in response.json()["detail"]
+
+
+def test_framework_detail_bad_version_and_code(frameworks, client):
+    bad = client.get("/api/v1/frameworks/xa-ntm-2021/", {"version": "abc"})
+    assert bad.status_code == 400
+    assert bad.json()["version"] == ["Phiên bản 'abc' không hợp lệ: cần một số nguyên dương."]
+    missing = client.get("/api/v1/frameworks/xa-ntm-2021/", {"version": 99})
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Bộ tiêu chí «xa-ntm-2021» không có phiên bản 99."
+    odd = client.get("/api/v1/frameworks/a%20b^/")  # not a slug: still the API's JSON 404
+    assert odd.status_code == 404 and odd["Content-Type"] == "application/json"
+    assert odd.json()["detail"] == "Không có bộ tiêu chí «a b^»."
 
 
 def test_api_2026_without_group_is_400(frameworks, client):

@@ -202,3 +202,118 @@ def test_import_a_new_framework(frameworks, office):
     )
     assert report.ok and report.is_new and report.framework.version == 1
     assert selectors.framework_get("xa-ntm-km-2021-ag").indicators.count() == 4
+
+
+def _xlsm_bytes() -> bytes:
+    """A macro-enabled workbook (.xlsm): a real OOXML package whose main part is the macro type."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>',
+        )
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/vbaProject.bin", b"\x00" * 64)
+    return buffer.getvalue()
+
+
+def _docx_bytes() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("bo.xlsm", _xlsm_bytes(), "«bo.xlsm»"),
+        ("bo.xlsx", _docx_bytes(), "«bo.xlsx» là"),  # a Word document renamed .xlsx
+        ("bo.xlsx", b"ceci n'est pas un classeur", "«bo.xlsx»"),
+    ],
+)
+def test_import_refuses_files_that_are_not_xlsx_by_content(frameworks, client, office, name, data, message):
+    login(client, office)
+    response = client.post("/criteria/import/", {"file": SimpleUploadedFile(name, data), "reason": "x"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="import-errors"' in page
+    assert "Tệp không phải bảng tính Excel (.xlsx) hợp lệ" in page and message in page
+    assert response.context["token"] == ""  # nothing staged for confirmation
+    assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
+    assert not AuditEntry.objects.filter(action="framework.import").exists()
+
+
+def test_import_empty_file_is_refused_by_the_form(frameworks, client, office):
+    login(client, office)
+    response = client.post("/criteria/import/", {"file": SimpleUploadedFile("bo.xlsx", b""), "reason": "x"})
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert response.context["report"] is None
+    assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
+
+
+def test_import_service_names_empty_and_macro_files(frameworks, office):
+    report = services.framework_import_excel(
+        actor=office, file=io.BytesIO(b""), dry_run=False, name="rong.xlsx"
+    )
+    assert not report.ok and "Tệp «rong.xlsx» rỗng (0 byte)." in report.errors[0]["message"]
+    report = services.framework_import_excel(
+        actor=office, file=io.BytesIO(_xlsm_bytes()), dry_run=False, name="macro.xlsm"
+    )
+    assert not report.ok and "«macro.xlsm»" in report.errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason", "message"),
+    [
+        ("nhiều", "Đối chiếu", "Ngưỡng «nhiều» của chỉ tiêu 3.1 không phải là số."),
+        ("120", "Đối chiếu", "Chỉ tiêu 3.1: tỷ lệ 120% nằm ngoài khoảng 0–100%"),
+        ("85", "   ", "Trường này là bắt buộc."),  # on the "Lý do thay đổi" field
+    ],
+)
+def test_threshold_edit_bad_input_writes_nothing(frameworks, client, office, value, reason, message):
+    login(client, office)
+    rule = rule_of("xa-ntm-2021", "3.1")
+    response = client.post(
+        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": value, "reason": reason}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(str(e) for errors in form.errors.values() for e in errors)
+    assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
+    assert rule_of("xa-ntm-2021", "3.1").value == 80
+    assert not AuditEntry.objects.filter(action="threshold.update").exists()
+
+
+def test_compare_page_labels_changes_in_vietnamese(frameworks, client, office):
+    rule = rule_of("xa-ntm-2021", "3.1")
+    services.threshold_update(actor=office, rule=rule, value=85, reason="Đối chiếu")
+    login(client, office)
+    page = client.get("/criteria/xa-ntm-2021/compare/?a=1&b=2").content.decode()
+    assert "<td>Ngưỡng</td><td><code>3.1#1</code></td><td>sửa</td><td>Ngưỡng</td>" in page
+    assert ">changed<" not in page and ">rule<" not in page
+
+
+def test_framework_detail_query_count_does_not_grow_with_the_framework(frameworks, client, office):
+    """Three queries for the spec, whatever the number of indicators (no query per indicator)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, office)
+    counts = {}
+    for code in ("xa-ntm-2021", "xa-ntm-km-2021", "tinh-httnv-2021"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/criteria/{code}/").status_code == 200
+        counts[code] = len(queries.captured_queries)
+    assert len(set(counts.values())) == 1 and max(counts.values()) <= 12, counts
