@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chungsuc.accounts import selectors
+from chungsuc.api.exceptions import VietnameseErrorsMixin
 from chungsuc.accounts.models import Membership, Organisation
 
 
@@ -36,7 +37,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "short_name", "kind", "active"]
 
 
-class MeView(APIView):
+class MeView(VietnameseErrorsMixin, APIView):
     """The authenticated user, their roles and the size of their scope."""
 
     permission_classes = [IsAuthenticated]
@@ -54,7 +55,7 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-class MyOrganisationsView(APIView):
+class MyOrganisationsView(VietnameseErrorsMixin, APIView):
     """The organisations the authenticated user belongs to."""
 
     permission_classes = [IsAuthenticated]

@@ -99,6 +99,8 @@ def scope_for(user, *, on: dt.date | None = None, roles: set[str] | None = None)
     if roles:
         memberships = memberships.filter(role__in=roles)
     member_roles = set(memberships.values_list("role", flat=True))
+    if not roles:
+        user._chungsuc_roles = set(member_roles)  # the same query roles_of() would make
     jurisdictions = Jurisdiction.objects.filter(
         organisation__in=memberships.values("organisation")
     ).select_related("unit")

@@ -116,5 +116,10 @@ def user_upsert(*, actor, username: str, full_name: str, email: str = "", passwo
 
 
 @transaction.atomic
-def password_changed(*, actor) -> None:
+def password_change(*, actor, form) -> None:
+    """Save a valid SetPasswordForm/PasswordChangeForm for `actor` and audit it, in one transaction
+    (the new password is never saved without its audit row)."""
+    if form.user.pk != actor.pk:
+        raise PermissionDenied("Chỉ được đổi mật khẩu của chính mình.")
+    form.save()
     audit_record(actor=actor, action="user.password_change", target=actor)

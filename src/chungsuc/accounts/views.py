@@ -1,9 +1,10 @@
 """Login, logout, password change and the user's own profile (memberships and scope)."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -26,12 +27,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        from chungsuc.accounts.services import password_changed
+        from chungsuc.accounts.services import password_change
 
-        password_changed(actor=self.request.user)
+        password_change(actor=self.request.user, form=form)
+        update_session_auth_hash(self.request, form.user)  # stay logged in with the new password
         messages.success(self.request, _("Đã đổi mật khẩu."))
-        return response
+        return redirect(self.get_success_url())
 
 
 @login_required

@@ -47,6 +47,22 @@ def _message(exc: exceptions.APIException) -> str | None:
         exceptions.PermissionDenied: _("Bạn không có quyền thực hiện thao tác này."),
         exceptions.NotAcceptable: _("Không thể trả lời theo định dạng được yêu cầu (Accept)."),
     }
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        token_messages = {
+            "Invalid token.": _("Mã thông báo (token) không hợp lệ."),
+            "User inactive or deleted.": _("Tài khoản đã bị khóa hoặc không còn."),
+            "Invalid token header. No credentials provided.": _(
+                "Tiêu đề Authorization không hợp lệ: thiếu mã thông báo sau chữ Token."
+            ),
+            "Invalid token header. Token string should not contain spaces.": _(
+                "Tiêu đề Authorization không hợp lệ: mã thông báo không được chứa dấu cách."
+            ),
+            "Invalid token header. Token string should not contain invalid characters.": _(
+                "Tiêu đề Authorization không hợp lệ: mã thông báo chứa ký tự không hợp lệ."
+            ),
+        }
+        if str(exc.detail) in token_messages:
+            return token_messages[str(exc.detail)]
     for cls, text in defaults.items():
         if isinstance(exc, cls) and str(exc.detail) == str(cls.default_detail):
             return text

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from chungsuc.api.exceptions import VietnameseErrorsMixin
+
 
 class ApiRoot(APIView):
     """Chung Sức REST API, version 1: the list of endpoints."""
@@ -27,5 +29,5 @@ class ApiRoot(APIView):
         return Response(links)
 
 
-class ObtainToken(ObtainAuthToken):
+class ObtainToken(VietnameseErrorsMixin, ObtainAuthToken):
     """Exchange a username and password for an API token (header: `Authorization: Token <key>`)."""

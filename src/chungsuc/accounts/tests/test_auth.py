@@ -93,3 +93,54 @@ def test_vietnamese_is_the_default_even_for_an_english_browser(client, demo):
     page = client.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="vi"' in page
     assert "Tổ chức của bạn" in page
+
+
+def test_password_change_keeps_the_session_and_a_bad_form_changes_nothing(client, demo):
+    client.login(username="demo.vinhchanh", password=demo.DEMO_PASSWORD)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "sai", "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["old_password"]
+    assert not AuditEntry.objects.filter(action="user.password_change").exists()
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": demo.DEMO_PASSWORD,
+            "new_password1": "Mat-khau-moi-2026",
+            "new_password2": "Mat-khau-moi-2026",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:profile")
+    assert client.get(reverse("accounts:profile")).status_code == 200  # still logged in
+
+
+def test_account_services_check_permission_and_audit(demo):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from chungsuc.accounts import services
+    from chungsuc.accounts.models import Membership, Organisation, Role
+
+    User = get_user_model()
+    officer = User.objects.get(username="demo.vinhchanh")
+    admin = User.objects.get(username="demo.tinh")  # province administrator
+    org = Organisation.objects.get(code="ubnd-894")
+    with pytest.raises(PermissionDenied):
+        services.membership_grant(actor=officer, user=officer, organisation=org, role=Role.DISTRICT_OFFICER)
+    assert not Membership.objects.filter(user=officer, organisation=org).exists()
+    with pytest.raises(ValidationError, match="Vai trò không hợp lệ: «vua»"):
+        services.membership_grant(actor=admin, user=officer, organisation=org, role="vua")
+    membership = services.membership_grant(
+        actor=admin, user=officer, organisation=org, role=Role.DISTRICT_OFFICER
+    )
+    entry = AuditEntry.objects.get(action="membership.grant", actor=admin)
+    assert entry.changes == {
+        "user": [None, "demo.vinhchanh"],
+        "organisation": [None, "ubnd-894"],
+        "role": [None, "district_officer"],
+    }
+    services.membership_revoke(actor=admin, membership=membership, reason="chuyển công tác")
+    membership.refresh_from_db()
+    assert membership.active is False
+    assert AuditEntry.objects.get(action="membership.revoke").reason == "chuyển công tác"

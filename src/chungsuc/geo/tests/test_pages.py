@@ -94,3 +94,28 @@ def test_unit_page_shows_history_lineage_and_badges(as_user):
     assert response.context["version"].kind == "thi_xa"
     # Default date of a unit that no longer exists: its last day.
     assert client.get(f"/units/{tinh_bien.pk}/").context["as_of"] == dt.date(2025, 6, 30)
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_unit_browser_and_unit_page_query_counts_are_bounded(as_user):
+    """Set-based pages: the whole province (168 units) costs the same queries as one district's 18,
+    and the unit page does not query per version, event, successor or child."""
+    client = as_user("demo.admin")
+    whole = _queries(client, "/units/?as_of=2021-06-30")
+    searched = _queries(client, "/units/?as_of=2024-06-30&q=phu")
+    assert whole == searched <= 6
+    province = Unit.objects.get(code="89")  # 11 children, many successors and events
+    district = Unit.objects.get(code="894")
+    assert _queries(client, f"/units/{province.pk}/?as_of=2021-06-30") <= 12
+    assert _queries(client, f"/units/{district.pk}/?as_of=2021-06-30") <= 12
+    officer = as_user("demo.thoaison")
+    assert _queries(officer, "/units/?as_of=2021-06-30") <= 10
+    assert _queries(officer, f"/units/{district.pk}/?as_of=2021-06-30") <= 14
