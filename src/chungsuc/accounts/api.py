@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chungsuc.accounts import selectors
-from chungsuc.api.exceptions import VietnameseErrorsMixin
 from chungsuc.accounts.models import Membership, Organisation
+from chungsuc.api.exceptions import VietnameseErrorsMixin
 
 
 class MembershipSerializer(serializers.ModelSerializer):
