@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from chungsuc.core.audit import audit_record
 from chungsuc.criteria import engine
@@ -35,7 +36,7 @@ def _require_office(actor) -> None:
     if actor is None:  # built-in loaders act as the system
         return
     if not can_edit(actor):
-        raise PermissionDenied("Chỉ Văn phòng Điều phối NTM được thay đổi bộ tiêu chí.")
+        raise PermissionDenied(_("Chỉ Văn phòng Điều phối NTM được thay đổi bộ tiêu chí."))
 
 
 def _validate_spec(spec: dict) -> None:
@@ -173,9 +174,11 @@ def _check_current(fw: Framework) -> None:
     if fw.status != Status.IN_FORCE:
         newest = Framework.objects.filter(code=fw.code).order_by("-version").first()
         raise ValidationError(
-            f"Phiên bản {fw.version} của bộ tiêu chí {fw.code} không còn áp dụng (phiên bản hiện hành: "
-            f"{newest.version if newest else '?'}); có thể người khác vừa sửa — "
-            "hãy mở lại phiên bản hiện hành."
+            _(
+                "Phiên bản %(version)s của bộ tiêu chí %(code)s không còn áp dụng (phiên bản hiện hành: "
+                "%(newest)s); có thể người khác vừa sửa — hãy mở lại phiên bản hiện hành."
+            )
+            % {"version": fw.version, "code": fw.code, "newest": newest.version if newest else "?"}
         )
 
 
@@ -191,7 +194,10 @@ def _threshold_value(rule: ThresholdRule, value) -> float | None:
         try:
             value = float(value.replace(",", "."))
         except ValueError:
-            raise ValidationError(f"Ngưỡng «{value}» của chỉ tiêu {rule.indicator.code} không phải là số.")
+            raise ValidationError(
+                _("Ngưỡng «%(value)s» của chỉ tiêu %(indicator)s không phải là số.")
+                % {"value": value, "indicator": rule.indicator.code}
+            )
     try:
         return engine.coerce_value(rule.indicator.code, vt, value)
     except engine.EvaluationError as exc:
@@ -207,12 +213,12 @@ def threshold_update(
     _require_office(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Cần nêu lý do thay đổi ngưỡng.")
+        raise ValidationError(_("Cần nêu lý do thay đổi ngưỡng."))
     fw = Framework.objects.select_for_update().get(pk=rule.framework_id)
     _check_current(fw)
     new_value = _threshold_value(rule, value)
     if comparator is not None and comparator not in engine.COMPARATORS:
-        raise ValidationError(f"Phép so sánh «{comparator}» không hợp lệ.")
+        raise ValidationError(_("Phép so sánh «%(value)s» không hợp lệ.") % {"value": comparator})
     spec = spec_of(fw)
     target = next(
         r for c in spec["criteria"] for i in c["indicators"] for r in i["rules"] if r["key"] == rule.key
@@ -247,7 +253,7 @@ def threshold_verify(*, actor, rule: ThresholdRule, source: str, source_url: str
     source = (source or "").strip()
     if not source:
         raise ValidationError(
-            "Cần ghi nguồn pháp lý (số, ngày văn bản, điều khoản) khi đánh dấu đã kiểm chứng."
+            _("Cần ghi nguồn pháp lý (số, ngày văn bản, điều khoản) khi đánh dấu đã kiểm chứng.")
         )
     fw = Framework.objects.select_for_update().get(pk=rule.framework_id)
     _check_current(fw)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from chungsuc.criteria import engine, selectors, services
 from chungsuc.criteria.excel import export_workbook
@@ -23,7 +24,7 @@ from chungsuc.geo.models import Region
 
 def _require_edit(user) -> None:
     if not services.can_edit(user):
-        raise PermissionDenied("Chỉ Văn phòng Điều phối NTM được thay đổi bộ tiêu chí.")
+        raise PermissionDenied(_("Chỉ Văn phòng Điều phối NTM được thay đổi bộ tiêu chí."))
 
 
 def _version(request) -> int | None:
@@ -85,8 +86,12 @@ def rule_edit(request, pk: int):
         else:
             messages.success(
                 request,
-                f"Đã lưu ngưỡng chỉ tiêu {rule.indicator.code}: phiên bản mới "
-                f"v{new_rule.framework.version} của {new_rule.framework.code}.",
+                _("Đã lưu ngưỡng chỉ tiêu %(indicator)s: phiên bản mới v%(version)s của %(code)s.")
+                % {
+                    "indicator": rule.indicator.code,
+                    "version": new_rule.framework.version,
+                    "code": new_rule.framework.code,
+                },
             )
             return redirect(f"/criteria/{new_rule.framework.code}/#ind-{rule.indicator.code}")
     return render(request, "criteria/rule_form.html", {"rule": rule, "form": form, "mode": "edit"})
@@ -110,7 +115,11 @@ def rule_verify(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
-            messages.success(request, f"Đã đánh dấu ngưỡng chỉ tiêu {rule.indicator.code} là đã kiểm chứng.")
+            messages.success(
+                request,
+                _("Đã đánh dấu ngưỡng chỉ tiêu %(indicator)s là đã kiểm chứng.")
+                % {"indicator": rule.indicator.code},
+            )
             return redirect(f"/criteria/{rule.framework.code}/#ind-{rule.indicator.code}")
     return render(request, "criteria/rule_form.html", {"rule": rule, "form": form, "mode": "verify"})
 
@@ -119,7 +128,7 @@ def rule_verify(request, pk: int):
 def framework_compare(request, code: str):
     versions = list(selectors.framework_versions(code))
     if not versions:
-        raise Http404("Không có bộ tiêu chí này")
+        raise Http404(_("Không có bộ tiêu chí này"))
     a_raw, b_raw = request.GET.get("a", ""), request.GET.get("b", "")
     b = selectors.framework_get(code, int(b_raw)) if b_raw.isdigit() else versions[0]
     a = (
@@ -168,10 +177,10 @@ def framework_import(request):
     if request.method == "POST" and request.POST.get("confirm"):
         token = request.POST.get("token", "")
         if not token or not all(ch in "0123456789abcdef" for ch in token):
-            raise Http404("Không tìm thấy tệp đã tải lên")
+            raise Http404(_("Không tìm thấy tệp đã tải lên"))
         staged = _staging_dir() / f"{token}.xlsx"
         if not staged.exists():
-            messages.error(request, "Tệp đã tải lên không còn; hãy tải lại.")
+            messages.error(request, _("Tệp đã tải lên không còn; hãy tải lại."))
             return redirect("criteria:framework-import")
         with open(staged, "rb") as fh:
             report = services.framework_import_excel(
@@ -183,14 +192,20 @@ def framework_import(request):
         if report.ok:
             staged.unlink(missing_ok=True)
             if report.framework is None:
-                messages.info(request, "Không có thay đổi nào; không tạo phiên bản mới.")
+                messages.info(request, _("Không có thay đổi nào; không tạo phiên bản mới."))
                 return redirect("criteria:framework-detail", code=report.code)
-            messages.success(request, f"Đã nhập {report.code} thành phiên bản v{report.framework.version}.")
+            messages.success(
+                request,
+                _("Đã nhập %(code)s thành phiên bản v%(version)s.")
+                % {"code": report.code, "version": report.framework.version},
+            )
             return redirect("criteria:framework-detail", code=report.code)
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.FILE_UPLOAD_MAX_BYTES:
-            form.add_error("file", f"Tệp quá lớn (tối đa {settings.FILE_UPLOAD_MAX_BYTES} byte).")
+            form.add_error(
+                "file", _("Tệp quá lớn (tối đa %(limit)s byte).") % {"limit": settings.FILE_UPLOAD_MAX_BYTES}
+            )
         else:
             content = upload.read()
             report = services.framework_import_excel(
@@ -246,7 +261,10 @@ def framework_evaluate(request, code: str):
                 kind=data.get("kind") or None,
             )
         except json.JSONDecodeError as exc:
-            error = f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno})."
+            error = _("JSON không hợp lệ (dòng %(line)s, cột %(column)s).") % {
+                "line": exc.lineno,
+                "column": exc.colno,
+            }
         except engine.EvaluationError as exc:
             error = str(exc)
     fields = []
