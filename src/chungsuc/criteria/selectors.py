@@ -105,6 +105,17 @@ def spec_of(fw: Framework) -> dict[str, Any]:
     }
 
 
+def spec_with_rule_ids(fw: Framework) -> dict[str, Any]:
+    """`spec_of(fw)` with each threshold rule's database id (for edit links and stored results)."""
+    spec = spec_of(fw)
+    ids = dict(ThresholdRule.objects.filter(framework=fw).values_list("key", "id"))
+    for c in spec["criteria"]:
+        for i in c["indicators"]:
+            for r in i["rules"]:
+                r["id"] = ids.get(r["key"])
+    return spec
+
+
 _ENGINE_CACHE: dict[tuple, engine.Framework] = {}
 
 
@@ -113,13 +124,8 @@ def engine_framework(fw: Framework) -> engine.Framework:
     key = (fw.pk, fw.updated_at)
     cached = _ENGINE_CACHE.get(key)
     if cached is None:
-        spec = spec_of(fw)
         # rules need their database id for results stored by the assessments app
-        ids = dict(ThresholdRule.objects.filter(framework=fw).values_list("key", "id"))
-        for c in spec["criteria"]:
-            for i in c["indicators"]:
-                for r in i["rules"]:
-                    r["id"] = ids.get(r["key"])
+        spec = spec_with_rule_ids(fw)
         cached = engine.framework_from_dict({**spec, "version": fw.version})
         if len(_ENGINE_CACHE) > 64:
             _ENGINE_CACHE.clear()

@@ -47,12 +47,7 @@ def framework_list(request):
 @login_required
 def framework_detail(request, code: str):
     fw = selectors.framework_get(code, _version(request))
-    spec = selectors.spec_of(fw)
-    ids = dict(fw.rules.values_list("key", "id"))
-    for c in spec["criteria"]:
-        for i in c["indicators"]:
-            for r in i["rules"]:
-                r["id"] = ids.get(r["key"])
+    spec = selectors.spec_with_rule_ids(fw)
     return render(
         request,
         "criteria/framework_detail.html",
