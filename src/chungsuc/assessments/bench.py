@@ -22,7 +22,12 @@ Printed JSON lines (`bench` field):
 - excel_export: the pre-filled workbook of every commune for one year (a row per commune, a column per
   indicator, locked codes, validation, thresholds) (≤ 10 s);
 - excel_import: the dry run of that workbook with one value changed in every row (reading, checking,
-  comparing, the report) with the process's peak memory, then the commit (≤ 15 s, ≤ 1 GiB).
+  comparing, the report) with the process's peak memory, then the commit (≤ 15 s, ≤ 1 GiB);
+- dashboard, portal_home: server time of the province dashboard (`/dashboard/`, as a province
+  administrator whose jurisdiction is the synthetic province) and of the public portal home (`/`),
+  through Django's test client: median and max of `--page-runs` requests after one warm-up, and the
+  number of queries of one request (≤ 300 ms and ≤ 200 ms median). A register is seeded first: about
+  60 % of communes recognised new-rural, 15 % advanced, so the counts and the regression watch work.
 """
 
 from __future__ import annotations
@@ -51,6 +56,12 @@ def add_arguments(parser):
     parser.add_argument("--districts", type=int, default=0, help="Số huyện (mặc định: số xã / 14).")
     parser.add_argument("--years", type=int, default=5, help="Số năm (mặc định 5: 2021–2025).")
     parser.add_argument("--framework", default="xa-ntm-2021", help="Mã bộ tiêu chí cấp xã dùng để đo.")
+    parser.add_argument(
+        "--page-runs",
+        type=int,
+        default=15,
+        help="Số lần mở trang tổng quan và cổng thông tin để lấy trung vị.",
+    )
 
 
 def _rss_mib() -> float:
@@ -376,3 +387,97 @@ def run(*, options, emit):
             "within_memory_budget": peak <= 1024,
         }
     )
+
+    pages(emit=emit, runs=int(options.get("page_runs") or 15))
+
+
+def _seed_register(rng) -> int:
+    """A register for the synthetic country: about 60 % of communes recognised new-rural in 2021,
+    a quarter of those advanced in 2023 (so the dashboard's counts and regression watch have work)."""
+    from chungsuc.assessments.models import RecognitionRecord
+    from chungsuc.geo.models import Unit
+
+    ids = list(Unit.objects.filter(key__startswith="bench-", level="commune").values_list("id", flat=True))
+    draws = rng.random(len(ids))
+    rows = []
+    for uid, x in zip(ids, draws, strict=True):
+        if x < 0.6:
+            rows.append(
+                RecognitionRecord(
+                    unit_id=uid,
+                    standard="ntm",
+                    year=2021,
+                    since=dt.date(2021, 12, 31),
+                    source="BENCH",
+                    origin="import",
+                )
+            )
+        if x < 0.15:
+            rows.append(
+                RecognitionRecord(
+                    unit_id=uid,
+                    standard="advanced",
+                    year=2023,
+                    since=dt.date(2023, 12, 31),
+                    source="BENCH",
+                    origin="import",
+                )
+            )
+    RecognitionRecord.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _time_page(client, url: str, runs: int) -> tuple[list[float], int, int]:
+    """Server time of `runs` GETs (after one warm-up), and the query count of one more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    status = client.get(url).status_code  # warm-up (caches, compiled templates)
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        resp = client.get(url)
+        samples.append((time.perf_counter() - t) * 1000)
+        status = resp.status_code
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return samples, status, len(ctx.captured_queries)
+
+
+def pages(*, emit, runs: int = 15) -> None:
+    """The province dashboard as a province administrator and the public portal home, through
+    Django's test client against the bench database: median of `runs` requests (≤ 300 ms, ≤ 200 ms)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from chungsuc.accounts.models import Jurisdiction, Membership, Organisation, Role
+    from chungsuc.geo.models import Unit
+
+    records = _seed_register(np.random.default_rng(SEED + 1))
+    province = Unit.objects.get(key="bench-900000")
+    org = Organisation.objects.create(code="bench-ubnd-tinh", name="UBND tỉnh tổng hợp (BENCH)", kind="ubnd")
+    Jurisdiction.objects.create(organisation=org, unit=province)
+    user = get_user_model().objects.create_user("bench.tinh", "bench.tinh@invalid", None)
+    Membership.objects.create(user=user, organisation=org, role=Role.PROVINCE_ADMIN)
+    official = Client()
+    official.force_login(user)
+    for name, url, client, budget in [
+        ("dashboard", "/dashboard/", official, 300),
+        ("portal_home", "/", Client(), 200),
+    ]:
+        samples, status, queries = _time_page(client, url, runs)
+        median = statistics.median(samples)
+        emit(
+            {
+                "bench": name,
+                "url": url,
+                "status": status,
+                "runs": len(samples),
+                "median_ms": round(median, 2),
+                "max_ms": round(max(samples), 2),
+                "queries": queries,
+                "register_records": records,
+                "budget_ms": budget,
+                "within_budget": status == 200 and median <= budget,
+            }
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -273,42 +273,56 @@ def unit_standards(unit, on: dt.date | None = None) -> dict:
 # --- regression watch and quality flags ------------------------------------------------------------
 
 
-def regression_watch(user, on: dt.date | None = None) -> list[dict]:
-    """Recognised units (in scope) whose latest evaluated assessment no longer meets their standard."""
+def regression_watch(user, on: dt.date | None = None, *, limit: int | None = None) -> list[dict]:
+    """Recognised units (in scope) whose latest evaluated assessment no longer meets their standard.
+
+    Set-at-a-time, whatever the number of recognised units (national scale: thousands): one query for
+    the latest results that fail, then the failing assessments (the first `limit` by unit code, if
+    given) with their units, and criterion names once per framework."""
+
     on = on or timezone.localdate()
     scope = scope_for(user)
-    records = RecognitionRecord.objects.as_of(on).select_related("unit")
-    if not scope.is_all:
-        records = records.filter(unit_id__in=scope.unit_ids)
-    by_unit: dict[int, list[RecognitionRecord]] = {}
-    for rec in records:
-        by_unit.setdefault(rec.unit_id, []).append(rec)
-    if not by_unit:
-        return []
-    latest_year = (
-        Assessment.objects.filter(unit_id__in=by_unit.keys())
-        .values("unit_id", "framework__standard")
-        .annotate(y=Max("year"))
+    # One statement: the latest-year assessment per (unit, standard held), its latest result, kept only
+    # where that result does not meet the standard (correlated subqueries on indexed columns).
+    from django.db.models import Exists, F
+
+    holds = RecognitionRecord.objects.as_of(on).filter(
+        unit_id=OuterRef("unit_id"), standard=OuterRef("framework__standard")
     )
-    wanted = Q()
-    for row in latest_year:
-        wanted |= Q(unit_id=row["unit_id"], framework__standard=row["framework__standard"], year=row["y"])
-    out = []
-    assessments = (
-        Assessment.objects.filter(wanted)
-        .select_related("unit", "framework")
+    latest_year = (
+        Assessment.objects.filter(
+            unit_id=OuterRef("unit_id"), framework__standard=OuterRef("framework__standard")
+        )
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    candidates = Assessment.objects.filter(Exists(holds))
+    if not scope.is_all:
+        candidates = candidates.filter(unit_id__in=scope.unit_ids)
+    candidates = (
+        candidates.annotate(latest_year=Subquery(latest_year))
+        .filter(year=F("latest_year"))
         .annotate(latest_id=Subquery(latest_result_subquery().values("id")[:1]))
     )
-    results = EvaluationResult.objects.in_bulk([a.latest_id for a in assessments if a.latest_id])
+    failing_results = EvaluationResult.objects.filter(
+        id__in=candidates.values("latest_id"), standard_met=False
+    )
+    failing_qs = (
+        Assessment.objects.filter(pk__in=failing_results.values("assessment_id"))
+        .select_related("unit", "framework")
+        .defer("packed")
+        .annotate(latest_id=Subquery(latest_result_subquery().values("id")[:1]))
+        .order_by("unit__code", "year", "id")
+    )
+    if limit is not None:
+        failing_qs = failing_qs[:limit]
+    failing_qs = list(failing_qs)
+    results = EvaluationResult.objects.in_bulk([a.latest_id for a in failing_qs])
+    out = []
     names: dict[tuple[int, str], str] = {}
-    for a in assessments:
-        held = {r.standard for r in by_unit.get(a.unit_id, [])}
-        if a.framework.standard not in held:
-            continue
-        res = results.get(a.latest_id)
-        if res is None or res.standard_met:
-            continue
-        failing = [c for c, s in res.criteria.items() if s == "not_met"]
+    for a in failing_qs:
+        res = results[a.latest_id]
+        failing = [c for c, st in res.criteria.items() if st == "not_met"]
         if (a.framework_id, "") not in names:
             for c in a.framework.criteria.all():
                 names[(a.framework_id, c.code)] = c.name
@@ -320,10 +334,10 @@ def regression_watch(user, on: dt.date | None = None) -> list[dict]:
                 "standard": a.framework.get_standard_display(),
                 "result": res,
                 "failing": [(c, names.get((a.framework_id, c), "")) for c in failing],
-                "missing": [c for c, s in res.criteria.items() if s == "missing"],
+                "missing": [c for c, st in res.criteria.items() if st == "missing"],
             }
         )
-    return sorted(out, key=lambda x: x["unit"].code)
+    return sorted(out, key=lambda x: (x["unit"].code, x["assessment"].year))
 
 
 def quality_flags(assessment: Assessment) -> dict[str, list[str]]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from chungsuc.accounts import selectors as account_selectors
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
-from chungsuc.geo.models import UnitLevel
+from chungsuc.geo.models import Unit, UnitLevel
 
 
 def overview(user, *, on: dt.date | None = None) -> dict:
@@ -22,20 +23,36 @@ def overview(user, *, on: dt.date | None = None) -> dict:
     register = assessment_selectors.register_as_of(on)
     if not scope.is_all:
         register = register.filter(unit_id__in=scope.unit_ids)
-    by_standard = Counter(register.values_list("standard", flat=True))
+    # Counted by the database (GROUP BY), not by iterating rows in Python: at national scale (10,000
+    # communes, 50,000 assessments) row iteration was most of the page's time.
+    by_standard = dict(register.order_by().values_list("standard").annotate(n=Count("id")))
     states = Counter()
-    for name in assessment_selectors.assessments_for(user).values_list("state_name", flat=True):
-        states[name or "—"] += 1
+    rows = (
+        assessment_selectors.assessments_for(user)
+        .order_by()
+        .values_list("state_name")
+        .annotate(n=Count("id"))
+    )
+    for name, n in rows:
+        states[name or "—"] += n
+    if scope.is_all:
+        counts = units.aggregate(total=Count("id"), communes=Count("id", filter=Q(level=UnitLevel.COMMUNE)))
+    else:
+        # the scope's ids are unit ids read from the database: count them in Python rather than send
+        # ten thousand ids back as an IN list (building such a list costs Django ~20 ms each time)
+        communes = Unit.objects.filter(level=UnitLevel.COMMUNE).values_list("id", flat=True)
+        counts = {"total": len(scope.unit_ids), "communes": sum(1 for i in communes if i in scope.unit_ids)}
     return {
         "on": on,
         "organisations": list(account_selectors.organisations_of(user)),
         "scope": scope,
-        "unit_count": units.count(),
-        "commune_count": units.filter(level=UnitLevel.COMMUNE).count(),
+        "unit_count": counts["total"],
+        "commune_count": counts["communes"],
         "recognised": [
             {"code": code, "label": label, "count": by_standard.get(code, 0)}
             for code, label in Standard.choices
         ],
         "assessment_states": sorted(states.items()),
-        "watch": assessment_selectors.regression_watch(user, on),
+        # the page shows the first ten (the full list is on the watch page)
+        "watch": assessment_selectors.regression_watch(user, on, limit=10),
     }

@@ -44,6 +44,8 @@ def test_bench_prints_json_lines_and_stores_results(tmp_path):
         "reevaluate_one",
         "excel_export",
         "excel_import",
+        "dashboard",
+        "portal_home",
     } <= set(by_name)
     assert by_name["generate"]["assessments"] == 120
     gen = by_name["generate"]
@@ -58,6 +60,11 @@ def test_bench_prints_json_lines_and_stores_results(tmp_path):
     imp = by_name["excel_import"]
     assert imp["errors"] == 0 and imp["changes"] == 60 and imp["values_written"] == 60
     assert {"dry_run_seconds", "commit_seconds", "peak_rss_mib"} <= set(imp)
+    for name, url, budget in [("dashboard", "/dashboard/", 300), ("portal_home", "/", 200)]:
+        page = by_name[name]
+        assert page["url"] == url and page["status"] == 200 and page["budget_ms"] == budget
+        assert page["runs"] == 15 and page["median_ms"] > 0 and page["queries"] > 0
+        assert page["register_records"] > 0
     assert all(line["engine"] in {"sqlite", "postgresql"} for line in lines)
     # never the user's database
     assert (
