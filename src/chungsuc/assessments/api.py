@@ -126,6 +126,7 @@ def _detail(request, a: Assessment) -> dict:
     values = unpack(a.packed, frameworks.layout(efw)) if a.packed else {}
     comments = dict(a.values.exclude(comment="").values_list("indicator_code", "comment"))
     case = wf.case_for(a)
+    evaluation = evaluate_one(a)
     return {
         "id": a.pk,
         "unit": {"id": a.unit_id, "code": a.unit.code, "name": a.unit.name},
@@ -138,7 +139,8 @@ def _detail(request, a: Assessment) -> dict:
         "state": case.state.code if case else None,
         "case_version": case.version if case else None,
         "transitions": [t.code for t in wf.available_transitions(request.user, case)] if case else [],
-        "evaluation": evaluate_one(a).to_dict(),
+        # for district/province frameworks: the child units behind the derived indicators (None otherwise)
+        "evaluation": {**evaluation.to_dict(), "children": getattr(evaluation, "children_snapshot", None)},
     }
 
 

@@ -95,8 +95,12 @@ def test_derived_share_follows_the_register(workflows, users, thoai_son, huyen_f
     assert summary["not_met"] == ["30700"]
     phu_thuan = next(c for c in result.children_snapshot["children"] if c["code"] == "30700")
     assert phu_thuan["source"]["xa-ntm-2021"] == "revoked"
-    # the same dossier for 2022 still counts Phú Thuận (revoked only in 2023)
     assert not result.standard_met
+    # the district's 2022 dossier still counts Phú Thuận (recognised on 31/12/2022, revoked in 2023)
+    a2022 = services.assessment_create(
+        actor=users["demo.thoaison"], unit=thoai_son, year=2022, framework=huyen_fw
+    )
+    assert _indicator(evaluate_one(a2022), "H.1").value == 100.0
 
     # a typed value never overrides the derived one
     with pytest.raises(ValidationError) as exc:
@@ -141,8 +145,13 @@ def test_dossier_page_reevaluates_and_lists_communes(workflows, users, thoai_son
     assert EvaluationResult.objects.filter(assessment=a).count() == 2
     entry = AuditEntry.objects.filter(action="assessment.evaluate", target_id=str(a.pk)).latest("id")
     assert "H.1" in entry.changes
+    # the API gives the same children behind the derived indicators
+    data = district.get(f"/api/v1/assessments/{a.pk}/").json()
+    h1 = {i["indicator"]: i for i in data["evaluation"]["children"]["indicators"]}["H.1"]
+    assert h1["not_met"] == ["30700"] and h1["met"] == 13
     # another district's officer: 404
     assert _client(users["demo.chomoi"]).get(f"/assessments/{a.pk}/").status_code == 404
+    assert _client(users["demo.chomoi"]).get(f"/api/v1/assessments/{a.pk}/").status_code == 404
 
 
 def test_evaluate_many_derives_set_at_a_time(workflows, users, thoai_son, huyen_fw):
