@@ -169,6 +169,8 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
+    # DRF's own messages ("Invalid page.", "Not found.") answered in Vietnamese like the rest.
+    "EXCEPTION_HANDLER": "chungsuc.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chung Sức API",
