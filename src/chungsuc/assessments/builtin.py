@@ -266,6 +266,90 @@ WORKFLOWS.append(
     }
 )
 
+
+# A province's dossier (QĐ 321/QĐ-TTg): the province prepares and submits it to the central government,
+# which appraises it; the Prime Minister decides. The central appraisal happens outside this system, so
+# the province records its outcome (returned with the central agencies' reasons, or appraised) and then
+# the decision. The state codes are the common ones, named for this path.
+_PROVINCE_LEVEL_NAMES = {
+    "province_review": "Trung ương đang thẩm định",
+    "province_approved": "Trung ương đã thẩm định đạt, trình Thủ tướng Chính phủ",
+}
+WORKFLOWS.append(
+    {
+        "code": "ntm-province-recognition",
+        "name": "Xét, công nhận tỉnh hoàn thành nhiệm vụ xây dựng NTM (tỉnh → Trung ương → Thủ tướng Chính phủ)",
+        "description": "UBND tỉnh (Văn phòng Điều phối NTM) tự đánh giá và trình Trung ương; kết quả thẩm "
+        "định của Trung ương và quyết định của Thủ tướng Chính phủ được ghi nhận trên hệ thống.",
+        "states": [
+            {**st, "name": _PROVINCE_LEVEL_NAMES.get(st["code"], st["name"])}
+            for st in _COMMON_STATES
+            if st["code"] not in {"consultation", "consultation_closed"}
+        ],
+        "transitions": [
+            {
+                "code": "submit",
+                "name": "Trình Trung ương thẩm định",
+                "source": "draft",
+                "target": "province_review",
+                "roles": [P, A],
+                "order": 10,
+            },
+            {
+                "code": "submit",
+                "name": "Trình lại Trung ương",
+                "source": "returned",
+                "target": "province_review",
+                "roles": [P, A],
+                "order": 11,
+            },
+            {
+                "code": "return",
+                "name": "Ghi nhận ý kiến trả lại của Trung ương (nêu lý do)",
+                "source": "province_review",
+                "target": "returned",
+                "roles": [P, A],
+                "requires_reason": True,
+                "order": 20,
+            },
+            {
+                "code": "approve",
+                "name": "Ghi nhận Trung ương thẩm định đạt",
+                "source": "province_review",
+                "target": "province_approved",
+                "roles": [P, A],
+                "order": 21,
+            },
+            {
+                "code": "recognise",
+                "name": "Ghi nhận quyết định công nhận của Thủ tướng Chính phủ",
+                "source": "province_approved",
+                "target": "recognised",
+                "roles": [P, A],
+                "order": 70,
+            },
+            {
+                "code": "refuse",
+                "name": "Ghi nhận quyết định không công nhận",
+                "source": "province_approved",
+                "target": "not_recognised",
+                "roles": [P, A],
+                "requires_reason": True,
+                "order": 75,
+            },
+            {
+                "code": "revoke",
+                "name": "Ghi nhận quyết định thu hồi",
+                "source": "recognised",
+                "target": "revoked",
+                "roles": [P, A],
+                "requires_reason": True,
+                "order": 90,
+            },
+        ],
+    }
+)
+
 RULES = [
     {
         "workflow_code": "ntm-recognition-3-tier",
@@ -289,23 +373,34 @@ RULES = [
         "note": "Hồ sơ cấp huyện (QĐ 320/QĐ-TTg): huyện → tỉnh → Thủ tướng Chính phủ; "
         "không còn sau 30/6/2025.",
     },
+    {
+        "workflow_code": "ntm-province-recognition",
+        "level": "province",
+        "year_from": None,
+        "year_to": None,
+        "note": "Hồ sơ cấp tỉnh (QĐ 321/QĐ-TTg): tỉnh → Trung ương thẩm định → Thủ tướng Chính phủ.",
+    },
 ]
 
 _QD318_CONDITIONS_SOURCE = (
     "https://langngheviet.com.vn/nong-thon-moi/nhung-dieu-kien-de-cong-nhan-dia-phuong-dat-chuan-nong-thon-moi-"
     "giai-doan-2021-2025.html33991 (điều kiện công nhận theo QĐ 318/QĐ-TTg và quy định xét, công nhận 2022)"
 )
+# The QĐ 318 conditions besides the criteria apply to communes' and districts' dossiers; a province's
+# dossier (QĐ 321) is decided on its criteria and the central appraisal, recorded in its workflow.
 CONDITIONS = [
     {
         "code": "criteria",
         "name": "Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí",
         "kind": "criteria",
+        "levels": "",
         "threshold": None,
         "verified": True,
         "order": 10,
     },
     {
         "code": "satisfaction",
+        "levels": "commune,district",
         "name": "Tỷ lệ hài lòng của người dân đáp ứng yêu cầu",
         "kind": "satisfaction",
         # The required rate is not in the stored sources; 90 % is a placeholder an administrator sets.
@@ -315,6 +410,7 @@ CONDITIONS = [
     },
     {
         "code": "no_construction_debt",
+        "levels": "commune,district",
         "name": "Không có nợ đọng xây dựng cơ bản thuộc CT MTQG XD NTM",
         "kind": "attestation",
         "threshold": None,
@@ -323,6 +419,7 @@ CONDITIONS = [
     },
     {
         "code": "security_order",
+        "levels": "commune,district",
         "name": "Xã không phức tạp về an ninh, trật tự theo quy định của Bộ Công an",
         "kind": "attestation",
         "threshold": None,

@@ -206,6 +206,12 @@ class RecognitionCondition(models.Model):
 
     code = models.SlugField(_("mã"), max_length=60)
     framework_code = models.CharField(_("bộ tiêu chí"), max_length=60, blank=True)
+    levels = models.CharField(
+        _("áp dụng cho cấp"),
+        max_length=60,
+        blank=True,
+        help_text=_("Các cấp áp dụng, cách nhau bởi dấu phẩy (commune, district, province); để trống = mọi cấp."),
+    )
     name = models.CharField(_("điều kiện"), max_length=300)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     threshold = models.FloatField(_("ngưỡng"), null=True, blank=True)

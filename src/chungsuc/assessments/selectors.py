@@ -159,7 +159,11 @@ def satisfaction(consultation: Consultation) -> dict:
 
 
 def conditions_for(assessment: Assessment) -> QuerySet:
-    return RecognitionCondition.objects.filter(framework_code__in=["", assessment.framework.code])
+    """The conditions of recognition that apply to this dossier's framework and level."""
+    level = assessment.framework.level or assessment.unit.level
+    return RecognitionCondition.objects.filter(framework_code__in=["", assessment.framework.code]).filter(
+        Q(levels="") | Q(levels__contains=level)
+    )
 
 
 def conditions_status(assessment: Assessment) -> list[dict]:

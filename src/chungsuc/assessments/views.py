@@ -176,7 +176,9 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "can_edit": not locked
         and bool(scope_for(request.user).roles & services.ENTRY_ROLES or request.user.is_superuser),
         "conditions": selectors.conditions_status(assessment),
-        "attestations": RecognitionCondition.objects.filter(kind=RecognitionCondition.Kind.ATTESTATION),
+        "attestations": selectors.conditions_for(assessment).filter(
+            kind=RecognitionCondition.Kind.ATTESTATION
+        ),
         "consultation": getattr(assessment, "consultation", None)
         if hasattr(assessment, "consultation")
         else None,

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import Client
 
 from chungsuc.assessments import selectors, services
@@ -259,3 +260,58 @@ def test_no_district_dossier_after_2025(workflows, users, thoai_son, huyen_fw):
         actor=users["demo.thoaison"], unit=thoai_son, year=2025, framework=huyen_fw
     )
     assert evaluate_one(a).children_snapshot["as_of"] == "2025-06-30"
+
+
+def test_province_dossier_goes_to_the_centre_and_the_prime_minister(workflows, users, an_giang):
+    from chungsuc.assessments import frameworks
+    from chungsuc.core.workflow import case_for
+    from chungsuc.criteria import services as criteria_services
+    from chungsuc.criteria.models import ThresholdRule
+    from chungsuc.criteria.selectors import framework_get
+    from chungsuc.geo.models import UnitVersion
+    from chungsuc.geo.selectors import unit_by_code
+
+    nnptnt = users["demo.nnptnt"]
+    province = unit_by_code("89", "2024-12-31")
+    # P.1's threshold is not known from a source: the programme office sets it (a new version) first
+    rule = ThresholdRule.objects.get(framework=framework_get("tinh-httnv-2021"), indicator__code="P.1")
+    criteria_services.threshold_update(actor=nnptnt, rule=rule, value=100, reason="Theo hướng dẫn của Bộ")
+    fw = framework_get("tinh-httnv-2021")
+    # every district-level unit of 2024 holds its standard in the register
+    districts = UnitVersion.objects.filter(parent=province, valid_to="2025-06-30").values_list("code", flat=True)
+    assert len(districts) == 11
+    _import(users, [(code, "ntm", 2024, "2024-12-01") for code in districts])
+
+    a = services.assessment_create(actor=nnptnt, unit=province, year=2024, framework=fw)
+    efw = frameworks.engine_framework(fw)
+    values = {i.code: "Đạt" for i in efw.indicators if i.value_type == "pass_fail"}
+    result = services.assessment_values_save(actor=nnptnt, assessment=a, values=values)
+    assert result.standard_met, result.explanation
+    case = case_for(a)
+    assert case.workflow.code == "ntm-province-recognition"
+    assert case.state.code == "draft"
+    with pytest.raises(Http404):  # the province's dossier is not a district officer's: 404
+        services.assessment_transition(actor=users["demo.thoaison"], assessment=a, transition_code="submit")
+    services.assessment_transition(actor=nnptnt, assessment=a, transition_code="submit")
+    assert case_for(a).state.name == "Trung ương đang thẩm định"
+    with pytest.raises(ValidationError):  # recording the centre's return needs its reasons
+        services.assessment_transition(actor=nnptnt, assessment=a, transition_code="return")
+    services.assessment_transition(
+        actor=nnptnt, assessment=a, transition_code="return", reason="Bổ sung báo cáo tiêu chí P.1"
+    )
+    services.assessment_transition(actor=nnptnt, assessment=a, transition_code="submit")
+    services.assessment_transition(actor=nnptnt, assessment=a, transition_code="approve")
+    assert services.decision_authority(a) == "Thủ tướng Chính phủ"
+    # no public consultation or commune attestations for a province: only the criteria condition
+    assert [c["name"] for c in selectors.conditions_status(a)] == ["Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí"]
+    d = services.decision_record(
+        actor=nnptnt,
+        assessment=a,
+        recognised=True,
+        number="123/QĐ-TTg",
+        date=dt.date(2025, 3, 1),
+        signer="Phó Thủ tướng Chính phủ",
+    )
+    assert case_for(a).state.code == "recognised"
+    rec = RecognitionRecord.objects.get(unit=province, year=2024)
+    assert rec.decision == d and rec.standard == "task_completed"
