@@ -278,7 +278,8 @@ _PROVINCE_LEVEL_NAMES = {
 WORKFLOWS.append(
     {
         "code": "ntm-province-recognition",
-        "name": "Xét, công nhận tỉnh hoàn thành nhiệm vụ xây dựng NTM (tỉnh → Trung ương → Thủ tướng Chính phủ)",
+        "name": "Xét, công nhận tỉnh hoàn thành nhiệm vụ xây dựng NTM "
+        "(tỉnh → Trung ương → Thủ tướng Chính phủ)",
         "description": "UBND tỉnh (Văn phòng Điều phối NTM) tự đánh giá và trình Trung ương; kết quả thẩm "
         "định của Trung ương và quyết định của Thủ tướng Chính phủ được ghi nhận trên hệ thống.",
         "states": [

@@ -210,7 +210,9 @@ class RecognitionCondition(models.Model):
         _("áp dụng cho cấp"),
         max_length=60,
         blank=True,
-        help_text=_("Các cấp áp dụng, cách nhau bởi dấu phẩy (commune, district, province); để trống = mọi cấp."),
+        help_text=_(
+            "Các cấp áp dụng, cách nhau bởi dấu phẩy (commune, district, province); để trống = mọi cấp."
+        ),
     )
     name = models.CharField(_("điều kiện"), max_length=300)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)

@@ -278,7 +278,9 @@ def test_province_dossier_goes_to_the_centre_and_the_prime_minister(workflows, u
     criteria_services.threshold_update(actor=nnptnt, rule=rule, value=100, reason="Theo hướng dẫn của Bộ")
     fw = framework_get("tinh-httnv-2021")
     # every district-level unit of 2024 holds its standard in the register
-    districts = UnitVersion.objects.filter(parent=province, valid_to="2025-06-30").values_list("code", flat=True)
+    districts = UnitVersion.objects.filter(parent=province, valid_to="2025-06-30").values_list(
+        "code", flat=True
+    )
     assert len(districts) == 11
     _import(users, [(code, "ntm", 2024, "2024-12-01") for code in districts])
 
@@ -303,7 +305,8 @@ def test_province_dossier_goes_to_the_centre_and_the_prime_minister(workflows, u
     services.assessment_transition(actor=nnptnt, assessment=a, transition_code="approve")
     assert services.decision_authority(a) == "Thủ tướng Chính phủ"
     # no public consultation or commune attestations for a province: only the criteria condition
-    assert [c["name"] for c in selectors.conditions_status(a)] == ["Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí"]
+    conditions = [c["name"] for c in selectors.conditions_status(a)]
+    assert conditions == ["Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí"]
     d = services.decision_record(
         actor=nnptnt,
         assessment=a,
