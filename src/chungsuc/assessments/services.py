@@ -28,7 +28,6 @@ from chungsuc.assessments.models import (
     Evidence,
     RecognitionCondition,
     RecognitionRecord,
-    Standard,
     WorkflowRule,
     layout_key,
     pack,
@@ -697,61 +696,46 @@ def revocation_record(
     return decision
 
 
-def recognition_import(*, actor, rows: list[dict]) -> int:
-    """Import past recognitions (unit code, standard, year, date, decision, source, verified) — all or
-    nothing; every bad row is named."""
-    from chungsuc.geo.selectors import unit_by_code
+def recognition_import(
+    *,
+    actor,
+    rows: list[dict],
+    sheet: str | None = None,
+    columns=None,
+    first_row: int = 2,
+    file_name: str = "",
+) -> int:
+    """Import past recognitions into the register — all or nothing; every bad row is named (by sheet,
+    row and column for a workbook). Rows are checked by `recognitions.check_rows` again here, so a
+    dry run shown earlier cannot be committed over a register that changed meanwhile. Entries made by
+    a decision on the system are never overwritten. Each written entry gets its audit row. Returns the
+    number of entries added or changed."""
+    from chungsuc.assessments import recognitions
 
-    if not (getattr(actor, "is_superuser", False) or PROVINCE_ROLES & set(scope_for(actor).roles)):
-        raise PermissionDenied("Chỉ cấp tỉnh được nhập sổ công nhận.")
-    errors = []
-    clean = []
-    for n, row in enumerate(rows, start=2):
-        code = str(row.get("unit_code") or "").strip()
-        try:
-            since = row.get("since")
-            since = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since))
-        except ValueError:
-            errors.append(f"Dòng {n}, cột «since»: ngày «{row.get('since')}» không hợp lệ (YYYY-MM-DD).")
-            continue
-        unit = unit_by_code(code, since) if code else None
-        if unit is None:
-            errors.append(f"Dòng {n}, cột «unit_code»: không có đơn vị mã «{code}» vào ngày {since}.")
-            continue
-        standard = str(row.get("standard") or "")
-        if standard not in Standard.values:
-            errors.append(
-                f"Dòng {n}, cột «standard»: «{standard}» không hợp lệ ({', '.join(Standard.values)})."
-            )
-            continue
-        try:
-            year = int(row.get("year") or since.year)
-        except (TypeError, ValueError):
-            errors.append(f"Dòng {n}, cột «year»: «{row.get('year')}» không phải là năm.")
-            continue
-        clean.append((unit, standard, year, since, row))
-    if errors:
-        raise ValidationError(errors)
+    plan = recognitions.check_rows(actor=actor, rows=rows, sheet=sheet, columns=columns, first_row=first_row)
+    if plan.errors:
+        raise ValidationError(plan.errors)
+    written = 0
+    reason = f"Nhập sổ công nhận từ tệp {file_name}" if file_name else "Nhập sổ công nhận"
     with transaction.atomic():
-        for unit, standard, year, since, row in clean:
-            RecognitionRecord.objects.update_or_create(
-                unit=unit,
-                standard=standard,
-                year=year,
-                defaults={
-                    "since": since,
-                    "decision_text": str(row.get("decision") or ""),
-                    "source": str(row.get("source") or ""),
-                    "verified": str(row.get("verified", "")).lower() in {"1", "true", "yes", "có"},
-                    "uncertainty": str(row.get("uncertainty") or ""),
-                    "origin": RecognitionRecord.Origin.IMPORT,
-                },
+        for entry in plan.entries:
+            if entry.action == "same":
+                continue
+            record, created = RecognitionRecord.objects.update_or_create(
+                unit_id=entry.unit_id, standard=entry.standard, year=entry.year, defaults=entry.defaults()
             )
-        audit_record(
-            actor=actor,
-            action="recognition.import",
-            target_type="assessments.recognitionrecord",
-            target_repr=f"{len(clean)} bản ghi",
-            changes={"rows": [None, len(clean)]},
-        )
-    return len(clean)
+            after = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in entry.defaults().items()}
+            audit_record(
+                actor=actor,
+                action="recognition.import",
+                target=record,
+                unit_id=entry.unit_id,
+                changes={
+                    k: [None if created else entry.before.get(k, v), v]
+                    for k, v in after.items()
+                    if created or k in entry.before
+                },
+                reason=reason,
+            )
+            written += 1
+    return written

@@ -24,6 +24,13 @@ urlpatterns = [
     path("import/", views_excel.import_upload, name="import"),
     path("import/<str:token>/commit/", views_excel.import_commit, name="import-commit"),
     path("register/", views.register, name="register"),
+    path("register/template.xlsx", views_excel.register_template, name="register-template"),
+    path("register/import/", views_excel.register_import, name="register-import"),
+    path(
+        "register/import/<str:token>/commit/",
+        views_excel.register_import_commit,
+        name="register-import-commit",
+    ),
     path("register/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("units/<int:unit_pk>/standards/", views.unit_standards, name="unit-standards"),
     path("watch/", views.watch, name="watch"),

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -70,12 +71,14 @@ def assessment_list(request):
     form = AssessmentCreateForm(
         units=units, frameworks=_frameworks_for_entry(), initial={"year": timezone.localdate().year - 1}
     )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/list.html",
         {
-            "assessments": qs[:500],
-            "count": qs.count(),
+            "page": page,
+            "assessments": page.object_list,
+            "count": page.paginator.count,
             "form": form,
             "year": year,
             "q": request.GET.get("q", ""),
@@ -439,11 +442,15 @@ def register(request):
     records = selectors.register_as_of(
         on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
     )
+    page = Paginator(records.select_related("decision__assessment", "revocation"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "assessments/register.html",
         {
-            "records": records,
+            "page": page,
+            "records": page.object_list,
             "on": on,
             "standards": Standard.choices,
             "standard": request.GET.get("standard", ""),
@@ -544,11 +551,13 @@ def public_recognised(request):
     records = selectors.register_as_of(
         on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
     )
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/public_recognised.html",
         {
-            "records": records,
+            "page": page,
+            "records": page.object_list,
             "on": on,
             "standards": Standard.choices,
             "standard": request.GET.get("standard", ""),

@@ -120,3 +120,80 @@ def import_commit(request, token):
             messages.error(request, m)
         return redirect("assessments:import")
     return redirect("assessments:assessment-list")
+
+
+# --- the recognition register: importing past years ---------------------------------------------
+
+
+@login_required
+def register_template(request):
+    from chungsuc.assessments import recognitions
+
+    recognitions.require_importer(request.user)
+    return _xlsx(recognitions.build_template(), "mau-nhap-so-cong-nhan.xlsx")
+
+
+@login_required
+def register_import(request):
+    """Upload the filled template → a dry run listing every problem and every entry it would add."""
+    from chungsuc.assessments import recognitions
+
+    recognitions.require_importer(request.user)
+    plan = token = None
+    file_name = ""
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            file_name = upload.name
+            try:
+                rows, columns = recognitions.read_workbook(upload, name=upload.name)
+                if not rows:
+                    empty = _("Trang tính %(s)s không có dòng dữ liệu nào (từ dòng 2).")
+                    messages.error(request, empty % {"s": recognitions.SHEET})
+                else:
+                    plan = recognitions.check_rows(
+                        actor=request.user, rows=rows, sheet=recognitions.SHEET, columns=columns
+                    )
+                    if not plan.errors and plan.change_count:
+                        token = recognitions.pending_store(request.user, rows, columns, upload.name)
+            except ValidationError as exc:  # FileRejected and ExcelError are ValidationErrors
+                for m in exc.messages:
+                    messages.error(request, m)
+    return render(
+        request,
+        "assessments/register_import.html",
+        {
+            "form": form,
+            "plan": plan,
+            "token": token,
+            "file_name": file_name,
+            "entries": [e for e in plan.entries if e.action != "same"] if plan else [],
+            "columns": recognitions.COLUMNS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def register_import_commit(request, token):
+    from chungsuc.assessments import recognitions, services
+
+    recognitions.require_importer(request.user)
+    try:
+        pending = recognitions.pending_load(token, request.user)
+        n = services.recognition_import(
+            actor=request.user,
+            rows=pending["rows"],
+            sheet=recognitions.SHEET,
+            columns=pending["columns"],
+            file_name=pending["name"],
+        )
+        recognitions.pending_discard(token)
+    except (ValidationError, PermissionDenied) as exc:
+        for m in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, m)
+        return redirect("assessments:register-import")
+    messages.success(request, _("Đã ghi %(n)d mục vào sổ công nhận.") % {"n": n})
+    return redirect("assessments:register")
