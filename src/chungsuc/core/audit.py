@@ -7,8 +7,49 @@ import decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chungsuc.core.models import AuditEntry
+
+# What an official reads in the audit log instead of the action code each service writes.
+ACTION_LABELS = {
+    "assessment.condition": _("Ghi điều kiện công nhận"),
+    "assessment.consultation_close": _("Kết thúc lấy ý kiến nhân dân"),
+    "assessment.consultation_comment": _("Góp ý của nhân dân"),
+    "assessment.consultation_open": _("Mở lấy ý kiến nhân dân"),
+    "assessment.create": _("Tạo hồ sơ đánh giá"),
+    "assessment.decision": _("Ghi quyết định công nhận"),
+    "assessment.evaluate": _("Chấm điểm theo bộ tiêu chí"),
+    "assessment.evidence_add": _("Thêm minh chứng"),
+    "assessment.evidence_remove": _("Gỡ minh chứng"),
+    "assessment.import": _("Nhập hồ sơ đánh giá từ Excel"),
+    "assessment.update": _("Sửa hồ sơ đánh giá"),
+    "assessment.values": _("Nhập số liệu chỉ tiêu"),
+    "criteria.update": _("Sửa bộ tiêu chí"),
+    "framework.create": _("Tạo bộ tiêu chí"),
+    "framework.import": _("Nhập bộ tiêu chí từ Excel"),
+    "framework.version": _("Tạo phiên bản mới của bộ tiêu chí"),
+    "geo.unit_data_load": _("Nạp dữ liệu đơn vị hành chính"),
+    "membership.grant": _("Giao vai trò"),
+    "membership.revoke": _("Thu hồi vai trò"),
+    "organisation.create": _("Tạo cơ quan, tổ chức"),
+    "organisation.update": _("Cập nhật cơ quan, tổ chức"),
+    "recognition.import": _("Nhập sổ công nhận"),
+    "recognition.revoke": _("Thu hồi công nhận"),
+    "threshold.update": _("Sửa ngưỡng chỉ tiêu"),
+    "threshold.verify": _("Kiểm chứng ngưỡng chỉ tiêu"),
+    "user.create": _("Tạo tài khoản"),
+    "user.password_change": _("Đổi mật khẩu"),
+    "workflow.define": _("Khai báo quy trình"),
+    "workflow.start": _("Bắt đầu quy trình"),
+    "workflow.transition": _("Chuyển bước quy trình"),
+}
+
+
+def action_label(action: str) -> str:
+    """The Vietnamese label of an audit action code; an unknown code is shown as it is."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
 
 
 def _plain(value: Any) -> Any:

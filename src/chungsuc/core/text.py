@@ -58,3 +58,21 @@ def folded_q(field: str, query: object):
     for term in search_terms(query):
         q &= Q(**{f"{field}__contains": term})
     return q
+
+
+def fmt_number(value, max_decimals: int = 2) -> str:
+    """A number as the Vietnamese locale writes it: "1.234,5" (dot groups thousands, comma before the
+    decimals, trailing zeros dropped). Years and codes are not numbers to format: do not pass them."""
+    from django.utils.formats import get_format
+    from django.utils.numberformat import format as number_format
+
+    number = round(float(value), max_decimals)
+    decimals = next(d for d in range(max_decimals + 1) if round(number, d) == number)
+    return number_format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )

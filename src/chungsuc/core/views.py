@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chungsuc.core import notifications, selectors
+from chungsuc.core.audit import action_label
 
 
 @never_cache
@@ -39,12 +40,19 @@ def audit_list(request):
     target_type = request.GET.get("target_type") or None
     entries = selectors.audit_entries_visible_to(request.user, action=action, target_type=target_type)
     visible = selectors.audit_entries_visible_to(request.user).order_by()
-    actions = sorted(set(visible.values_list("action", flat=True).distinct()))
+    actions = sorted(
+        ((a, action_label(a)) for a in set(visible.values_list("action", flat=True).distinct())),
+        key=lambda pair: pair[1],
+    )
     target_types = sorted(
         ((t, _target_label(t)) for t in set(visible.values_list("target_type", flat=True).distinct()) if t),
         key=lambda pair: pair[1],
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    labels = dict(target_types)
+    for entry in page:
+        entry.action_label = action_label(entry.action)
+        entry.target_label = labels.get(entry.target_type) or _target_label(entry.target_type)
     return render(
         request,
         "core/audit_list.html",

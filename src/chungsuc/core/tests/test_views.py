@@ -232,3 +232,49 @@ def test_engine_with_accounts_scoping_and_demo_users(demo, django_capture_on_com
         entry.actor == district and entry.reason == "Bổ sung biên bản" and entry.unit_id == _unit("30703").pk
     )
     assert Notification.objects.filter(recipient=commune, body__contains="Bổ sung biên bản").exists()
+
+
+def test_audit_shows_vietnamese_action_labels_and_folds_long_changes(client, demo, audit_rows):
+    audit_record(
+        actor=None,
+        action="workflow.define",
+        target_type="core.workflow",
+        target_repr="Quy trình thử",
+        changes={f"state:{i}": [None, i] for i in range(8)},
+    )
+    _login(client, demo, "demo.tinh")
+    page = client.get("/audit/").content.decode()
+    assert "Chuyển bước quy trình" in page and "Sửa hồ sơ đánh giá" in page
+    assert "<code>workflow.transition</code>" not in page
+    assert '<option value="workflow.transition">Chuyển bước quy trình</option>' in page
+    assert 'data-testid="audit-changes-long"' in page and "8 trường thay đổi" in page
+
+
+def test_action_label_falls_back_to_the_code():
+    from chungsuc.core.audit import ACTION_LABELS, action_label
+
+    assert action_label("threshold.update") == "Sửa ngưỡng chỉ tiêu"
+    assert action_label("something.new") == "something.new"
+    assert all(code.count(".") == 1 for code in ACTION_LABELS)
+
+
+def test_fmt_number_uses_the_vietnamese_separators():
+    from django.utils import translation
+
+    from chungsuc.core.text import fmt_number
+
+    with translation.override("vi"):
+        assert [fmt_number(v) for v in (1234.5, 85.5, 100, 0.125, 1234567)] == [
+            "1.234,5",
+            "85,5",
+            "100",
+            "0,12",
+            "1.234.567",
+        ]
+    with translation.override("en"):
+        assert fmt_number(1234.5) == "1,234.5"
+
+
+def test_every_page_has_a_favicon_so_browsers_do_not_ask_for_one(client, demo):
+    _login(client, demo, "demo.tinh")
+    assert '<link rel="icon" href="data:image/svg+xml' in client.get("/audit/").content.decode()
