@@ -161,3 +161,13 @@ def users_with_role_over_unit(unit_id: int | None, roles: set[str] | list[str]) 
     ).distinct()
     ids = [u.pk for u in candidates if can_act_on_unit(u, unit_id, roles)]
     return User.objects.filter(pk__in=ids)
+
+
+def memberships_of(user) -> QuerySet:
+    """The user's active memberships with their organisation and its jurisdictions (for the profile)."""
+    return (
+        Membership.objects.filter(user=user, active=True)
+        .select_related("organisation")
+        .prefetch_related("organisation__jurisdictions__unit")
+        .order_by("organisation__name", "role")
+    )

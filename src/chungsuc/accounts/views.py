@@ -37,7 +37,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def profile(request):
-    memberships = request.user.memberships.select_related("organisation").filter(active=True)
+    memberships = selectors.memberships_of(request.user)
     scope = selectors.scope_for(request.user)
     return render(
         request,

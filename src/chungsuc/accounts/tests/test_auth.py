@@ -144,3 +144,29 @@ def test_account_services_check_permission_and_audit(demo):
     membership.refresh_from_db()
     assert membership.active is False
     assert AuditEntry.objects.get(action="membership.revoke").reason == "chuyển công tác"
+
+
+def test_lockout_page_leads_back_to_login(client, demo, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "demo.tinh", "password": "sai"})
+    locked = client.post(reverse("accounts:login"), {"username": "demo.tinh", "password": "sai"})
+    assert 'data-testid="back-to-login"' in locked.content.decode()
+
+
+def test_password_done_is_the_profile_not_the_django_admin_page(client, demo):
+    client.force_login(_user("demo.so"))
+    response = client.get("/accounts/password/done/")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:profile")
+
+
+def test_profile_shows_jurisdiction_and_links(client, demo):
+    client.force_login(_user("demo.vinhchanh"))
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'data-testid="jurisdictions"' in page and "Vĩnh Chánh" in page
+    assert 'data-testid="profile-units-link"' in page and 'data-testid="profile-password-link"' in page
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
