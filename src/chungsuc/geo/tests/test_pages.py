@@ -119,3 +119,11 @@ def test_unit_browser_and_unit_page_query_counts_are_bounded(as_user):
     officer = as_user("demo.thoaison")
     assert _queries(officer, "/units/?as_of=2021-06-30") <= 10
     assert _queries(officer, f"/units/{district.pk}/?as_of=2021-06-30") <= 14
+
+
+def test_unit_page_links_to_its_assessments_and_standards(as_user):
+    client = as_user("demo.tinh")
+    unit = Unit.objects.get(code="890")
+    page = client.get(f"/units/{unit.pk}/").content.decode()
+    assert f'href="/assessments/?q={unit.code}"' in page
+    assert f'href="/assessments/units/{unit.pk}/standards/"' in page
