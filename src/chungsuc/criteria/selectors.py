@@ -225,3 +225,24 @@ def evaluation_for(
     out = result.to_dict()
     out["framework_name"] = fw.name
     return out
+
+
+def indicator_uses(fw: Framework) -> tuple[dict[str, list[Framework]], list[Framework]]:
+    """Where the indicators of `fw` are used besides `fw`: per indicator code, the other frameworks in
+    force at the same level that carry an indicator with that code (e.g. the national set and An Giang's
+    own set); and the frameworks whose derived indicators count the units meeting `fw` (district sets)."""
+    others = frameworks_current().filter(level=fw.level).exclude(code=fw.code)
+    by_code: dict[str, list[Framework]] = {}
+    rows = (
+        Indicator.objects.filter(framework__in=others).select_related("framework").order_by("framework__code")
+    )
+    for ind in rows:
+        by_code.setdefault(ind.code, []).append(ind.framework)
+    users = [
+        ind.framework
+        for ind in Indicator.objects.filter(framework__in=frameworks_current(), derived__isnull=False)
+        .select_related("framework")
+        .order_by("framework__code")
+        if (ind.derived or {}).get("framework") == fw.code
+    ]
+    return by_code, list(dict.fromkeys(users))

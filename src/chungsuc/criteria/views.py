@@ -19,7 +19,7 @@ from chungsuc.criteria import engine, selectors, services
 from chungsuc.criteria.excel import export_workbook
 from chungsuc.criteria.forms import ImportForm, ThresholdEditForm, ThresholdVerifyForm
 from chungsuc.criteria.specs import spec_diff
-from chungsuc.geo.models import Region
+from chungsuc.geo.models import Region, UnitKind
 
 
 def _require_edit(user) -> None:
@@ -48,6 +48,7 @@ def framework_list(request):
 def framework_detail(request, code: str):
     fw = selectors.framework_get(code, _version(request))
     spec = selectors.spec_with_rule_ids(fw)
+    uses, used_by = selectors.indicator_uses(fw)
     return render(
         request,
         "criteria/framework_detail.html",
@@ -57,6 +58,8 @@ def framework_detail(request, code: str):
             "versions": selectors.framework_versions(code),
             "can_edit": services.can_edit(request.user) and fw.status == "in_force",
             "regions": dict(Region.choices),
+            "uses": uses,
+            "used_by": used_by,
         },
     )
 
@@ -286,6 +289,7 @@ def framework_evaluate(request, code: str):
             "result": result,
             "error": error,
             "regions": Region.choices,
+            "kinds": [(k, label) for k, label in UnitKind.choices if not fw.kinds or k in fw.kinds],
             "form": {
                 "year": data.get("year", fw.period_end or ""),
                 "region": data.get("region", "dong_bang_song_cuu_long"),

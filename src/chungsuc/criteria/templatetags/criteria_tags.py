@@ -5,8 +5,9 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from chungsuc.core.text import fmt_number
 from chungsuc.criteria.models import Comparator, ValueType
-from chungsuc.geo.models import Region
+from chungsuc.geo.models import Region, UnitKind
 
 register = template.Library()
 
@@ -76,3 +77,52 @@ def change_field(change: dict) -> str:
     """The changed field's name as the Excel sheets label it (e.g. "Ngưỡng" for a rule's value)."""
     field = change.get("field") or ""
     return _field_labels().get(change.get("what"), {}).get(field, field)
+
+
+_STATUS = {
+    "met": _lazy("đạt"),
+    "not_met": _lazy("chưa đạt"),
+    "missing": _lazy("thiếu số liệu"),
+}
+
+
+@register.filter
+def status_label(result: dict) -> str:
+    """An indicator result's status in Vietnamese; a missing threshold is told apart from a missing value."""
+    status = result.get("status", "")
+    if status == "missing" and result.get("reason") == "threshold":
+        return _("chưa có ngưỡng")
+    return str(_STATUS.get(status, status))
+
+
+@register.filter
+def value_text(value, value_type: str = "") -> str:
+    """A value as an official reads it: "Đạt"/"Không đạt" for pass/fail, "1.234,5" for numbers,
+    "—" for none."""
+    if value is None or value == "":
+        return "—"
+    if value_type == ValueType.PASS_FAIL or isinstance(value, bool):
+        try:
+            return _("Đạt") if float(value) >= 1 else _("Không đạt")
+        except (TypeError, ValueError):
+            return str(value)
+    try:
+        return fmt_number(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def unit_kind_label(code: str) -> str:
+    return str(dict(UnitKind.choices).get(code, code))
+
+
+@register.filter
+def unit_kinds_label(codes) -> str:
+    """["xa", "phuong"] → "Xã, Phường"."""
+    return ", ".join(unit_kind_label(c) for c in codes or ())
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)

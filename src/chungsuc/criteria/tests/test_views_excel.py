@@ -317,3 +317,45 @@ def test_framework_detail_query_count_does_not_grow_with_the_framework(framework
             assert client.get(f"/criteria/{code}/").status_code == 200
         counts[code] = len(queries.captured_queries)
     assert len(set(counts.values())) == 1 and max(counts.values()) <= 12, counts
+
+
+def test_evaluate_page_explains_the_result_in_vietnamese(frameworks, client, commune_officer):
+    login(client, commune_officer)
+    empty = client.get("/criteria/xa-ntm-2021-ag/evaluate/").content.decode()
+    assert 'data-testid="evaluate-empty"' in empty
+    assert '<option value="xa" selected>Xã</option>' in empty  # unit kinds by their Vietnamese names
+    page = client.post(
+        "/criteria/xa-ntm-2021-ag/evaluate/",
+        {"year": "2025", "region": "dong_bang_song_cuu_long", "kind": "xa", "v:3.1": "79,9", "v:1.1": "1"},
+    ).content.decode()
+    assert 'data-testid="evaluate-explanation"' in page and "Thiếu số liệu" in page
+    assert "Đồng bằng sông Cửu Long · Xã" in page
+    row = page.split('data-code="3.1" data-status="not_met">', 1)[1].split("</tr>", 1)[0]
+    assert "79,9 %" in row and "≥ 80 %" in row and "chưa đạt" in row and "gte" not in row
+    row = page.split('data-code="1.1" data-status="met">', 1)[1].split("</tr>", 1)[0]
+    assert "Đạt" in row and "True" not in row
+
+
+def test_indicator_shows_where_else_it_is_used(frameworks, client, commune_officer):
+    login(client, commune_officer)
+    page = client.get("/criteria/xa-ntm-2021/").content.decode()
+    assert 'data-testid="indicator-uses"' in page
+    assert 'href="/criteria/xa-ntm-2021-ag/#ind-3.1"' in page
+    assert 'data-testid="framework-used-by"' in page  # district sets count communes meeting it
+    uses, used_by = selectors.indicator_uses(Framework.objects.get(code="xa-ntm-2021"))
+    assert "xa-ntm-2021-ag" in [f.code for f in uses["3.1"]]
+    assert "huyen-ntm-2021" in [f.code for f in used_by]
+
+
+def test_value_text_and_labels():
+    from django.utils import translation
+
+    from chungsuc.criteria.templatetags.criteria_tags import status_label, unit_kinds_label, value_text
+
+    with translation.override("vi"):
+        assert value_text(1234.5, "number") == "1.234,5"
+        assert value_text(True, "pass_fail") == "Đạt" and value_text(0, "pass_fail") == "Không đạt"
+        assert value_text(None) == "—"
+        assert status_label({"status": "missing", "reason": "threshold"}) == "chưa có ngưỡng"
+        assert status_label({"status": "not_met"}) == "chưa đạt"
+        assert unit_kinds_label(["xa", "thi_tran"]) == "Xã, Thị trấn"
