@@ -231,6 +231,15 @@ def register_as_of(on: dt.date | None = None, *, standard: str = "", q: str = ""
     return qs.order_by("unit__code", "standard")
 
 
+def unit_recognition_history(unit) -> QuerySet:
+    """Every register entry of the unit, past and present (revoked ones with their revocation)."""
+    return (
+        RecognitionRecord.objects.filter(unit=unit)
+        .select_related("decision", "revocation")
+        .order_by("-since", "standard")
+    )
+
+
 def highest_standards(on: dt.date | None = None) -> dict[int, RecognitionRecord]:
     best: dict[int, RecognitionRecord] = {}
     for rec in register_as_of(on):

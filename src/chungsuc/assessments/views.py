@@ -54,10 +54,17 @@ def _entry_units(user):
     return visible_units(user).filter(level__in=[UnitLevel.COMMUNE, UnitLevel.DISTRICT])
 
 
-def _frameworks_for_entry():
+def _frameworks_for_entry(units=None):
+    """Frameworks in force, limited to the levels of the units the user may open dossiers for (a
+    commune officer sees commune frameworks only)."""
     from chungsuc.criteria.models import Framework, Status
 
-    return Framework.objects.filter(status=Status.IN_FORCE).order_by("code", "-version")
+    qs = Framework.objects.filter(status=Status.IN_FORCE)
+    if units is not None:
+        levels = set(units.values_list("level", flat=True).distinct())
+        if levels:
+            qs = qs.filter(level__in=levels)
+    return qs.order_by("level", "code", "-version")
 
 
 @login_required
@@ -69,7 +76,7 @@ def assessment_list(request):
     )
     units = _entry_units(request.user).order_by("level", "code")
     form = AssessmentCreateForm(
-        units=units, frameworks=_frameworks_for_entry(), initial={"year": timezone.localdate().year - 1}
+        units=units, frameworks=_frameworks_for_entry(units), initial={"year": timezone.localdate().year - 1}
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -430,10 +437,19 @@ def decision_pdf(request, pk):
 
 
 def _date_param(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return timezone.localdate()
+    """The `on` date of a page: dd/mm/yyyy as shown in the interface, or ISO; today otherwise (with a
+    message when the text given is not a date)."""
+    from chungsuc.assessments.recognitions import _date_of
+
+    text = request.GET.get("on", "").strip()
+    if text:
+        try:
+            return _date_of(text)
+        except ValueError:
+            messages.warning(
+                request, _("Ngày «%(d)s» không hợp lệ (nhập dd/mm/yyyy); đang xem đến hôm nay.") % {"d": text}
+            )
+    return timezone.localdate()
 
 
 @login_required
@@ -471,7 +487,14 @@ def unit_standards(request, unit_pk):
     return render(
         request,
         "assessments/unit_standards.html",
-        {"unit": unit, "on": on, **selectors.unit_standards(unit, on)},
+        {
+            "unit": unit,
+            "on": on,
+            **selectors.unit_standards(unit, on),
+            "history": selectors.unit_recognition_history(unit),
+            "dossiers": selectors.assessments_for(request.user).filter(unit=unit)[:20],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -505,7 +528,8 @@ def revoke(request, pk):
 
 @login_required
 def watch(request):
-    return render(request, "assessments/watch.html", {"rows": selectors.regression_watch(request.user)})
+    page = Paginator(selectors.regression_watch(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "assessments/watch.html", {"page": page, "rows": page.object_list})
 
 
 # --- public pages (portal) -------------------------------------------------------------------------
@@ -561,5 +585,6 @@ def public_recognised(request):
             "on": on,
             "standards": Standard.choices,
             "standard": request.GET.get("standard", ""),
+            "q": request.GET.get("q", ""),
         },
     )

@@ -223,3 +223,30 @@ def test_api_bad_rows_named_and_nothing_written(client, users):
 def test_api_needs_login(client):
     r = client.post("/api/v1/recognitions/import/", {"rows": API_ROWS}, content_type="application/json")
     assert r.status_code in (401, 403)
+
+
+def test_pages_link_dossier_unit_and_register_and_take_vietnamese_dates(client, users, vinh_chanh):
+    client.force_login(users["demo.tinh"])
+    RecognitionRecord.objects.create(
+        unit=vinh_chanh,
+        standard="ntm",
+        year=2016,
+        since=dt.date(2016, 12, 31),
+        since_precision="year",
+        source="thử",
+        origin=RecognitionRecord.Origin.IMPORT,
+    )
+    r = client.get(f"/assessments/register/?on=01/01/2020&q={vinh_chanh.code}")
+    assert r.context["on"] == dt.date(2020, 1, 1)
+    text = r.content.decode()
+    assert f"/assessments/units/{vinh_chanh.pk}/standards/" in text
+    assert "năm 2016" in text and "chỉ biết năm" in text
+    assert r.context["page"].paginator.count == 1
+    r = client.get("/assessments/register/?on=31/02/2020")
+    assert r.context["on"] != dt.date(2020, 2, 28)  # not a date: falls back to today
+    assert any("31/02/2020" in str(m) for m in r.context["messages"])
+    r = client.get(f"/assessments/units/{vinh_chanh.pk}/standards/?on=01/01/2020")
+    text = r.content.decode()
+    assert "Nông thôn mới" in text and f"/units/{vinh_chanh.pk}/" in text
+    client.force_login(users["demo.chomoi"])
+    assert client.get(f"/assessments/units/{vinh_chanh.pk}/standards/").status_code == 404
