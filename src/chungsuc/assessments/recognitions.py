@@ -273,7 +273,12 @@ def check_rows(
         unit = None
         if not code:
             fail("unit_code", _("thiếu mã đơn vị"))
-        elif since is not None:
+        elif since is None:
+            from chungsuc.geo.selectors import code_ever_used
+
+            if not code_ever_used(code):
+                fail("unit_code", _("không có đơn vị nào từng mang mã «%(c)s»") % {"c": code})
+        else:
             unit = unit_by_code(code, since)
             if unit is None or not scope.covers(unit.pk):
                 fail(
