@@ -45,25 +45,17 @@ def test_builtin_register_is_loaded_with_sources_and_as_of_dates(an_giang):
 
 
 def test_merged_unit_shows_predecessors_standards_and_needs_own_assessment(an_giang):
-    from chungsuc.geo.models import LineageLink
+    from chungsuc.geo.selectors import unit_by_code
 
-    link = (
-        LineageLink.objects.filter(predecessor__recognitions__isnull=False)
-        .exclude(successor=models_F("predecessor"))
-        .select_related("successor", "predecessor")
-        .first()
-    )
-    if link is None:
-        pytest.skip("geo has no lineage links for recognised communes")
-    info = selectors.unit_standards(link.successor, dt.date(2025, 12, 31))
-    assert any(i["predecessor"] == link.predecessor for i in info["inherited"])
-    assert info["needs_own_assessment"] == (not info["own"])
-
-
-def models_F(name):
-    from django.db.models import F
-
-    return F(name)
+    # Xã Mỹ Khánh (30310), recognised NTM in 2016, became part of Phường Bình Đức (30292) on 1/7/2025
+    my_khanh = unit_by_code("30310", dt.date(2025, 6, 30))
+    binh_duc = unit_by_code("30292", dt.date(2025, 7, 1))
+    assert RecognitionRecord.objects.filter(unit=my_khanh, standard="ntm").exists()
+    info = selectors.unit_standards(binh_duc, dt.date(2025, 12, 31))
+    inherited = [i for i in info["inherited"] if i["predecessor"] == my_khanh]
+    assert [i["record"].standard for i in inherited] == ["ntm"]
+    assert all(i["verified"] is False for i in inherited)  # the 2025 mapping is a third-party reading
+    assert info["own"] == [] and info["needs_own_assessment"] is True
 
 
 def test_demo_assessment_is_labelled_and_partly_filled(demo):
