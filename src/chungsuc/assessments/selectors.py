@@ -27,9 +27,23 @@ from chungsuc.assessments.models import (
 from chungsuc.core.text import fold
 
 
+def covers_every_unit(scope) -> bool:
+    """True when the scope reaches every unit there is (a superuser, or province-wide jurisdictions
+    over the whole tree): filtering by its unit ids would then change nothing, and at national scale
+    sending ten thousand ids back as an IN list is most of a query's cost. The scope's ids are unit ids
+    read from the database, so as many of them as there are units means all of them."""
+    if scope.is_all:
+        return True
+    if not scope.unit_ids:
+        return False
+    from chungsuc.geo.models import Unit
+
+    return len(scope.unit_ids) >= Unit.objects.count()
+
+
 def _scoped(user, qs: QuerySet, field: str = "unit_id") -> QuerySet:
     scope = scope_for(user)
-    if scope.is_all:
+    if covers_every_unit(scope):
         return qs
     return qs.filter(**{f"{field}__in": scope.unit_ids})
 
@@ -64,6 +78,32 @@ def assessments_for(user, *, year: int | None = None, q: str = "", state: str = 
     if state:
         qs = qs.filter(state_code=state)
     return qs.order_by("-year", "unit__code")
+
+
+def assessment_counts_by_state(user) -> dict[str | None, int]:
+    """The assessments in scope counted by the name of their workflow state — the state of their
+    latest case, as `assessments_for` shows it; None for those without a case. Counted by GROUP BYs
+    over the cases rather than a correlated subquery per assessment."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count, Max
+
+    from chungsuc.core.models import WorkflowCase
+
+    scoped = _scoped(user, Assessment.objects.all())
+    ct = ContentType.objects.get_for_model(Assessment)
+    latest_cases = (
+        WorkflowCase.objects.filter(content_type=ct)
+        .order_by()
+        .values("object_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
+    )
+    cases = WorkflowCase.objects.filter(id__in=latest_cases, object_id__in=scoped.order_by().values("pk"))
+    counts: dict[str | None, int] = dict(cases.order_by().values_list("state__name").annotate(n=Count("id")))
+    without_case = scoped.count() - sum(counts.values())
+    if without_case:
+        counts[None] = counts.get(None, 0) + without_case
+    return counts
 
 
 def assessment_or_404(user, pk) -> Assessment:
@@ -294,32 +334,28 @@ def regression_watch(user, on: dt.date | None = None, *, limit: int | None = Non
     given) with their units, and criterion names once per framework."""
 
     on = on or timezone.localdate()
-    scope = scope_for(user)
-    # One statement: the latest-year assessment per (unit, standard held), its latest result, kept only
-    # where that result does not meet the standard (correlated subqueries on indexed columns).
-    from django.db.models import Exists, F
+    # One statement: the latest-year assessment per (unit, standard held) — none later for the same
+    # unit and standard, an anti-join rather than a correlated "max year" per row —, its latest result
+    # (one GROUP BY), kept only where that result does not meet the standard.
+    from django.db.models import Exists, Max
 
     holds = RecognitionRecord.objects.as_of(on).filter(
         unit_id=OuterRef("unit_id"), standard=OuterRef("framework__standard")
     )
-    latest_year = (
-        Assessment.objects.filter(
-            unit_id=OuterRef("unit_id"), framework__standard=OuterRef("framework__standard")
-        )
-        .order_by("-year")
-        .values("year")[:1]
+    later = Assessment.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        framework__standard=OuterRef("framework__standard"),
+        year__gt=OuterRef("year"),
     )
-    candidates = Assessment.objects.filter(Exists(holds))
-    if not scope.is_all:
-        candidates = candidates.filter(unit_id__in=scope.unit_ids)
-    candidates = (
-        candidates.annotate(latest_year=Subquery(latest_year))
-        .filter(year=F("latest_year"))
-        .annotate(latest_id=Subquery(latest_result_subquery().values("id")[:1]))
+    candidates = _scoped(user, Assessment.objects.filter(Exists(holds)).filter(~Exists(later)))
+    latest_ids = (
+        EvaluationResult.objects.filter(assessment__in=candidates.values("pk"))
+        .order_by()
+        .values("assessment_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
     )
-    failing_results = EvaluationResult.objects.filter(
-        id__in=candidates.values("latest_id"), standard_met=False
-    )
+    failing_results = EvaluationResult.objects.filter(id__in=latest_ids, standard_met=False)
     failing_qs = (
         Assessment.objects.filter(pk__in=failing_results.values("assessment_id"))
         .select_related("unit", "framework")

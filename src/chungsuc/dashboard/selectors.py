@@ -19,24 +19,21 @@ def overview(user, *, on: dt.date | None = None) -> dict:
     standard, the assessments in scope by workflow state, and the regression watch."""
     on = on or timezone.localdate()
     scope = account_selectors.scope_for(user)
-    units = account_selectors.visible_units(user)
+    everything = assessment_selectors.covers_every_unit(scope)
     register = assessment_selectors.register_as_of(on)
-    if not scope.is_all:
+    if not everything:
         register = register.filter(unit_id__in=scope.unit_ids)
     # Counted by the database (GROUP BY), not by iterating rows in Python: at national scale (10,000
     # communes, 50,000 assessments) row iteration was most of the page's time.
     by_standard = dict(register.order_by().values_list("standard").annotate(n=Count("id")))
     states = Counter()
-    rows = (
-        assessment_selectors.assessments_for(user)
-        .order_by()
-        .values_list("state_name")
-        .annotate(n=Count("id"))
-    )
-    for name, n in rows:
+    for name, n in assessment_selectors.assessment_counts_by_state(user).items():
         states[name or "—"] += n
-    if scope.is_all:
-        counts = units.aggregate(total=Count("id"), communes=Count("id", filter=Q(level=UnitLevel.COMMUNE)))
+    if everything:
+        # every unit is in scope: no IN list of their ids
+        counts = Unit.objects.aggregate(
+            total=Count("id"), communes=Count("id", filter=Q(level=UnitLevel.COMMUNE))
+        )
     else:
         # the scope's ids are unit ids read from the database: count them in Python rather than send
         # ten thousand ids back as an IN list (building such a list costs Django ~20 ms each time)
