@@ -92,3 +92,18 @@ def test_inactive_membership_gives_no_scope(demo):
     membership_revoke(actor=None, membership=user.memberships.get(), reason="chuyển công tác")
     fresh = _user("demo.vinhchanh")
     assert selectors.scope_for(fresh).unit_ids == frozenset()
+
+
+def test_subtree_read_in_one_pass_equals_the_level_by_level_walk(demo, monkeypatch):
+    """Large frontiers switch to one read of every parent link; both paths give the same subtree."""
+    import datetime as dt
+
+    from chungsuc.accounts import selectors as sel
+
+    province = _unit("89")
+    cases = [(None, None), (dt.date(2023, 6, 30), dt.date(2023, 6, 30)), (None, dt.date(2020, 12, 31))]
+    walked = {c: sel.subtree_unit_ids(province.pk, *c) for c in cases}
+    monkeypatch.setattr(sel, "_FRONTIER_IN_LIMIT", 0)
+    for c in cases:
+        assert sel.subtree_unit_ids(province.pk, *c) == walked[c]
+    assert len(walked[(None, None)]) == 1 + 11 + 156
