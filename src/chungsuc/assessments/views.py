@@ -100,7 +100,8 @@ def assessment_create(request):
     form = AssessmentCreateForm(request.POST, units=units, frameworks=_frameworks_for_entry())
     if not form.is_valid():
         for field, errs in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errs)}")
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
         return redirect("assessments:assessment-list")
     try:
         a = services.assessment_create(

@@ -250,3 +250,11 @@ def test_pages_link_dossier_unit_and_register_and_take_vietnamese_dates(client, 
     assert "Nông thôn mới" in text and f"/units/{vinh_chanh.pk}/" in text
     client.force_login(users["demo.chomoi"])
     assert client.get(f"/assessments/units/{vinh_chanh.pk}/standards/").status_code == 404
+
+
+def test_create_form_errors_name_the_field_in_vietnamese(client, demo):
+    client.login(username="demo.vinhchanh", password=demo.DEMO_PASSWORD)
+    response = client.post("/assessments/new/", {"unit": "", "year": "abc", "framework": ""}, follow=True)
+    texts = [str(m) for m in response.context["messages"]]
+    assert any(t.startswith("Năm") for t in texts), texts
+    assert not any(t.startswith(("unit:", "year:", "framework:")) for t in texts), texts
