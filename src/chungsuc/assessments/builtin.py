@@ -21,27 +21,55 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from chungsuc.assessments.models import RecognitionCondition, RecognitionRecord, Standard, WorkflowRule
 
 C, D, P, A = "commune_officer", "district_officer", "programme_office", "province_admin"
 
 _COMMON_STATES = [
-    {"code": "draft", "name": "Đang tự đánh giá", "order": 10, "is_initial": True},
-    {"code": "returned", "name": "Bị trả lại để bổ sung", "order": 15},
-    {"code": "province_review", "name": "Tỉnh đang thẩm định", "order": 40, "locks_data": True},
-    {"code": "province_approved", "name": "Tỉnh đã thẩm định đạt", "order": 50, "locks_data": True},
-    {"code": "consultation", "name": "Đang lấy ý kiến nhân dân", "order": 60, "locks_data": True},
-    {"code": "consultation_closed", "name": "Đã kết thúc lấy ý kiến", "order": 70, "locks_data": True},
-    {"code": "recognised", "name": "Đã công nhận", "order": 80, "locks_data": True},
-    {"code": "not_recognised", "name": "Không công nhận", "order": 85, "is_final": True, "locks_data": True},
-    {"code": "revoked", "name": "Đã thu hồi công nhận", "order": 90, "is_final": True, "locks_data": True},
+    {"code": "draft", "name": gettext_noop("Đang tự đánh giá"), "order": 10, "is_initial": True},
+    {"code": "returned", "name": gettext_noop("Bị trả lại để bổ sung"), "order": 15},
+    {"code": "province_review", "name": gettext_noop("Tỉnh đang thẩm định"), "order": 40, "locks_data": True},
+    {
+        "code": "province_approved",
+        "name": gettext_noop("Tỉnh đã thẩm định đạt"),
+        "order": 50,
+        "locks_data": True,
+    },
+    {
+        "code": "consultation",
+        "name": gettext_noop("Đang lấy ý kiến nhân dân"),
+        "order": 60,
+        "locks_data": True,
+    },
+    {
+        "code": "consultation_closed",
+        "name": gettext_noop("Đã kết thúc lấy ý kiến"),
+        "order": 70,
+        "locks_data": True,
+    },
+    {"code": "recognised", "name": gettext_noop("Đã công nhận"), "order": 80, "locks_data": True},
+    {
+        "code": "not_recognised",
+        "name": gettext_noop("Không công nhận"),
+        "order": 85,
+        "is_final": True,
+        "locks_data": True,
+    },
+    {
+        "code": "revoked",
+        "name": gettext_noop("Đã thu hồi công nhận"),
+        "order": 90,
+        "is_final": True,
+        "locks_data": True,
+    },
 ]
 
 _PROVINCE_TRANSITIONS = [
     {
         "code": "return",
-        "name": "Trả lại (nêu lý do)",
+        "name": gettext_noop("Trả lại (nêu lý do)"),
         "source": "province_review",
         "target": "returned",
         "roles": [P],
@@ -50,7 +78,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "approve",
-        "name": "Thẩm định đạt",
+        "name": gettext_noop("Thẩm định đạt"),
         "source": "province_review",
         "target": "province_approved",
         "roles": [P],
@@ -58,7 +86,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "reopen",
-        "name": "Mở lại để sửa (nêu lý do)",
+        "name": gettext_noop("Mở lại để sửa (nêu lý do)"),
         "source": "province_approved",
         "target": "returned",
         "roles": [P],
@@ -68,7 +96,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "open_consultation",
-        "name": "Công khai lấy ý kiến nhân dân",
+        "name": gettext_noop("Công khai lấy ý kiến nhân dân"),
         "source": "province_approved",
         "target": "consultation",
         "roles": [P, A],
@@ -76,7 +104,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "close_consultation",
-        "name": "Kết thúc lấy ý kiến",
+        "name": gettext_noop("Kết thúc lấy ý kiến"),
         "source": "consultation",
         "target": "consultation_closed",
         "roles": [P, A],
@@ -84,7 +112,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "recognise",
-        "name": "Ghi nhận quyết định công nhận",
+        "name": gettext_noop("Ghi nhận quyết định công nhận"),
         "source": "consultation_closed",
         "target": "recognised",
         "roles": [P, A],
@@ -92,7 +120,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "refuse",
-        "name": "Ghi nhận quyết định không công nhận",
+        "name": gettext_noop("Ghi nhận quyết định không công nhận"),
         "source": "consultation_closed",
         "target": "not_recognised",
         "roles": [P, A],
@@ -101,7 +129,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "reopen",
-        "name": "Mở lại để sửa (nêu lý do)",
+        "name": gettext_noop("Mở lại để sửa (nêu lý do)"),
         "source": "consultation_closed",
         "target": "returned",
         "roles": [P],
@@ -111,7 +139,7 @@ _PROVINCE_TRANSITIONS = [
     },
     {
         "code": "revoke",
-        "name": "Ghi nhận quyết định thu hồi",
+        "name": gettext_noop("Ghi nhận quyết định thu hồi"),
         "source": "recognised",
         "target": "revoked",
         "roles": [P, A],
@@ -123,19 +151,29 @@ _PROVINCE_TRANSITIONS = [
 WORKFLOWS = [
     {
         "code": "ntm-recognition-3-tier",
-        "name": "Xét, công nhận đạt chuẩn NTM — 3 cấp (xã → huyện → tỉnh)",
+        "name": gettext_noop("Xét, công nhận đạt chuẩn NTM — 3 cấp (xã → huyện → tỉnh)"),
         "description": "Xã tự đánh giá, huyện thẩm tra, tỉnh thẩm định, lấy ý kiến nhân dân, Chủ tịch UBND "
         "tỉnh quyết định. Áp dụng đến 30/6/2025 (hồ sơ các năm đến 2024).",
         "states": [
             *_COMMON_STATES[:2],
-            {"code": "district_review", "name": "Huyện đang thẩm tra", "order": 20, "locks_data": True},
-            {"code": "district_approved", "name": "Huyện đã thẩm tra đạt", "order": 30, "locks_data": True},
+            {
+                "code": "district_review",
+                "name": gettext_noop("Huyện đang thẩm tra"),
+                "order": 20,
+                "locks_data": True,
+            },
+            {
+                "code": "district_approved",
+                "name": gettext_noop("Huyện đã thẩm tra đạt"),
+                "order": 30,
+                "locks_data": True,
+            },
             *_COMMON_STATES[2:],
         ],
         "transitions": [
             {
                 "code": "submit",
-                "name": "Gửi huyện thẩm tra",
+                "name": gettext_noop("Gửi huyện thẩm tra"),
                 "source": "draft",
                 "target": "district_review",
                 "roles": [C],
@@ -143,7 +181,7 @@ WORKFLOWS = [
             },
             {
                 "code": "submit",
-                "name": "Gửi lại huyện",
+                "name": gettext_noop("Gửi lại huyện"),
                 "source": "returned",
                 "target": "district_review",
                 "roles": [C],
@@ -151,7 +189,7 @@ WORKFLOWS = [
             },
             {
                 "code": "return",
-                "name": "Trả lại (nêu lý do)",
+                "name": gettext_noop("Trả lại (nêu lý do)"),
                 "source": "district_review",
                 "target": "returned",
                 "roles": [D],
@@ -160,7 +198,7 @@ WORKFLOWS = [
             },
             {
                 "code": "approve",
-                "name": "Thẩm tra đạt",
+                "name": gettext_noop("Thẩm tra đạt"),
                 "source": "district_review",
                 "target": "district_approved",
                 "roles": [D],
@@ -168,7 +206,7 @@ WORKFLOWS = [
             },
             {
                 "code": "reopen",
-                "name": "Mở lại để sửa (nêu lý do)",
+                "name": gettext_noop("Mở lại để sửa (nêu lý do)"),
                 "source": "district_approved",
                 "target": "returned",
                 "roles": [D, P],
@@ -178,7 +216,7 @@ WORKFLOWS = [
             },
             {
                 "code": "submit",
-                "name": "Trình tỉnh thẩm định",
+                "name": gettext_noop("Trình tỉnh thẩm định"),
                 "source": "district_approved",
                 "target": "province_review",
                 "roles": [D],
@@ -189,14 +227,14 @@ WORKFLOWS = [
     },
     {
         "code": "ntm-recognition-2-tier",
-        "name": "Xét, công nhận đạt chuẩn NTM — 2 cấp (xã → tỉnh)",
+        "name": gettext_noop("Xét, công nhận đạt chuẩn NTM — 2 cấp (xã → tỉnh)"),
         "description": "Chính quyền địa phương hai cấp từ 01/7/2025: xã tự đánh giá, tỉnh thẩm định, lấy ý "
         "kiến nhân dân, Chủ tịch UBND tỉnh quyết định.",
         "states": _COMMON_STATES,
         "transitions": [
             {
                 "code": "submit",
-                "name": "Gửi tỉnh thẩm định",
+                "name": gettext_noop("Gửi tỉnh thẩm định"),
                 "source": "draft",
                 "target": "province_review",
                 "roles": [C],
@@ -204,7 +242,7 @@ WORKFLOWS = [
             },
             {
                 "code": "submit",
-                "name": "Gửi lại tỉnh",
+                "name": gettext_noop("Gửi lại tỉnh"),
                 "source": "returned",
                 "target": "province_review",
                 "roles": [C],
@@ -219,9 +257,9 @@ WORKFLOWS = [
 def _district_transitions() -> list[dict]:
     """The province's steps for a district dossier; the decision is the Prime Minister's."""
     names = {
-        "approve": "Thẩm định đạt, trình Trung ương",
+        "approve": gettext_noop("Thẩm định đạt, trình Trung ương"),
         "recognise": "Ghi nhận quyết định công nhận của Thủ tướng Chính phủ",
-        "refuse": "Ghi nhận quyết định không công nhận",
+        "refuse": gettext_noop("Ghi nhận quyết định không công nhận"),
     }
     return [{**t, "name": names.get(t["code"], t["name"])} for t in _PROVINCE_TRANSITIONS]
 
@@ -238,7 +276,7 @@ WORKFLOWS.append(
             *_COMMON_STATES[:3],
             {
                 "code": "province_approved",
-                "name": "Tỉnh đã thẩm định đạt, trình Trung ương",
+                "name": gettext_noop("Tỉnh đã thẩm định đạt, trình Trung ương"),
                 "order": 50,
                 "locks_data": True,
             },
@@ -247,7 +285,7 @@ WORKFLOWS.append(
         "transitions": [
             {
                 "code": "submit",
-                "name": "Trình tỉnh thẩm định",
+                "name": gettext_noop("Trình tỉnh thẩm định"),
                 "source": "draft",
                 "target": "province_review",
                 "roles": [D],
@@ -255,7 +293,7 @@ WORKFLOWS.append(
             },
             {
                 "code": "submit",
-                "name": "Trình lại tỉnh",
+                "name": gettext_noop("Trình lại tỉnh"),
                 "source": "returned",
                 "target": "province_review",
                 "roles": [D],
@@ -272,7 +310,7 @@ WORKFLOWS.append(
 # the province records its outcome (returned with the central agencies' reasons, or appraised) and then
 # the decision. The state codes are the common ones, named for this path.
 _PROVINCE_LEVEL_NAMES = {
-    "province_review": "Trung ương đang thẩm định",
+    "province_review": gettext_noop("Trung ương đang thẩm định"),
     "province_approved": "Trung ương đã thẩm định đạt, trình Thủ tướng Chính phủ",
 }
 WORKFLOWS.append(
@@ -290,7 +328,7 @@ WORKFLOWS.append(
         "transitions": [
             {
                 "code": "submit",
-                "name": "Trình Trung ương thẩm định",
+                "name": gettext_noop("Trình Trung ương thẩm định"),
                 "source": "draft",
                 "target": "province_review",
                 "roles": [P, A],
@@ -298,7 +336,7 @@ WORKFLOWS.append(
             },
             {
                 "code": "submit",
-                "name": "Trình lại Trung ương",
+                "name": gettext_noop("Trình lại Trung ương"),
                 "source": "returned",
                 "target": "province_review",
                 "roles": [P, A],
@@ -306,7 +344,7 @@ WORKFLOWS.append(
             },
             {
                 "code": "return",
-                "name": "Ghi nhận ý kiến trả lại của Trung ương (nêu lý do)",
+                "name": gettext_noop("Ghi nhận ý kiến trả lại của Trung ương (nêu lý do)"),
                 "source": "province_review",
                 "target": "returned",
                 "roles": [P, A],
@@ -315,7 +353,7 @@ WORKFLOWS.append(
             },
             {
                 "code": "approve",
-                "name": "Ghi nhận Trung ương thẩm định đạt",
+                "name": gettext_noop("Ghi nhận Trung ương thẩm định đạt"),
                 "source": "province_review",
                 "target": "province_approved",
                 "roles": [P, A],
@@ -323,7 +361,7 @@ WORKFLOWS.append(
             },
             {
                 "code": "recognise",
-                "name": "Ghi nhận quyết định công nhận của Thủ tướng Chính phủ",
+                "name": gettext_noop("Ghi nhận quyết định công nhận của Thủ tướng Chính phủ"),
                 "source": "province_approved",
                 "target": "recognised",
                 "roles": [P, A],
@@ -331,7 +369,7 @@ WORKFLOWS.append(
             },
             {
                 "code": "refuse",
-                "name": "Ghi nhận quyết định không công nhận",
+                "name": gettext_noop("Ghi nhận quyết định không công nhận"),
                 "source": "province_approved",
                 "target": "not_recognised",
                 "roles": [P, A],
@@ -340,7 +378,7 @@ WORKFLOWS.append(
             },
             {
                 "code": "revoke",
-                "name": "Ghi nhận quyết định thu hồi",
+                "name": gettext_noop("Ghi nhận quyết định thu hồi"),
                 "source": "recognised",
                 "target": "revoked",
                 "roles": [P, A],
@@ -392,7 +430,7 @@ _QD318_CONDITIONS_SOURCE = (
 CONDITIONS = [
     {
         "code": "criteria",
-        "name": "Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí",
+        "name": gettext_noop("Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí"),
         "kind": "criteria",
         "levels": "",
         "threshold": None,
@@ -402,7 +440,7 @@ CONDITIONS = [
     {
         "code": "satisfaction",
         "levels": "commune,district",
-        "name": "Tỷ lệ hài lòng của người dân đáp ứng yêu cầu",
+        "name": gettext_noop("Tỷ lệ hài lòng của người dân đáp ứng yêu cầu"),
         "kind": "satisfaction",
         # The required rate is not in the stored sources; 90 % is a placeholder an administrator sets.
         "threshold": 90.0,
@@ -412,7 +450,7 @@ CONDITIONS = [
     {
         "code": "no_construction_debt",
         "levels": "commune,district",
-        "name": "Không có nợ đọng xây dựng cơ bản thuộc CT MTQG XD NTM",
+        "name": gettext_noop("Không có nợ đọng xây dựng cơ bản thuộc CT MTQG XD NTM"),
         "kind": "attestation",
         "threshold": None,
         "verified": True,
@@ -421,7 +459,7 @@ CONDITIONS = [
     {
         "code": "security_order",
         "levels": "commune,district",
-        "name": "Xã không phức tạp về an ninh, trật tự theo quy định của Bộ Công an",
+        "name": gettext_noop("Xã không phức tạp về an ninh, trật tự theo quy định của Bộ Công an"),
         "kind": "attestation",
         "threshold": None,
         "verified": True,
