@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from chungsuc.accounts.selectors import scope_for
-from chungsuc.assessments import frameworks
+from chungsuc.accounts.selectors import scope_for, visible_units
+from chungsuc.assessments import derived, frameworks
 from chungsuc.assessments.models import (
     STANDARD_RANK,
     Assessment,
@@ -463,3 +463,98 @@ def unverified_in_use(assessment: Assessment) -> int:
     efw = frameworks.engine_framework(assessment.framework)
     ctx = frameworks.context_for(assessment.unit, assessment.year)
     return sum(1 for i in efw.indicators if not frameworks.threshold_text(efw, i.code, ctx)[1])
+
+
+# --- reads behind the dossier pages ----------------------------------------------------------------
+
+
+def entry_units(user):
+    """Units a dossier can be opened for: communes, and districts (until 30/6/2025; the service
+    refuses district years after 2025)."""
+    from chungsuc.geo.models import UnitLevel
+
+    return visible_units(user).filter(level__in=[UnitLevel.COMMUNE, UnitLevel.DISTRICT])
+
+
+def frameworks_for_entry(units=None):
+    """Frameworks in force, limited to the levels of the units the user may open dossiers for (a
+    commune officer sees commune frameworks only)."""
+    from chungsuc.criteria.models import Framework, Status
+
+    qs = Framework.objects.filter(status=Status.IN_FORCE)
+    if units is not None:
+        levels = set(units.values_list("level", flat=True).distinct())
+        if levels:
+            qs = qs.filter(level__in=levels)
+    return qs.order_by("level", "code", "-version")
+
+
+def children_rows(user, assessment, evaluation) -> dict | None:
+    """The derived indicators of a district (province) dossier with each child unit's status, linked
+    to the child's dossier of the same year (or its unit page) when the user may see it."""
+    snap = getattr(evaluation, "children_snapshot", None)
+    if not snap:
+        return None
+    from chungsuc.assessments.models import Assessment
+
+    scope = scope_for(user)
+    ids = [c["unit_id"] for c in snap["children"]]
+    dossiers = {}
+    for a_id, unit_id in Assessment.objects.filter(unit_id__in=ids, year=assessment.year).values_list(
+        "id", "unit_id"
+    ):
+        dossiers.setdefault(unit_id, a_id)
+    indicators = []
+    for ind in snap["indicators"]:
+        fw_code = ind["framework"]
+        rows = []
+        for c in snap["children"]:
+            if ind["kinds"] and c["kind"] not in ind["kinds"]:
+                continue
+            visible = scope.covers(c["unit_id"])
+            rows.append(
+                {
+                    "code": c["code"],
+                    "name": c["name"],
+                    "met": c["met"].get(fw_code),
+                    "source": c["source"].get(fw_code),
+                    "source_label": derived.SOURCE_LABELS.get(c["source"].get(fw_code), ""),
+                    "detail": c["detail"].get(fw_code, ""),
+                    "verified": c["verified"].get(fw_code, False),
+                    "dossier_id": dossiers.get(c["unit_id"]) if visible else None,
+                    "unit_id": c["unit_id"] if visible else None,
+                }
+            )
+        indicators.append({**ind, "rows": rows})
+    return {"as_of": dt.date.fromisoformat(snap["as_of"]), "indicators": indicators}
+
+
+def district_sheet(user, district_pk, *, year: int, framework_code: str):
+    """What the district workbook holds: the district (scoped: 404 if not the user's), the framework in
+    force, the communes under the district in that year (districts end on 30/6/2025) of the kinds the
+    framework covers, and their existing dossiers of that year. 404 when any of them is missing."""
+    from chungsuc.accounts.selectors import unit_or_404
+    from chungsuc.criteria.models import Framework, Status
+    from chungsuc.geo.models import UnitLevel, UnitVersion
+    from chungsuc.geo.selectors import valid_on
+
+    district = unit_or_404(user, district_pk)
+    fw = Framework.objects.filter(code=framework_code, status=Status.IN_FORCE).order_by("-version").first()
+    if fw is None:
+        raise Http404("Không tìm thấy bộ tiêu chí")
+    on = dt.date(year, 12, 31)
+    if district.level == UnitLevel.DISTRICT:
+        on = min(on, dt.date(2025, 6, 30))
+    units = [
+        v.unit
+        for v in UnitVersion.objects.filter(valid_on(on), parent=district, level=UnitLevel.COMMUNE)
+        .select_related("unit")
+        .order_by("code")
+        if not fw.kinds or v.kind in fw.kinds
+    ]
+    if not units:
+        raise Http404("Không có đơn vị cấp xã nào")
+    assessments = {
+        a.unit_id: a for a in Assessment.objects.filter(unit__in=units, year=year, framework__code=fw.code)
+    }
+    return district, fw, units, assessments

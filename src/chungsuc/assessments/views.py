@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chungsuc.accounts.selectors import scope_for, visible_units
+from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import derived, frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.forms import (
@@ -46,27 +46,6 @@ def _error(request, exc: Exception) -> None:
         messages.error(request, str(exc))
 
 
-def _entry_units(user):
-    """Units a dossier can be opened for: communes, and districts (until 30/6/2025; the service
-    refuses district years after 2025)."""
-    from chungsuc.geo.models import UnitLevel
-
-    return visible_units(user).filter(level__in=[UnitLevel.COMMUNE, UnitLevel.DISTRICT])
-
-
-def _frameworks_for_entry(units=None):
-    """Frameworks in force, limited to the levels of the units the user may open dossiers for (a
-    commune officer sees commune frameworks only)."""
-    from chungsuc.criteria.models import Framework, Status
-
-    qs = Framework.objects.filter(status=Status.IN_FORCE)
-    if units is not None:
-        levels = set(units.values_list("level", flat=True).distinct())
-        if levels:
-            qs = qs.filter(level__in=levels)
-    return qs.order_by("level", "code", "-version")
-
-
 @login_required
 def assessment_list(request):
     year = request.GET.get("year")
@@ -74,9 +53,11 @@ def assessment_list(request):
     qs = selectors.assessments_for(
         request.user, year=year, q=request.GET.get("q", ""), state=request.GET.get("state", "")
     )
-    units = _entry_units(request.user).order_by("level", "code")
+    units = selectors.entry_units(request.user).order_by("level", "code")
     form = AssessmentCreateForm(
-        units=units, frameworks=_frameworks_for_entry(units), initial={"year": timezone.localdate().year - 1}
+        units=units,
+        frameworks=selectors.frameworks_for_entry(units),
+        initial={"year": timezone.localdate().year - 1},
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -96,8 +77,8 @@ def assessment_list(request):
 @login_required
 @require_POST
 def assessment_create(request):
-    units = _entry_units(request.user)
-    form = AssessmentCreateForm(request.POST, units=units, frameworks=_frameworks_for_entry())
+    units = selectors.entry_units(request.user)
+    form = AssessmentCreateForm(request.POST, units=units, frameworks=selectors.frameworks_for_entry())
     if not form.is_valid():
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -115,46 +96,6 @@ def assessment_create(request):
         return redirect("assessments:assessment-list")
     messages.success(request, _("Đã lập hồ sơ tự đánh giá."))
     return redirect(a.get_absolute_url())
-
-
-def _children_rows(user, assessment, evaluation) -> dict | None:
-    """The derived indicators of a district (province) dossier with each child unit's status, linked
-    to the child's dossier of the same year (or its unit page) when the user may see it."""
-    snap = getattr(evaluation, "children_snapshot", None)
-    if not snap:
-        return None
-    from chungsuc.assessments.models import Assessment
-
-    scope = scope_for(user)
-    ids = [c["unit_id"] for c in snap["children"]]
-    dossiers = {}
-    for a_id, unit_id in Assessment.objects.filter(unit_id__in=ids, year=assessment.year).values_list(
-        "id", "unit_id"
-    ):
-        dossiers.setdefault(unit_id, a_id)
-    indicators = []
-    for ind in snap["indicators"]:
-        fw_code = ind["framework"]
-        rows = []
-        for c in snap["children"]:
-            if ind["kinds"] and c["kind"] not in ind["kinds"]:
-                continue
-            visible = scope.covers(c["unit_id"])
-            rows.append(
-                {
-                    "code": c["code"],
-                    "name": c["name"],
-                    "met": c["met"].get(fw_code),
-                    "source": c["source"].get(fw_code),
-                    "source_label": derived.SOURCE_LABELS.get(c["source"].get(fw_code), ""),
-                    "detail": c["detail"].get(fw_code, ""),
-                    "verified": c["verified"].get(fw_code, False),
-                    "dossier_id": dossiers.get(c["unit_id"]) if visible else None,
-                    "unit_id": c["unit_id"] if visible else None,
-                }
-            )
-        indicators.append({**ind, "rows": rows})
-    return {"as_of": dt.date.fromisoformat(snap["as_of"]), "indicators": indicators}
 
 
 def _detail_context(request, assessment, evaluation=None, errors=None, posted=None):
@@ -207,7 +148,7 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
             }
         ),
         "authority": services.decision_authority(assessment),
-        "children": _children_rows(request.user, assessment, evaluation),
+        "children": selectors.children_rows(request.user, assessment, evaluation),
         "consultation_form": ConsultationOpenForm(),
         "evidence_form": EvidenceForm(),
         "standards": selectors.unit_standards(assessment.unit),

@@ -10,10 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chungsuc.accounts.selectors import unit_or_404
 from chungsuc.assessments import excel, selectors
 from chungsuc.assessments.forms import ImportForm
-from chungsuc.assessments.models import Assessment
 from chungsuc.core import excel as cx
 
 
@@ -39,41 +37,14 @@ def export_one(request, pk):
 @login_required
 def export_district(request):
     """All communes of a district (a row per commune) for a year and framework."""
-    import datetime as dt
-
-    from chungsuc.criteria.models import Framework, Status
-    from chungsuc.geo.models import UnitLevel, UnitVersion
-    from chungsuc.geo.selectors import valid_on
-
     try:
         year = int(request.GET.get("year", ""))
-        district = unit_or_404(request.user, int(request.GET.get("district", "")))
+        district_pk = int(request.GET.get("district", ""))
     except ValueError:
         raise Http404
-    fw = (
-        Framework.objects.filter(code=request.GET.get("framework", ""), status=Status.IN_FORCE)
-        .order_by("-version")
-        .first()
+    district, fw, units, assessments = selectors.district_sheet(
+        request.user, district_pk, year=year, framework_code=request.GET.get("framework", "")
     )
-    if fw is None:
-        raise Http404
-    on = (
-        min(dt.date(year, 12, 31), dt.date(2025, 6, 30))
-        if district.level == UnitLevel.DISTRICT
-        else dt.date(year, 12, 31)
-    )
-    units = [
-        v.unit
-        for v in UnitVersion.objects.filter(valid_on(on), parent=district, level=UnitLevel.COMMUNE)
-        .select_related("unit")
-        .order_by("code")
-        if not fw.kinds or v.kind in fw.kinds
-    ]
-    if not units:
-        raise Http404
-    assessments = {
-        a.unit_id: a for a in Assessment.objects.filter(unit__in=units, year=year, framework__code=fw.code)
-    }
     data = excel.build_workbook(framework=fw, year=year, units=units, assessments=assessments)
     return _xlsx(data, f"tu-danh-gia-{district.code}-{year}.xlsx")
 
