@@ -130,7 +130,13 @@ AXES_ENABLED = env_bool("CHUNGSUC_AXES_ENABLED", True)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# The main catalogue first; then one catalogue per line of work (`locale_parts/<name>/en/LC_MESSAGES/`),
+# so parallel branches add their English strings without editing the same file. Folded into the main
+# catalogue from time to time.
+LOCALE_PATHS = [
+    Path(__file__).resolve().parent / "locale",
+    *sorted(p for p in (Path(__file__).resolve().parent / "locale_parts").glob("*") if p.is_dir()),
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
