@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# Two workers: the machine has two cores; CI and the merge check run the suite the same way.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run install install-dev setup test test-pg lint format bench browser-deps messages clean
 
