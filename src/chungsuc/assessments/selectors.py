@@ -74,6 +74,7 @@ def assessments_for(user, *, year: int | None = None, q: str = "", state: str = 
     qs = qs.annotate(
         state_name=Subquery(cases.values("state__name")[:1]),
         state_code=Subquery(cases.values("state__code")[:1]),
+        state_final=Subquery(cases.values("state__is_final")[:1]),
     )
     if state:
         qs = qs.filter(state_code=state)

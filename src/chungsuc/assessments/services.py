@@ -285,6 +285,117 @@ def assessment_reevaluate(*, actor, assessment: Assessment):
     return stored
 
 
+def _is_decided(assessment: Assessment) -> bool:
+    case = wf.case_for(assessment)
+    return bool(case is not None and case.state.is_final)
+
+
+def newer_framework(assessment: Assessment):
+    """The version in force of the dossier's framework when it is newer than the one the dossier
+    follows and the dossier is not decided yet (a decided dossier keeps its version); else None."""
+    from chungsuc.criteria.models import Framework, Status
+
+    newest = (
+        Framework.objects.filter(code=assessment.framework.code, status=Status.IN_FORCE)
+        .order_by("-version")
+        .first()
+    )
+    if newest is None or newest.version <= assessment.framework.version or _is_decided(assessment):
+        return None
+    return newest
+
+
+def _move_to(*, actor, assessment: Assessment, target, reason: str) -> None:
+    locked = Assessment.objects.select_for_update().select_related("framework").get(pk=assessment.pk)
+    old = locked.framework
+    efw = frameworks.engine_framework(target)
+    keys = frameworks.layout(efw)
+    rows = {v.indicator_code: v.value for v in locked.values.all()}
+    blob = pack(rows, keys)
+    indicator_codes = {i.code for i in efw.indicators}
+    locked.framework = target
+    locked.packed = blob
+    locked.layout = layout_key(keys)
+    locked.values_hash = values_hash(blob)
+    locked.filled = sum(1 for k, v in rows.items() if k in indicator_codes and v is not None)
+    save_with_version(locked, locked.version, ["framework", "packed", "layout", "values_hash", "filled"])
+    result = evaluate_one(locked, store=False)
+    store_one(locked, result)
+    audit_record(
+        actor=actor,
+        action="assessment.framework_move",
+        target=locked,
+        unit_id=locked.unit_id,
+        reason=reason,
+        changes={
+            "framework_version": [old.version, target.version],
+            "criteria_met": [None, result.criteria_met],
+            "standard_met": [None, result.standard_met],
+        },
+    )
+    assessment.framework, assessment.version = target, locked.version
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Cần nêu lý do chuyển hồ sơ sang phiên bản mới của bộ tiêu chí."})
+    return reason
+
+
+def assessment_framework_move(*, actor, assessment: Assessment, reason: str) -> Assessment:
+    """Move an undecided dossier to the version in force of its framework (a corrected threshold makes
+    a new version): values are kept, the dossier is re-evaluated, the move is audited with its reason.
+    A decided dossier keeps the version it was decided on."""
+    _require(actor, assessment.unit_id, ENTRY_ROLES, "chuyển hồ sơ sang phiên bản mới của bộ tiêu chí")
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        target = newer_framework(assessment)
+        if target is None:
+            if _is_decided(assessment):
+                raise ValidationError(
+                    "Hồ sơ đã có quyết định: giữ nguyên phiên bản bộ tiêu chí đã dùng khi quyết định."
+                )
+            raise ValidationError("Hồ sơ đã theo phiên bản hiện hành của bộ tiêu chí.")
+        _move_to(actor=actor, assessment=assessment, target=target, reason=reason)
+    return assessment
+
+
+def assessments_framework_move_all(*, actor, framework_code: str, reason: str) -> int:
+    """Move every undecided dossier in the actor's scope that follows an older version of
+    `framework_code` to the version in force (programme office or province). Returns how many."""
+    from chungsuc.criteria.models import Framework, Status
+
+    if not (getattr(actor, "is_superuser", False) or PROVINCE_ROLES & set(_roles_of(actor))):
+        raise PermissionDenied("Chỉ cấp tỉnh chuyển hàng loạt hồ sơ sang phiên bản mới của bộ tiêu chí.")
+    reason = _reason_required(reason)
+    target = (
+        Framework.objects.filter(code=framework_code, status=Status.IN_FORCE).order_by("-version").first()
+    )
+    if target is None:
+        raise ValidationError(f"Không có bộ tiêu chí «{framework_code}» đang áp dụng.")
+    scope = scope_for(actor)
+    moved = 0
+    with transaction.atomic():
+        candidates = Assessment.objects.filter(
+            framework__code=framework_code, framework__version__lt=target.version
+        ).select_related("framework")
+        for a in candidates:
+            if not scope.covers(a.unit_id) or _is_decided(a):
+                continue
+            if not can_act_on_unit(actor, a.unit_id, PROVINCE_ROLES):
+                continue
+            _move_to(actor=actor, assessment=a, target=target, reason=reason)
+            moved += 1
+    return moved
+
+
+def _roles_of(actor):
+    from chungsuc.accounts.selectors import roles_of
+
+    return roles_of(actor)
+
+
 def _check_file(upload, *, allowed) -> str:
     """Check an uploaded file by content (core.files): size, real type, no macros, not encrypted."""
     from chungsuc.core.files import inspect_upload

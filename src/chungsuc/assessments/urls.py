@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/values/", views.assessment_values, name="values"),
     path("<int:pk>/history/<str:key>/", views.value_history, name="value-history"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
+    path("<int:pk>/framework/move/", views.framework_move, name="framework-move"),
     path("<int:pk>/transition/", views.assessment_transition, name="transition"),
     path("<int:pk>/consultation/open/", views.consultation_open, name="consultation-open"),
     path("<int:pk>/consultation/close/", views.consultation_close, name="consultation-close"),

@@ -152,6 +152,10 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "consultation_form": ConsultationOpenForm(),
         "evidence_form": EvidenceForm(),
         "standards": selectors.unit_standards(assessment.unit),
+        "newer_framework": services.newer_framework(assessment),
+        "can_move": bool(scope_for(request.user).roles & services.ENTRY_ROLES or request.user.is_superuser),
+        "can_move_all": bool(scope_for(request.user).roles & services.PROVINCE_ROLES)
+        or request.user.is_superuser,
     }
 
 
@@ -203,6 +207,33 @@ def assessment_values(request, pk):
     if request.headers.get("HX-Request"):
         ctx = _detail_context(request, assessment, evaluation, errors, posted=values if errors else None)
         return render(request, "assessments/_sheet.html", ctx, status=status)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def framework_move(request, pk):
+    """Move this undecided dossier (or, for the province, every undecided one) to the version in
+    force of its framework, with a reason."""
+    assessment = selectors.assessment_or_404(request.user, pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("scope") == "all":
+            n = services.assessments_framework_move_all(
+                actor=request.user, framework_code=assessment.framework.code, reason=reason
+            )
+            messages.success(
+                request, _("Đã chuyển %(n)d hồ sơ sang phiên bản mới của bộ tiêu chí.") % {"n": n}
+            )
+        else:
+            services.assessment_framework_move(actor=request.user, assessment=assessment, reason=reason)
+            messages.success(
+                request,
+                _("Hồ sơ nay theo phiên bản %(v)s của bộ tiêu chí và đã được đánh giá lại.")
+                % {"v": assessment.framework.version},
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
     return redirect(assessment.get_absolute_url())
 
 

@@ -246,3 +246,113 @@ def indicator_uses(fw: Framework) -> tuple[dict[str, list[Framework]], list[Fram
         if (ind.derived or {}).get("framework") == fw.code
     ]
     return by_code, list(dict.fromkeys(users))
+
+
+# --- the programme office's work list: thresholds missing or unverified -----------------------------
+
+DEMO_SOURCE_PREFIX = "DEMO"
+
+
+def _gap_filters():
+    from django.db.models import Q
+
+    missing = Q(value__isnull=True, value_ref__isnull=True)
+    demo = Q(source__startswith=DEMO_SOURCE_PREFIX)
+    return missing, demo
+
+
+def threshold_gaps(frameworks=None) -> dict[int, dict[str, int]]:
+    """Per framework id (the versions in force unless `frameworks` is given): how many thresholds are
+    missing (no value, no reference), unverified (a value not checked against the legal text), and of
+    those how many are DEMO values. One GROUP BY query."""
+    from django.db.models import Count, Q
+
+    missing, demo = _gap_filters()
+    qs = ThresholdRule.objects.filter(
+        framework__in=frameworks if frameworks is not None else frameworks_current()
+    )
+    rows = (
+        qs.order_by()
+        .values("framework_id")
+        .annotate(
+            missing=Count("id", filter=missing),
+            unverified=Count("id", filter=Q(verified=False) & ~missing),
+            demo=Count("id", filter=demo & ~missing),
+            total=Count("id"),
+        )
+    )
+    return {r["framework_id"]: {k: r[k] for k in ("missing", "unverified", "demo", "total")} for r in rows}
+
+
+def gaps_of_spec(spec: dict[str, Any]) -> dict[str, int]:
+    """`threshold_gaps` of one framework counted from its spec already read (no query)."""
+    out = {"missing": 0, "unverified": 0, "demo": 0, "total": 0}
+    for c in spec["criteria"]:
+        for i in c["indicators"]:
+            for r in i["rules"]:
+                out["total"] += 1
+                if r.get("value") is None and not r.get("ref"):
+                    out["missing"] += 1
+                    continue
+                if not r.get("verified"):
+                    out["unverified"] += 1
+                if (r.get("source") or "").startswith(DEMO_SOURCE_PREFIX):
+                    out["demo"] += 1
+    return out
+
+
+def threshold_worklist(fw: Framework) -> dict[str, Any]:
+    """The thresholds of `fw` that need the programme office: missing ones first, then unverified ones,
+    grouped by region (and commune group), each with its indicator for the edit link."""
+    from chungsuc.geo.models import Region
+
+    regions = dict(Region.choices)
+    groups: dict[tuple, dict[str, Any]] = {}
+    rules = (
+        ThresholdRule.objects.filter(framework=fw)
+        .filter(_gap_q())
+        .select_related("indicator__criterion")
+        .order_by("indicator__order", "order", "id")
+    )
+    for r in rules:
+        key = (r.region or "", r.group or 0)
+        label = regions.get(r.region, "") if r.region else ""
+        g = groups.setdefault(
+            key,
+            {"region": r.region, "region_label": label, "group": r.group, "missing": [], "unverified": []},
+        )
+        is_missing = r.value is None and not r.value_ref
+        item = {
+            "rule": r,
+            "indicator": r.indicator,
+            "criterion": r.indicator.criterion,
+            "demo": (r.source or "").startswith(DEMO_SOURCE_PREFIX),
+        }
+        (g["missing"] if is_missing else g["unverified"]).append(item)
+    out = sorted(groups.values(), key=lambda g: (g["region"] or "", g["group"] or 0))
+    return {
+        "groups": out,
+        "missing": sum(len(g["missing"]) for g in out),
+        "unverified": sum(len(g["unverified"]) for g in out),
+        "demo": sum(1 for g in out for x in g["unverified"] if x["demo"]),
+    }
+
+
+def _gap_q():
+    from django.db.models import Q
+
+    missing, _demo = _gap_filters()
+    return missing | Q(verified=False)
+
+
+def threshold_gaps_summary() -> list[dict[str, Any]]:
+    """For the programme office's dashboard: each framework in force with missing or unverified
+    thresholds, missing first."""
+    fws = {fw.pk: fw for fw in frameworks_current()}
+    gaps = threshold_gaps(list(fws.values()))
+    out = [
+        {"framework": fws[pk], **g}
+        for pk, g in gaps.items()
+        if pk in fws and (g["missing"] or g["unverified"])
+    ]
+    return sorted(out, key=lambda x: (-x["missing"], -x["unverified"], x["framework"].code))

@@ -39,6 +39,7 @@ def framework_list(request):
         "criteria/framework_list.html",
         {
             "frameworks": selectors.frameworks_current(),
+            "gaps": selectors.threshold_gaps(),
             "can_edit": services.can_edit(request.user),
         },
     )
@@ -60,6 +61,23 @@ def framework_detail(request, code: str):
             "regions": dict(Region.choices),
             "uses": uses,
             "used_by": used_by,
+            "gaps": selectors.gaps_of_spec(spec),
+        },
+    )
+
+
+@login_required
+def framework_worklist(request, code: str):
+    """The thresholds of the version in force that are missing or unverified, each with its edit link;
+    the framework's workbook fills many at once (export, fill, import with one reason)."""
+    fw = selectors.framework_get(code)
+    return render(
+        request,
+        "criteria/framework_worklist.html",
+        {
+            "fw": fw,
+            "work": selectors.threshold_worklist(fw),
+            "can_edit": services.can_edit(request.user) and fw.status == "in_force",
         },
     )
 

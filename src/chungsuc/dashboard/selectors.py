@@ -52,4 +52,16 @@ def overview(user, *, on: dt.date | None = None) -> dict:
         "assessment_states": sorted(states.items()),
         # the page shows the first ten (the full list is on the watch page)
         "watch": assessment_selectors.regression_watch(user, on, limit=10),
+        "threshold_gaps": threshold_work(user),
     }
+
+
+def threshold_work(user) -> list[dict]:
+    """The programme office's work list on its dashboard: frameworks in force with thresholds missing
+    or unverified (others do not edit criteria, so they do not get the card)."""
+    from chungsuc.criteria import selectors as criteria_selectors
+    from chungsuc.criteria.services import can_edit
+
+    if not can_edit(user):
+        return []
+    return criteria_selectors.threshold_gaps_summary()
