@@ -204,6 +204,14 @@ def test_import_a_new_framework(frameworks, office):
     assert selectors.framework_get("xa-ntm-km-2021-ag").indicators.count() == 4
 
 
+def _entry(name: str):
+    """A zip entry with a fixed timestamp: the parametrised ids below embed the bytes, and pytest-xdist
+    workers must collect the same ids (a timestamp that ticks between workers broke collection)."""
+    import zipfile
+
+    return zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+
+
 def _xlsm_bytes() -> bytes:
     """A macro-enabled workbook (.xlsm): a real OOXML package whose main part is the macro type."""
     import zipfile
@@ -211,13 +219,13 @@ def _xlsm_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr(
-            "[Content_Types].xml",
+            _entry("[Content_Types].xml"),
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>',
         )
-        z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/vbaProject.bin", b"\x00" * 64)
+        z.writestr(_entry("xl/workbook.xml"), "<workbook/>")
+        z.writestr(_entry("xl/vbaProject.bin"), b"\x00" * 64)
     return buffer.getvalue()
 
 
@@ -227,12 +235,12 @@ def _docx_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr(
-            "[Content_Types].xml",
+            _entry("[Content_Types].xml"),
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
-        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr(_entry("word/document.xml"), "<w:document/>")
     return buffer.getvalue()
 
 
