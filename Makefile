@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Two workers: the machine has two cores; CI and the merge check run the suite the same way.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run install install-dev setup test test-pg lint format bench browser-deps messages clean
+.PHONY: run install install-dev setup test test-pg lint format bench browser-deps doc-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Chung Sức needs Python 3.11 or newer"'
@@ -45,12 +45,23 @@ browser-deps:
 	  else echo "Cần Chromium của Debian ($(CHROMIUM)) cho các kiểm thử trình duyệt: sudo apt-get install chromium"; fi; \
 	fi
 
+## What official documents need from Debian: Pango for WeasyPrint (PDF), the metric-compatible Times New
+## Roman fonts, and poppler (pdftotext, pdftoppm) with which the tests read the PDFs back.
+doc-deps:
+	@if ! command -v pdftotext >/dev/null || ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 \
+	    || ! fc-list 2>/dev/null | grep -qi "Liberation Serif"; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	      fonts-liberation2 fonts-croscore poppler-utils >/dev/null; \
+	  else echo "Cần Pango, phông Liberation Serif và poppler-utils: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 poppler-utils"; fi; \
+	fi
+
 ## The whole suite on SQLite.
-test: install-dev browser-deps
+test: install-dev browser-deps doc-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## The same suite on PostgreSQL: DATABASE_URL=postgres://user@host:5432/dbname make test-pg
-test-pg: install-dev browser-deps
+test-pg: install-dev browser-deps doc-deps
 	@test -n "$$DATABASE_URL" || (echo "Đặt DATABASE_URL, ví dụ postgres://postgres@127.0.0.1:5432/postgres" && exit 2)
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chungsuc.accounts",
     "chungsuc.criteria",
     "chungsuc.assessments",
+    "chungsuc.reports",
     "chungsuc.dashboard",
     "chungsuc.portal",
     "chungsuc.api",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("criteria/", include("chungsuc.criteria.urls")),
     path("assessments/", include("chungsuc.assessments.urls")),
     path("dashboard/", include("chungsuc.dashboard.urls")),
+    path("reports/", include("chungsuc.reports.urls")),
     path("api/v1/", include("chungsuc.api.urls")),
     path("", include("chungsuc.portal.urls")),
 ]

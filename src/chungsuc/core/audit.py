@@ -34,6 +34,8 @@ ACTION_LABELS = {
     "legal_act.file": _("Đính kèm bản ký của văn bản"),
     "legal_act.link": _("Gắn văn bản với đối tượng"),
     "membership.grant": _("Giao vai trò"),
+    "report.generated": _("Tạo xong văn bản"),
+    "report.request": _("Yêu cầu tạo văn bản"),
     "membership.revoke": _("Thu hồi vai trò"),
     "organisation.create": _("Tạo cơ quan, tổ chức"),
     "organisation.update": _("Cập nhật cơ quan, tổ chức"),

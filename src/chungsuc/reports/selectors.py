@@ -1,0 +1,63 @@
+"""Reads of the reports app, each taking the user (scoped through accounts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+
+from chungsuc.accounts.selectors import scope_for
+from chungsuc.reports.models import GeneratedDocument
+
+
+def documents_for(user, *, limit: int = 50):
+    """The documents the user asked for, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return GeneratedDocument.objects.none()
+    return GeneratedDocument.objects.filter(requested_by=user).select_related("unit")[:limit]
+
+
+def document_or_404(user, pk) -> GeneratedDocument:
+    """A document the user asked for, or one about a unit in their scope; 404 otherwise (same words)."""
+    try:
+        doc = GeneratedDocument.objects.select_related("unit", "requested_by").get(pk=int(pk))
+    except (GeneratedDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy văn bản")
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("Không tìm thấy văn bản")
+    if doc.requested_by_id == user.pk or user.is_superuser:
+        return doc
+    if doc.unit_id is not None and scope_for(user).covers(doc.unit_id):
+        return doc
+    raise Http404("Không tìm thấy văn bản")
+
+
+def recognised_records(user, *, on: dt.date, standard: str = "", level: str = "") -> tuple[list, dict]:
+    """Register rows valid on `on` for the units in the user's scope (one standard / level if given),
+    with the labels the list's title uses."""
+    from chungsuc.assessments import selectors as assessment_selectors
+    from chungsuc.assessments.models import Standard
+    from chungsuc.geo.models import UnitLevel
+
+    scope = scope_for(user)
+    qs = assessment_selectors.register_as_of(on, standard=standard)
+    if not assessment_selectors.covers_every_unit(scope):
+        qs = qs.filter(unit_id__in=scope.unit_ids)
+    if level:
+        qs = qs.filter(unit__level=level)
+    records = list(qs.select_related("unit", "decision"))
+    standard_label = dict(Standard.choices).get(standard, "") if standard else ""
+    level_label = {
+        UnitLevel.COMMUNE: "Các xã",
+        UnitLevel.DISTRICT: "Các huyện, thị xã, thành phố",
+        UnitLevel.PROVINCE: "Tỉnh",
+    }.get(level, "Các đơn vị")
+    scope_name = "toàn tỉnh" if scope.province_wide or scope.is_all else "trong phạm vi phụ trách"
+    return records, {"standard_label": standard_label, "level_label": level_label, "scope_name": scope_name}
+
+
+def assessments_to_sheet(user, *, limit: int = 300):
+    """Assessments the user may print an evaluation sheet for (latest years first)."""
+    from chungsuc.assessments import selectors as assessment_selectors
+
+    return assessment_selectors.assessments_for(user).order_by("-year", "unit__code")[:limit]
