@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("CHUNGSUC_DATA_DIR", BASE_DIR / "data"))
@@ -195,6 +196,16 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
+CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (`celery -A chungsuc.celery_app beat`); without a broker, cron runs the same jobs as
+# management commands (`chungsuc workflow_tick`).
+CELERY_BEAT_SCHEDULE = {
+    # The workflow engine's scheduled job: overdue moves, votes past due, reminders (idempotent).
+    "workflow-tick": {
+        "task": "chungsuc.core.tasks.workflow_tick",
+        "schedule": crontab(minute=15),  # hourly
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("CHUNGSUC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("CHUNGSUC_EMAIL_HOST", "localhost")
@@ -204,6 +215,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("CHUNGSUC_FROM_EMAIL", "chungsuc@localhost")
 # The workflow engine in core asks accounts who may act (core must not import accounts).
 CHUNGSUC_WORKFLOW_PERMISSION = "chungsuc.accounts.selectors.can_act_on_unit"
 CHUNGSUC_WORKFLOW_RECIPIENTS = "chungsuc.accounts.selectors.users_with_role_over_unit"
+# Subjects that belong to an organisation, and conflict of interest in votes.
+CHUNGSUC_WORKFLOW_ORG_PERMISSION = "chungsuc.accounts.selectors.can_act_for_organisation"
+CHUNGSUC_WORKFLOW_ORG_RECIPIENTS = "chungsuc.accounts.selectors.users_of_organisation"
+CHUNGSUC_WORKFLOW_USER_ORGANISATIONS = "chungsuc.accounts.selectors.organisation_ids_of"
+CHUNGSUC_WORKFLOW_PERSON_PERMISSION = ""  # subjects about a person register their own hook
+# Role codes a workflow definition may use (a typo is refused when the workflow is defined).
+CHUNGSUC_WORKFLOW_ROLES = "chungsuc.accounts.models.Role"
+# Per-subject "who may act" hooks by model label, if not registered in code:
+# {"movements.annualreport": {"can_act": "dotted.path", "recipients": "...", "conflict": "..."}}
+CHUNGSUC_WORKFLOW_SUBJECTS: dict[str, dict[str, str]] = {}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -200,3 +200,40 @@ def memberships_of(user) -> QuerySet:
         .prefetch_related("organisation__jurisdictions__unit")
         .order_by("organisation__name", "role")
     )
+
+
+# --- hooks of the workflow engine for subjects that belong to an organisation -------------------
+
+
+def can_act_for_organisation(user, organisation_id: int | None, roles: set[str] | list[str]) -> bool:
+    """True if the user holds one of `roles` in the organisation itself (a department acting on its
+    own report); superusers may act for any organisation."""
+    if not getattr(user, "is_authenticated", False) or organisation_id is None:
+        return False
+    if user.is_superuser:
+        return True
+    return _active_memberships(user).filter(organisation_id=organisation_id, role__in=list(roles)).exists()
+
+
+def users_of_organisation(organisation_id: int | None, roles: set[str] | list[str]) -> QuerySet:
+    """Active users holding one of `roles` in the organisation (to notify them)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__organisation__active=True,
+            memberships__role__in=list(roles),
+        )
+        .distinct()
+    )
+
+
+def organisation_ids_of(user) -> set[int]:
+    """The organisations the user is an active member of (conflict of interest in council votes)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(_active_memberships(user).values_list("organisation_id", flat=True))

@@ -48,6 +48,14 @@ ACTION_LABELS = {
     "workflow.define": _("Khai báo quy trình"),
     "workflow.start": _("Bắt đầu quy trình"),
     "workflow.transition": _("Chuyển bước quy trình"),
+    "workflow.batch": _("Chuyển bước nhiều hồ sơ cùng một quyết định"),
+    "workflow.due": _("Đặt hạn xử lý hồ sơ"),
+    "workflow.remind": _("Nhắc hạn"),
+    "workflow.task.create": _("Giao nhiệm vụ"),
+    "workflow.task.complete": _("Hoàn thành nhiệm vụ"),
+    "workflow.vote.open": _("Mở biểu quyết"),
+    "workflow.vote.cast": _("Bỏ phiếu"),
+    "workflow.vote.close": _("Kết thúc biểu quyết"),
 }
 
 

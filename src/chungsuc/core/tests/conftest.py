@@ -81,10 +81,15 @@ THREE_TIER = {
 def stub_hooks(settings):
     settings.CHUNGSUC_WORKFLOW_PERMISSION = "chungsuc.core.tests.stubs.can_act"
     settings.CHUNGSUC_WORKFLOW_RECIPIENTS = "chungsuc.core.tests.stubs.recipients"
+    settings.CHUNGSUC_WORKFLOW_ORG_PERMISSION = "chungsuc.core.tests.stubs.can_act_for_organisation"
+    settings.CHUNGSUC_WORKFLOW_ORG_RECIPIENTS = "chungsuc.core.tests.stubs.users_of_organisation"
+    settings.CHUNGSUC_WORKFLOW_USER_ORGANISATIONS = "chungsuc.core.tests.stubs.organisation_ids_of"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     stubs.GRANTS.clear()
+    stubs.ORG_MEMBERS.clear()
     yield stubs
     stubs.GRANTS.clear()
+    stubs.ORG_MEMBERS.clear()
 
 
 @pytest.fixture
