@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_workflow_workflowstate_workflowcase_and_more'),
+        ('core', '0003_legal_act'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
