@@ -51,11 +51,11 @@ ACTION_LABELS = {
     "workflow.batch": _("Chuyển bước nhiều hồ sơ cùng một quyết định"),
     "workflow.due": _("Đặt hạn xử lý hồ sơ"),
     "workflow.remind": _("Nhắc hạn"),
-    "workflow.task.create": _("Giao nhiệm vụ"),
-    "workflow.task.complete": _("Hoàn thành nhiệm vụ"),
-    "workflow.vote.open": _("Mở biểu quyết"),
-    "workflow.vote.cast": _("Bỏ phiếu"),
-    "workflow.vote.close": _("Kết thúc biểu quyết"),
+    "workflow.task_create": _("Giao nhiệm vụ"),
+    "workflow.task_complete": _("Hoàn thành nhiệm vụ"),
+    "workflow.vote_open": _("Mở biểu quyết"),
+    "workflow.vote_cast": _("Bỏ phiếu"),
+    "workflow.vote_close": _("Kết thúc biểu quyết"),
 }
 
 

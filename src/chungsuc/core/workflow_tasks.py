@@ -364,7 +364,7 @@ def task_create(
         _audit_task(
             actor=actor,
             task=task,
-            action="workflow.task.create",
+            action="workflow.task_create",
             changes={
                 "assignee": [
                     None,
@@ -444,7 +444,7 @@ def vote_open(
         _audit_task(
             actor=actor,
             task=task,
-            action="workflow.vote.open",
+            action="workflow.vote_open",
             changes={
                 "members": [None, sorted(m.pk for m in members)],
                 "secret": [None, secret],
@@ -539,7 +539,7 @@ def task_complete(*, actor, task: WorkflowTask, outcome: str = "done", comment: 
         if locked.late:
             changes["late"] = [None, locked.due_on.isoformat()]
         _audit_task(
-            actor=actor, task=locked, action="workflow.task.complete", changes=changes, reason=comment
+            actor=actor, task=locked, action="workflow.task_complete", changes=changes, reason=comment
         )
         task_completed.send(sender=WorkflowTask, task=locked, actor=actor)
         _maybe_advance(case, locked)
@@ -596,7 +596,7 @@ def vote_cast(*, actor, task: WorkflowTask, choice: str, comment: str = "") -> W
         changes: dict[str, Any] = {"voted": [None, True]}
         if not locked.secret:
             changes["choice"] = [None, choice]
-        _audit_task(actor=actor, task=locked, action="workflow.vote.cast", changes=changes)
+        _audit_task(actor=actor, task=locked, action="workflow.vote_cast", changes=changes)
         eligible = {m.pk for m in _eligible_members(locked, case)}
         voted = set(locked.ballots.values_list("voter_id", flat=True))
         if eligible and eligible <= voted:
@@ -626,7 +626,7 @@ def _close(*, actor, task: WorkflowTask, case: WorkflowCase, reason: str) -> Wor
     _audit_task(
         actor=actor,
         task=task,
-        action="workflow.vote.close",
+        action="workflow.vote_close",
         changes={"outcome": [None, result["outcome"]], "result": [None, result]},
         reason=reason,
     )

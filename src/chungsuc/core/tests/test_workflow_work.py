@@ -331,7 +331,7 @@ def test_parallel_tasks_advance_the_case_when_all_are_done(people, departments):
     assert case.state.code == "appraised"
     move = WorkflowEvent.objects.filter(case=case).order_by("-id").first()
     assert move.actor is None and move.actor_repr == "hệ thống" and "Sở B thẩm định" in move.reason
-    completions = AuditEntry.objects.filter(action="workflow.task.complete", target_id=str(case.object_id))
+    completions = AuditEntry.objects.filter(action="workflow.task_complete", target_id=str(case.object_id))
     assert completions.count() == 3
     assert {e.actor_id for e in completions} == {
         departments["a"].pk,
@@ -480,7 +480,7 @@ def test_secret_vote_with_quorum_threshold_and_conflict_of_interest(council, peo
     assert case.state.code == "approved"
     # secrecy: ballots prove participation only; no audit row names a choice
     assert set(WorkflowBallot.objects.filter(task=vote).values_list("choice", flat=True)) == {""}
-    casts = AuditEntry.objects.filter(action="workflow.vote.cast")
+    casts = AuditEntry.objects.filter(action="workflow.vote_cast")
     assert casts.count() == 3 and all("choice" not in e.changes for e in casts)
 
 
@@ -527,7 +527,7 @@ def test_an_open_vote_from_a_service_with_a_public_ballot(three_tier, people, dj
     )
     wf.vote_cast(actor=members[0], task=vote, choice="yes", comment="Đồng ý")
     assert WorkflowBallot.objects.get(task=vote, voter=members[0]).choice == "yes"
-    assert AuditEntry.objects.filter(action="workflow.vote.cast").first().changes["choice"] == [None, "yes"]
+    assert AuditEntry.objects.filter(action="workflow.vote_cast").first().changes["choice"] == [None, "yes"]
     wf.vote_cast(actor=members[1], task=vote, choice="yes")
     wf.vote_cast(actor=members[2], task=vote, choice="no")
     vote.refresh_from_db()
