@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "chungsuc.accounts",
     "chungsuc.criteria",
     "chungsuc.assessments",
+    "chungsuc.movements",
     "chungsuc.reports",
     "chungsuc.dashboard",
     "chungsuc.portal",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/", include("chungsuc.geo.urls")),
     path("criteria/", include("chungsuc.criteria.urls")),
     path("assessments/", include("chungsuc.assessments.urls")),
+    path("movements/", include("chungsuc.movements.urls")),
     path("dashboard/", include("chungsuc.dashboard.urls")),
     path("reports/", include("chungsuc.reports.urls")),
     path("api/v1/", include("chungsuc.api.urls")),

@@ -9,6 +9,7 @@ MENU = [
     ("Đơn vị hành chính", "geo:unit-list", None),
     ("Bộ tiêu chí", "criteria:framework-list", None),
     ("Tự đánh giá", "assessments:assessment-list", None),
+    ("Phong trào thi đua", "movements:list", None),
     ("Văn bản, báo cáo", "reports:home", None),
     ("Nhật ký thay đổi", "core:audit-list", None),
     ("Thông báo", "core:notification-list", None),

@@ -1,0 +1,420 @@
+"""An emulation movement as data: the plan (a legal act with its legal bases and versions), its
+sections' text, its targets by year, the participants and what they owe (plans, annual reports,
+reviews) with due dates, their structured reports, the province's reported counts, commune groups and
+roadmaps.
+
+Targets, obligations and responsibilities point to the section (paragraph) of the plan they come from.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from chungsuc.core.concurrency import VersionedModel
+from chungsuc.core.files import StoredFileModel
+
+
+class MovementStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    IN_FORCE = "in_force", _("Đang thực hiện")
+    ENDED = "ended", _("Đã kết thúc")
+    REVIEWED = "reviewed", _("Đã tổng kết")
+
+
+class Movement(VersionedModel):
+    """A movement's plan. Its act (number, symbol, date, issuing body, signer) is kept on the record;
+    when `core.LegalAct` is on main, `legal_act` will point to it."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên kế hoạch"), max_length=400)
+    short_name = models.CharField(_("tên ngắn"), max_length=200, blank=True)
+    province = models.ForeignKey(
+        "geo.Unit", on_delete=models.PROTECT, related_name="movements", verbose_name=_("tỉnh")
+    )
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=200)
+    act_kind = models.CharField(_("loại văn bản"), max_length=40, default="plan")
+    act_number = models.CharField(_("số"), max_length=40, blank=True)
+    act_symbol = models.CharField(_("ký hiệu"), max_length=60, blank=True)
+    act_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    period_start = models.PositiveSmallIntegerField(_("từ năm"))
+    period_end = models.PositiveSmallIntegerField(_("đến năm"))
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=MovementStatus.choices, default=MovementStatus.IN_FORCE
+    )
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    source = models.TextField(_("nguồn"), blank=True)
+    is_builtin = models.BooleanField(default=False)
+    is_demo = models.BooleanField(_("dữ liệu DEMO"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "name"]
+        verbose_name = _("phong trào thi đua")
+        verbose_name_plural = _("phong trào thi đua")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="movements_period_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("movements:detail", args=[self.pk])
+
+    @property
+    def act_reference(self) -> str:
+        """ "861/KH-UBND" as Nghị định 30/2020 writes a number and symbol."""
+        if self.act_number and self.act_symbol:
+            return f"{self.act_number}/{self.act_symbol}"
+        return self.act_number or self.act_symbol
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start, self.period_end + 1))
+
+
+class LegalBasis(models.Model):
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="legal_bases")
+    order = models.PositiveSmallIntegerField(default=0)
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    date = models.DateField(_("ngày"), null=True, blank=True)
+    text = models.TextField(_("nội dung"))
+
+    class Meta:
+        ordering = ["movement", "order", "id"]
+        verbose_name = _("căn cứ pháp lý")
+        verbose_name_plural = _("căn cứ pháp lý")
+
+    def __str__(self) -> str:
+        return self.number or self.text[:60]
+
+
+class MovementVersion(models.Model):
+    """A version of the plan's targets. Version 1 is the plan as issued; an amendment decided later
+    starts a new version from its date. Progress is measured against the version in force."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("phiên bản"))
+    valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    decision_text = models.CharField(_("văn bản điều chỉnh"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["movement", "number"]
+        verbose_name = _("phiên bản kế hoạch")
+        verbose_name_plural = _("phiên bản kế hoạch")
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "number"], name="movements_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.movement} — v{self.number}"
+
+
+class Section(models.Model):
+    """One paragraph (or heading) of the plan's text, numbered as the plan numbers it ("II.2.1")."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="sections")
+    number = models.CharField(_("mục"), max_length=20)
+    heading = models.CharField(_("tiêu đề"), max_length=300, blank=True)
+    text = models.TextField(_("nội dung"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["movement", "order", "id"]
+        verbose_name = _("mục của kế hoạch")
+        verbose_name_plural = _("mục của kế hoạch")
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "number"], name="movements_section_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}" if self.heading else self.number
+
+
+class TargetLevel(models.TextChoices):
+    COMMUNE = "commune", _("Cấp xã")
+    DISTRICT = "district", _("Cấp huyện")
+
+
+class Target(models.Model):
+    """A target of the plan (section II.2.x): how many more units reach a standard, year by year.
+    `standards` lists the register's standards that count (2.3 counts districts "NTM" and towns
+    "hoàn thành nhiệm vụ")."""
+
+    version = models.ForeignKey(MovementVersion, on_delete=models.CASCADE, related_name="targets")
+    code = models.CharField(_("mã chỉ tiêu"), max_length=20)
+    name = models.CharField(_("chỉ tiêu"), max_length=300)
+    level = models.CharField(_("cấp"), max_length=10, choices=TargetLevel.choices)
+    standards = models.JSONField(_("mức đạt chuẩn được tính"), default=list)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "order", "code"]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="movements_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TargetYear(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    count = models.PositiveIntegerField(_("số đơn vị"))
+
+    class Meta:
+        ordering = ["target", "year"]
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="movements_targetyear_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.year}: {self.count}"
+
+
+class ParticipantKind(models.TextChoices):
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    FRONT = "front", _("Mặt trận Tổ quốc")
+    MASS_ORG = "mass_org", _("Tổ chức chính trị – xã hội")
+    DISTRICT_COMMITTEE = "district_committee", _("UBND cấp huyện")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
+    CLUSTER = "cluster", _("Cụm, khối thi đua")
+
+
+class Participant(models.Model):
+    """A body that takes part in the movement and owes it plans and reports. `unit` is where it acts
+    (the province for departments, its district for a district people's committee)."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="movement_participations"
+    )
+    kind = models.CharField(_("loại"), max_length=30, choices=ParticipantKind.choices)
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField(_("đang tham gia"), default=True)
+
+    class Meta:
+        ordering = ["movement", "kind", "organisation__name"]
+        verbose_name = _("đơn vị tham gia")
+        verbose_name_plural = _("đơn vị tham gia")
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "organisation"], name="movements_participant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation.short_name or self.organisation.name
+
+
+class Responsibility(models.Model):
+    """A responsibility the plan gives (sections III, IV, VI, VII), tied to its paragraph."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="responsibilities")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="responsibilities")
+    text = models.TextField(_("nội dung"))
+    participants = models.ManyToManyField(Participant, blank=True, related_name="responsibilities")
+    organisations = models.ManyToManyField("accounts.Organisation", blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["movement", "section__order", "id"]
+        verbose_name = _("trách nhiệm")
+        verbose_name_plural = _("trách nhiệm")
+
+    def __str__(self) -> str:
+        return f"{self.section.number}: {self.text[:60]}"
+
+
+class ObligationKind(models.TextChoices):
+    PLAN = "plan", _("Kế hoạch triển khai")
+    ANNUAL_REPORT = "annual_report", _("Báo cáo hằng năm")
+    MIDTERM_REVIEW = "midterm_review", _("Báo cáo sơ kết")
+    FINAL_REVIEW = "final_review", _("Báo cáo tổng kết")
+
+
+class Obligation(models.Model):
+    """What a participant owes for a year, by a due date, from a paragraph of the plan. `late` is the
+    mark that stays: set when the due date passes without a submission or when the first submission
+    came after it; a later acceptance never clears it."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="obligations")
+    kind = models.CharField(_("loại"), max_length=20, choices=ObligationKind.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    due_date = models.DateField(_("hạn nộp"))
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations"
+    )
+    late = models.BooleanField(_("nộp trễ hạn"), default=False)
+    late_marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "participant_id", "kind"]
+        verbose_name = _("nghĩa vụ báo cáo")
+        verbose_name_plural = _("nghĩa vụ báo cáo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "kind", "year"], name="movements_obligation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.get_kind_display()} {self.year}"
+
+
+class Report(VersionedModel):
+    """A participant's structured report for one obligation: activities, propaganda, resources
+    mobilised by source (VND as integers; land in m²; workdays), models replicated, awards proposed.
+    It goes through the workflow `movement-report` (draft → submitted → accepted / returned)."""
+
+    obligation = models.OneToOneField(Obligation, on_delete=models.CASCADE, related_name="report")
+    activities = models.TextField(_("hoạt động đã triển khai"), blank=True)
+    articles = models.PositiveIntegerField(_("số tin, bài"), default=0)
+    columns = models.PositiveIntegerField(_("số chuyên trang, chuyên mục"), default=0)
+    broadcasts = models.PositiveIntegerField(_("số buổi phát thanh, truyền hình"), default=0)
+    state_budget = models.BigIntegerField(_("ngân sách nhà nước (đồng)"), default=0)
+    credit = models.BigIntegerField(_("vốn tín dụng (đồng)"), default=0)
+    enterprises = models.BigIntegerField(_("doanh nghiệp (đồng)"), default=0)
+    community = models.BigIntegerField(_("cộng đồng dân cư đóng góp (đồng)"), default=0)
+    land_m2 = models.BigIntegerField(_("đất hiến (m²)"), default=0)
+    workdays = models.BigIntegerField(_("ngày công"), default=0)
+    models_replicated = models.PositiveIntegerField(_("số mô hình được nhân rộng"), default=0)
+    awards_proposed = models.PositiveIntegerField(_("số tập thể, cá nhân đề nghị khen thưởng"), default=0)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    first_submitted_at = models.DateTimeField(_("nộp lần đầu"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("nộp gần nhất"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("tiếp nhận"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo của đơn vị tham gia")
+        verbose_name_plural = _("báo cáo của đơn vị tham gia")
+
+    def __str__(self) -> str:
+        return str(self.obligation)
+
+    def get_absolute_url(self) -> str:
+        return reverse("movements:report", args=[self.pk])
+
+
+REPORT_NUMBER_FIELDS = [
+    "articles",
+    "columns",
+    "broadcasts",
+    "state_budget",
+    "credit",
+    "enterprises",
+    "community",
+    "land_m2",
+    "workdays",
+    "models_replicated",
+    "awards_proposed",
+]
+RESOURCE_FIELDS = ["state_budget", "credit", "enterprises", "community"]
+
+
+class ReportAttachment(StoredFileModel):
+    """A file attached to a report (checked by content, stored under a generated name)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report", "uploaded_at"]
+        verbose_name = _("tệp đính kèm báo cáo")
+        verbose_name_plural = _("tệp đính kèm báo cáo")
+
+
+class ReminderSent(models.Model):
+    """A reminder the scheduled job sent for an obligation (so it sends each one once)."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20)  # "before" or "overdue"
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["obligation", "kind"], name="movements_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.obligation_id} {self.kind} {self.sent_on}"
+
+
+class ReportedCount(models.Model):
+    """A count the province reported (press, department pages), with its date and source, shown beside
+    the register so that an incomplete register is not read as a failed plan."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="reported_counts")
+    as_of = models.DateField(_("tính đến"))
+    as_of_precision = models.CharField(max_length=10, default="day")  # "day" or "month"
+    level = models.CharField(_("cấp"), max_length=10, choices=TargetLevel.choices)
+    standard = models.CharField(_("mức"), max_length=20)
+    basis = models.CharField(max_length=12, default="recognised")  # recognised | meeting | reported
+    count = models.PositiveIntegerField(_("số đơn vị"))
+    denominator = models.PositiveIntegerField(_("trên tổng số"), null=True, blank=True)
+    after_merger = models.BooleanField(default=False)
+    source = models.TextField(_("nguồn"))
+    verified = models.BooleanField(_("đã kiểm chứng"), default=True)
+
+    class Meta:
+        ordering = ["movement", "as_of", "level", "standard", "basis"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["movement", "as_of", "level", "standard", "basis"], name="movements_reported_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.level} {self.standard}: {self.count}"
+
+
+class UnitGroup(models.Model):
+    """The commune group (nhóm 1/2/3 of QĐ 51/2025) an administrator assigns a unit in a movement."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="unit_groups")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    group = models.PositiveSmallIntegerField(_("nhóm xã"), choices=[(1, "1"), (2, "2"), (3, "3")])
+    basis = models.TextField(_("căn cứ"), blank=True)
+    verified = models.BooleanField(_("đã kiểm chứng"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["movement", "unit"], name="movements_group_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.group}"
+
+
+class Roadmap(models.Model):
+    """The year a unit aims to reach a standard (lộ trình)."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="roadmaps")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    standard = models.CharField(_("mức"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("năm phấn đấu"))
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["movement", "year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "unit", "standard"], name="movements_roadmap_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.standard} {self.year}"

@@ -1,0 +1,544 @@
+"""Reads for movements, taking the user where it matters. Progress, forecast, obligations and the
+consolidation return plain data (dicts, lists, numbers, dates) so that the reports app can build the
+annual report and the final review from the same figures the pages show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from chungsuc.core.models import WorkflowCase
+from chungsuc.movements import access, forecast, obligations, progress, sources
+from chungsuc.movements.models import (
+    REPORT_NUMBER_FIELDS,
+    RESOURCE_FIELDS,
+    Movement,
+    MovementVersion,
+    Obligation,
+    Participant,
+    Report,
+    ReportedCount,
+    Roadmap,
+    UnitGroup,
+)
+
+STANDARD_LABELS = {
+    "ntm": "Nông thôn mới",
+    "advanced": "Nông thôn mới nâng cao",
+    "model": "Nông thôn mới kiểu mẫu",
+    "task_completed": "Hoàn thành nhiệm vụ xây dựng nông thôn mới",
+}
+BASIS_LABELS = {
+    "recognised": "được công nhận",
+    "meeting": "đạt đủ tiêu chí (chưa chắc đã có quyết định)",
+    "reported": "theo báo cáo",
+}
+SOURCE_LABELS = {
+    "state_budget": "Ngân sách nhà nước",
+    "credit": "Vốn tín dụng",
+    "enterprises": "Doanh nghiệp",
+    "community": "Cộng đồng dân cư",
+}
+
+
+def _period(movement: Movement) -> tuple[dt.date, dt.date]:
+    return dt.date(movement.period_start, 1, 1), dt.date(movement.period_end, 12, 31)
+
+
+def movement_units(movement: Movement) -> frozenset[int]:
+    """Every unit the movement covers over its period (cached on the instance)."""
+    cached = movement.__dict__.get("_unit_ids")
+    if cached is None:
+        start, end = _period(movement)
+        cached = frozenset(sources.movement_unit_ids(movement.province_id, start, end))
+        movement.__dict__["_unit_ids"] = cached
+    return cached
+
+
+def movements_for(user):
+    qs = Movement.objects.select_related("province").order_by("-period_start", "name")
+    if getattr(user, "is_superuser", False):
+        return qs
+    return [m for m in qs if access.can_view(user, m)]
+
+
+def movement_or_404(user, pk) -> Movement:
+    try:
+        movement = Movement.objects.select_related("province").get(pk=pk)
+    except (Movement.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy phong trào") from None
+    if not access.can_view(user, movement):
+        raise Http404("Không tìm thấy phong trào")
+    return movement
+
+
+def version_in_force(movement: Movement, on: dt.date | None = None) -> MovementVersion | None:
+    on = on or timezone.localdate()
+    qs = movement.versions.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).order_by("-number")
+    return qs.first() or movement.versions.order_by("number").first()
+
+
+def target_specs(version: MovementVersion) -> list[progress.TargetSpec]:
+    out = []
+    for t in version.targets.select_related("section").prefetch_related("years").order_by("order", "code"):
+        out.append(
+            progress.TargetSpec(
+                code=t.code,
+                name=t.name,
+                level=t.level,
+                standards=tuple(t.standards),
+                by_year={ty.year: ty.count for ty in t.years.all()},
+                section=t.section.number if t.section else "",
+                note=t.note,
+            )
+        )
+    return out
+
+
+def achievements(movement: Movement, standards) -> list[progress.Achievement]:
+    start, end = _period(movement)
+    rows = sources.recognitions(set(movement_units(movement)), start, end, standards)
+    return [
+        progress.Achievement(
+            unit_id=r["unit_id"],
+            unit_name=r["unit_name"],
+            level=r["level"],
+            standard=r["standard"],
+            date=r["since"],
+            district=r["district"],
+            decision=r["decision_text"],
+            verified=r["verified"],
+            year_only=r["since_precision"] == "year",
+        )
+        for r in rows
+    ]
+
+
+def _achievement_dict(a: progress.Achievement) -> dict:
+    return {
+        "unit_id": a.unit_id,
+        "name": a.unit_name,
+        "district": a.district,
+        "date": a.date,
+        "year_only": a.year_only,
+        "standard": a.standard,
+        "decision": a.decision,
+        "verified": a.verified,
+    }
+
+
+def progress_data(movement: Movement, *, on: dt.date | None = None) -> dict:
+    """The movement's targets by year against the register's actuals (by year of decision), per year,
+    cumulative and per district; the province's reported counts beside them with the register's
+    coverage. Plain data."""
+    on = on or timezone.localdate()
+    version = version_in_force(movement, on)
+    specs = target_specs(version) if version else []
+    standards = sorted({s for t in specs for s in t.standards})
+    found = achievements(movement, standards) if standards else []
+    results = progress.movement_progress(specs, found, movement.years)
+    targets = []
+    for tp in results:
+        t = tp.target
+        targets.append(
+            {
+                "code": t.code,
+                "name": t.name,
+                "level": t.level,
+                "standards": list(t.standards),
+                "standard_labels": [STANDARD_LABELS.get(s, s) for s in t.standards],
+                "section": t.section,
+                "note": t.note,
+                "total_target": tp.total_target,
+                "total_actual": tp.total_actual,
+                "share": tp.share,
+                "rows": [
+                    {
+                        "year": r.year,
+                        "target": r.target,
+                        "actual": r.actual,
+                        "difference": r.difference,
+                        "cumulative_target": r.cumulative_target,
+                        "cumulative_actual": r.cumulative_actual,
+                        "cumulative_difference": r.cumulative_difference,
+                        "met": r.met,
+                        "future": r.year > on.year,
+                        "units": [_achievement_dict(a) for a in r.units],
+                    }
+                    for r in tp.rows
+                ],
+                "by_district": [
+                    {
+                        "district": d.district,
+                        "by_year": [d.by_year[y] for y in movement.years],
+                        "total": d.total,
+                    }
+                    for d in tp.by_district
+                ],
+            }
+        )
+    return {
+        "movement_id": movement.pk,
+        "name": str(movement),
+        "period": (movement.period_start, movement.period_end),
+        "years": movement.years,
+        "on": on,
+        "version": version.number if version else None,
+        "targets": targets,
+        "reported": reported_data(movement),
+    }
+
+
+def reported_data(movement: Movement) -> list[dict]:
+    """The province's reported counts with their dates and sources, and how many of them the
+    register holds at the same date (not comparable after the 2025 merger: another denominator)."""
+    units = set(movement_units(movement))
+    out = []
+    for rc in ReportedCount.objects.filter(movement=movement).order_by("as_of", "level", "standard", "basis"):
+        comparable = rc.basis != "meeting" and not rc.after_merger
+        standards = (
+            ["ntm", "task_completed"] if (rc.level == "district" and rc.standard == "ntm") else [rc.standard]
+        )
+        if rc.standard == "ntm" and rc.level == "commune":
+            # a commune recognised advanced or model also holds the new-rural standard
+            standards = ["ntm", "advanced", "model"]
+        in_register = (
+            sources.register_count_as_of(units, level=rc.level, standards=standards, on=rc.as_of)
+            if comparable
+            else None
+        )
+        cov = progress.Coverage(reported=rc.count, in_register=in_register or 0, comparable=comparable)
+        out.append(
+            {
+                "as_of": rc.as_of,
+                "precision": rc.as_of_precision,
+                "level": rc.level,
+                "standard": rc.standard,
+                "standard_label": STANDARD_LABELS.get(rc.standard, rc.standard),
+                "basis": rc.basis,
+                "basis_label": BASIS_LABELS.get(rc.basis, rc.basis),
+                "count": rc.count,
+                "denominator": rc.denominator,
+                "after_merger": rc.after_merger,
+                "source": rc.source,
+                "verified": rc.verified,
+                "in_register": in_register,
+                "coverage": cov.share,
+                "missing": cov.missing,
+                "comparable": comparable,
+            }
+        )
+    return out
+
+
+# --- forecast ---------------------------------------------------------------------------------
+
+
+def forecast_data(
+    movement: Movement, *, on: dt.date | None = None, max_gaps: int = forecast.DEFAULT_MAX_GAPS
+) -> dict:
+    """For each target, the remaining years of the movement: the next from the latest evaluations'
+    gaps and the roadmaps, the later ones from the roadmaps. Plain data."""
+    on = on or timezone.localdate()
+    remaining = [y for y in movement.years if y >= on.year]
+    prog = progress_data(movement, on=on)
+    out = {"on": on, "remaining": remaining, "max_gaps": max_gaps, "targets": []}
+    if not remaining:
+        return out
+    units = set(movement_units(movement))
+    version = version_in_force(movement, on)
+    specs = {t.code: t for t in target_specs(version)} if version else {}
+    for t in prog["targets"]:
+        spec = specs[t["code"]]
+        level_units = sources.units_on(units, on, t["level"])
+        holding = sources.holders({u["unit_id"] for u in level_units}, spec.standards, on)
+        pending = [u for u in level_units if u["unit_id"] not in holding]
+        gaps = sources.latest_gaps([u["unit_id"] for u in pending], spec.standards[0])
+        roadmap = dict(
+            Roadmap.objects.filter(movement=movement, standard__in=spec.standards).values_list(
+                "unit_id", "year"
+            )
+        )
+        candidates = [
+            forecast.Candidate(
+                unit_id=u["unit_id"],
+                name=u["name"],
+                district=u["district"],
+                roadmap_year=roadmap.get(u["unit_id"]),
+                gaps=gaps[u["unit_id"]][1] if u["unit_id"] in gaps else None,
+                evaluated_year=gaps[u["unit_id"]][0] if u["unit_id"] in gaps else None,
+            )
+            for u in pending
+        ]
+        achieved = {r["year"]: r["actual"] for r in t["rows"]}
+        years = forecast.forecast_years(
+            years=remaining, targets=spec.by_year, achieved=achieved, candidates=candidates, max_gaps=max_gaps
+        )
+        out["targets"].append(
+            {
+                "code": t["code"],
+                "name": t["name"],
+                "standard_labels": t["standard_labels"],
+                "years": [
+                    {
+                        "year": yf.year,
+                        "target": yf.target,
+                        "achieved": yf.achieved,
+                        "expected": yf.expected,
+                        "shortfall": yf.shortfall,
+                        "at_risk": yf.at_risk,
+                        "from_roadmap_only": yf.from_roadmap_only,
+                        "planned": yf.planned,
+                        "counts": {
+                            s: len(yf.with_status(s))
+                            for s in (
+                                forecast.READY,
+                                forecast.CLOSE,
+                                forecast.LATER,
+                                forecast.FAR,
+                                forecast.UNKNOWN,
+                            )
+                        },
+                        "units": [
+                            {
+                                "unit_id": u.candidate.unit_id,
+                                "name": u.candidate.name,
+                                "district": u.candidate.district,
+                                "status": u.status,
+                                "gaps": list(u.candidate.gaps) if u.candidate.gaps is not None else None,
+                                "gaps_text": u.gaps_text,
+                                "evaluated_year": u.candidate.evaluated_year,
+                                "roadmap_year": u.candidate.roadmap_year,
+                                "behind_roadmap": u.behind_roadmap,
+                            }
+                            for u in yf.units
+                            if u.status in (forecast.READY, forecast.CLOSE, forecast.LATER)
+                        ],
+                    }
+                    for yf in years
+                ],
+            }
+        )
+    return out
+
+
+# --- obligations and reports ------------------------------------------------------------------
+
+
+def _case_states(report_ids) -> dict[int, str]:
+    ct = ContentType.objects.get_for_model(Report)
+    return dict(
+        WorkflowCase.objects.filter(content_type=ct, object_id__in=list(report_ids)).values_list(
+            "object_id", "state__code"
+        )
+    )
+
+
+STATE_LABELS = {
+    "draft": "Đang soạn",
+    "submitted": "Đã nộp",
+    "returned": "Bị trả lại",
+    "accepted": "Đã tiếp nhận",
+}
+
+
+def obligations_data(
+    movement: Movement, *, today: dt.date | None = None, year: int | None = None, user=None
+) -> dict:
+    """Every obligation with its report's state and timeliness (on time, late, missing, pending), and
+    completeness per participant and year. A participant's own officer sees only theirs."""
+    today = today or timezone.localdate()
+    qs = (
+        Obligation.objects.filter(participant__movement=movement)
+        .select_related("participant__organisation", "participant__unit", "section", "report")
+        .order_by("participant__kind", "participant__organisation__name", "year", "due_date")
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if user is not None and not (
+        access.can_consolidate(user, movement) or getattr(user, "is_superuser", False)
+    ):
+        qs = qs.filter(
+            participant__organisation__memberships__user=user,
+            participant__organisation__memberships__active=True,
+        )
+    rows = list(qs)
+    reports = {ob.pk: getattr(ob, "report", None) for ob in rows}
+    states = _case_states([r.pk for r in reports.values() if r is not None])
+    by_participant: dict[int, dict] = {}
+    per_year: dict[int, list[str]] = defaultdict(list)
+    items = []
+    for ob in rows:
+        report = reports.get(ob.pk)
+        first = (
+            timezone.localdate(report.first_submitted_at) if report and report.first_submitted_at else None
+        )
+        status = obligations.timeliness(
+            due=ob.due_date, first_submitted=first, today=today, late_mark=ob.late
+        )
+        item = {
+            "id": ob.pk,
+            "participant_id": ob.participant_id,
+            "participant": str(ob.participant),
+            "participant_kind": ob.participant.get_kind_display(),
+            "kind": ob.kind,
+            "kind_label": ob.get_kind_display(),
+            "year": ob.year,
+            "due_date": ob.due_date,
+            "section": ob.section.number if ob.section else "",
+            "report_id": report.pk if report else None,
+            "state": states.get(report.pk) if report else None,
+            "state_label": STATE_LABELS.get(states.get(report.pk), "") if report else "",
+            "first_submitted": first,
+            "status": status,
+            "status_label": obligations.LABELS[status],
+            "late": ob.late,
+        }
+        items.append(item)
+        entry = by_participant.setdefault(
+            ob.participant_id,
+            {"participant": str(ob.participant), "kind": ob.participant.get_kind_display(), "statuses": []},
+        )
+        entry["statuses"].append(status)
+        per_year[ob.year].append(status)
+    summary = []
+    for pid, entry in by_participant.items():
+        c = obligations.completeness(entry["statuses"])
+        summary.append(
+            {
+                "participant_id": pid,
+                "participant": entry["participant"],
+                "kind": entry["kind"],
+                "owed": c.owed,
+                "on_time": c.on_time,
+                "late": c.late,
+                "missing": c.missing,
+                "pending": c.pending,
+                "share_submitted": c.share_submitted,
+            }
+        )
+    years = []
+    for y in sorted(per_year):
+        c = obligations.completeness(per_year[y])
+        years.append(
+            {
+                "year": y,
+                "owed": c.owed,
+                "on_time": c.on_time,
+                "late": c.late,
+                "missing": c.missing,
+                "pending": c.pending,
+            }
+        )
+    return {"today": today, "items": items, "by_participant": summary, "by_year": years}
+
+
+def report_or_404(user, pk) -> Report:
+    try:
+        report = Report.objects.select_related(
+            "obligation__participant__organisation",
+            "obligation__participant__movement",
+            "obligation__section",
+        ).get(pk=pk)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy báo cáo") from None
+    participant = report.obligation.participant
+    if not (access.can_write_report(user, participant) or access.can_consolidate(user, participant.movement)):
+        raise Http404("Không tìm thấy báo cáo")
+    return report
+
+
+def obligation_or_404(user, pk) -> Obligation:
+    try:
+        ob = Obligation.objects.select_related("participant__organisation", "participant__movement").get(
+            pk=pk
+        )
+    except (Obligation.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy nghĩa vụ báo cáo") from None
+    if not (
+        access.can_write_report(user, ob.participant) or access.can_consolidate(user, ob.participant.movement)
+    ):
+        raise Http404("Không tìm thấy nghĩa vụ báo cáo")
+    return ob
+
+
+# --- consolidation ------------------------------------------------------------------------------
+
+
+def _district_of(participant: Participant) -> str:
+    if participant.kind in ("district_committee", "commune_committee"):
+        return participant.unit.name
+    return "Cấp tỉnh"
+
+
+def consolidation(
+    movement: Movement, *, year: int, kinds=("annual_report",), states=("submitted", "accepted")
+) -> dict:
+    """A year's reports merged for Sở Nội vụ: totals, by participant, by district, by source of
+    resources. Counts reports in `states` (submitted and accepted by default). Plain data."""
+    reports = list(
+        Report.objects.filter(
+            obligation__participant__movement=movement,
+            obligation__year=year,
+            obligation__kind__in=list(kinds),
+        )
+        .select_related("obligation__participant__organisation", "obligation__participant__unit")
+        .order_by("obligation__participant__organisation__name")
+    )
+    case_states = _case_states([r.pk for r in reports])
+    included = [r for r in reports if case_states.get(r.pk) in states]
+    totals = dict.fromkeys(REPORT_NUMBER_FIELDS, 0)
+    by_participant = []
+    by_district: dict[str, dict] = {}
+    for r in included:
+        p = r.obligation.participant
+        values = {f: getattr(r, f) for f in REPORT_NUMBER_FIELDS}
+        for f, v in values.items():
+            totals[f] += v
+        resources = sum(values[f] for f in RESOURCE_FIELDS)
+        by_participant.append(
+            {
+                "participant": str(p),
+                "kind": p.get_kind_display(),
+                "state": STATE_LABELS.get(case_states.get(r.pk), ""),
+                "late": r.obligation.late,
+                "resources": resources,
+                **values,
+            }
+        )
+        d = by_district.setdefault(
+            _district_of(p),
+            {
+                "district": _district_of(p),
+                "reports": 0,
+                "resources": 0,
+                **dict.fromkeys(REPORT_NUMBER_FIELDS, 0),
+            },
+        )
+        d["reports"] += 1
+        d["resources"] += resources
+        for f, v in values.items():
+            d[f] += v
+    owed = Obligation.objects.filter(participant__movement=movement, year=year, kind__in=list(kinds)).count()
+    return {
+        "year": year,
+        "kinds": list(kinds),
+        "owed": owed,
+        "included": len(included),
+        "totals": totals,
+        "resources_total": sum(totals[f] for f in RESOURCE_FIELDS),
+        "by_source": [{"source": k, "label": SOURCE_LABELS[k], "amount": totals[k]} for k in RESOURCE_FIELDS],
+        "by_participant": by_participant,
+        "by_district": sorted(
+            by_district.values(), key=lambda d: (d["district"] != "Cấp tỉnh", d["district"])
+        ),
+    }
+
+
+def unit_groups(movement: Movement) -> dict[int, int]:
+    return dict(UnitGroup.objects.filter(movement=movement).values_list("unit_id", "group"))

@@ -1,0 +1,870 @@
+"""Writes for movements. Every function is one transaction, checks permission and writes its audit row.
+
+- `movement_create` — a movement from the interface (or the demo): the plan, legal bases, targets.
+- `movement_load` — a built-in movement from its data file (idempotent upsert).
+- `participant_add`, `obligations_schedule` — who takes part and what they owe, by when.
+- `report_save`, `report_attach`, `report_transition` — a participant's structured report through the
+  workflow `movement-report` (draft → submitted → accepted, or returned with a reason).
+- `reminders_run` — the scheduled job (run as the system): reminders before and after due dates, and
+  the late mark on missed ones.
+- `unit_group_set`, `roadmap_set` — commune groups (QĐ 51/2025) and roadmaps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chungsuc.accounts.models import Membership, Organisation, Role
+from chungsuc.core import workflow as wf
+from chungsuc.core.audit import audit_record
+from chungsuc.core.concurrency import check_version, save_with_version
+from chungsuc.core.files import store_upload
+from chungsuc.core.notifications import notify
+from chungsuc.geo.models import Unit, UnitLevel
+from chungsuc.movements import access, obligations
+from chungsuc.movements.models import (
+    REPORT_NUMBER_FIELDS,
+    LegalBasis,
+    Movement,
+    MovementStatus,
+    MovementVersion,
+    Obligation,
+    ObligationKind,
+    Participant,
+    ParticipantKind,
+    ReminderSent,
+    Report,
+    ReportAttachment,
+    ReportedCount,
+    Responsibility,
+    Roadmap,
+    Section,
+    Target,
+    TargetLevel,
+    TargetYear,
+    UnitGroup,
+)
+
+WORKFLOW_CODE = "movement-report"
+STANDARD_CODES = ("ntm", "advanced", "model", "task_completed")
+STANDARD_LABELS = {
+    "ntm": "Nông thôn mới",
+    "advanced": "Nông thôn mới nâng cao",
+    "model": "Nông thôn mới kiểu mẫu",
+    "task_completed": "Hoàn thành nhiệm vụ xây dựng nông thôn mới",
+}
+REPORT_ATTACHMENT_KINDS = {"pdf", "docx", "xlsx", "jpeg", "png"}
+
+
+def workflow_definition() -> dict[str, Any]:
+    reporters = sorted(access.REPORT_ROLES)
+    reviewers = sorted(access.REVIEW_ROLES)
+    return {
+        "code": WORKFLOW_CODE,
+        "name": "Báo cáo phong trào thi đua",
+        "description": "Kế hoạch, báo cáo hằng năm, sơ kết, tổng kết của đơn vị tham gia gửi Sở Nội vụ "
+        "(Ban Thi đua – Khen thưởng).",
+        "states": [
+            {"code": "draft", "name": "Đang soạn", "is_initial": True},
+            {"code": "submitted", "name": "Đã nộp", "locks_data": True},
+            {"code": "returned", "name": "Bị trả lại"},
+            {"code": "accepted", "name": "Đã tiếp nhận", "is_final": True, "locks_data": True},
+        ],
+        "transitions": [
+            {
+                "code": "submit",
+                "name": "Nộp báo cáo",
+                "source": "draft",
+                "target": "submitted",
+                "roles": reporters,
+            },
+            {
+                "code": "submit",
+                "name": "Nộp lại báo cáo",
+                "source": "returned",
+                "target": "submitted",
+                "roles": reporters,
+            },
+            {
+                "code": "accept",
+                "name": "Tiếp nhận",
+                "source": "submitted",
+                "target": "accepted",
+                "roles": reviewers,
+            },
+            {
+                "code": "return",
+                "name": "Trả lại",
+                "source": "submitted",
+                "target": "returned",
+                "roles": reviewers,
+                "requires_reason": True,
+            },
+            {
+                "code": "reopen",
+                "name": "Mở lại",
+                "source": "accepted",
+                "target": "returned",
+                "roles": reviewers,
+                "requires_reason": True,
+                "is_reopen": True,
+            },
+        ],
+    }
+
+
+def workflow_ensure(actor=None):
+    return wf.workflow_define(actor=actor, **workflow_definition())
+
+
+# --- creating a movement -------------------------------------------------------------------------
+
+
+def _clean_text(errors, field, value, label, *, required=True, max_length=400) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        errors.setdefault(field, []).append(_("Cần nhập %(label)s.") % {"label": label})
+    elif len(text) > max_length:
+        errors.setdefault(field, []).append(
+            _("%(label)s dài quá %(n)d ký tự.") % {"label": label, "n": max_length}
+        )
+    return text
+
+
+def _clean_targets(errors, targets, years) -> list[dict]:
+    clean = []
+    seen = set()
+    for index, raw in enumerate(targets or [], start=1):
+        key = f"target_{index}"
+        code = str(raw.get("code") or "").strip()
+        name = str(raw.get("name") or "").strip()
+        counts = raw.get("by_year") or {}
+        if not (code or name or any(counts.values())):
+            continue
+        label = _("Chỉ tiêu %(n)d") % {"n": index}
+        if not code:
+            errors.setdefault(key, []).append(_("%(t)s: cần nhập mã chỉ tiêu (ví dụ 2.1).") % {"t": label})
+        elif code in seen:
+            errors.setdefault(key, []).append(_("%(t)s: mã «%(c)s» bị trùng.") % {"t": label, "c": code})
+        seen.add(code)
+        if not name:
+            errors.setdefault(key, []).append(_("%(t)s: cần nhập tên chỉ tiêu.") % {"t": label})
+        level = raw.get("level")
+        if level not in TargetLevel.values:
+            errors.setdefault(key, []).append(_("%(t)s: cần chọn cấp (xã hoặc huyện).") % {"t": label})
+        standards = [s for s in (raw.get("standards") or []) if s]
+        bad = [s for s in standards if s not in STANDARD_CODES]
+        if not standards or bad:
+            errors.setdefault(key, []).append(_("%(t)s: cần chọn mức đạt chuẩn.") % {"t": label})
+        outside = sorted(y for y in counts if y not in years)
+        if outside:
+            errors.setdefault(key, []).append(
+                _("%(t)s: năm %(y)s nằm ngoài giai đoạn của kế hoạch.") % {"t": label, "y": outside[0]}
+            )
+        negative = [y for y, n in counts.items() if not isinstance(n, int) or n < 0]
+        if negative:
+            errors.setdefault(key, []).append(
+                _("%(t)s: số đơn vị năm %(y)s phải là số nguyên không âm.") % {"t": label, "y": negative[0]}
+            )
+        clean.append(
+            {
+                "code": code,
+                "name": name,
+                "level": level,
+                "standards": standards,
+                "by_year": {int(y): int(n) for y, n in counts.items() if isinstance(n, int) and n >= 0},
+                "note": str(raw.get("note") or "").strip(),
+                "section": raw.get("section") or "",
+            }
+        )
+    return clean
+
+
+def _write_targets(version: MovementVersion, targets: list[dict], sections: dict[str, Section]) -> None:
+    for order, t in enumerate(targets, start=1):
+        target, _created = Target.objects.update_or_create(
+            version=version,
+            code=t["code"],
+            defaults={
+                "name": t["name"],
+                "level": t["level"],
+                "standards": list(t["standards"]),
+                "note": t.get("note", ""),
+                "order": order,
+                "section": sections.get(t.get("section") or ""),
+            },
+        )
+        TargetYear.objects.filter(target=target).exclude(year__in=list(t["by_year"])).delete()
+        for year, count in t["by_year"].items():
+            TargetYear.objects.update_or_create(target=target, year=year, defaults={"count": count})
+
+
+@transaction.atomic
+def movement_create(
+    *,
+    actor,
+    name: str,
+    province: Unit | None,
+    issuing_body: str,
+    period_start: int | None,
+    period_end: int | None,
+    short_name: str = "",
+    act_number: str = "",
+    act_symbol: str = "",
+    act_date: dt.date | None = None,
+    signer_name: str = "",
+    signer_title: str = "",
+    status: str = MovementStatus.IN_FORCE,
+    summary: str = "",
+    legal_bases: list[str] | None = None,
+    targets: list[dict] | None = None,
+    code: str = "",
+    is_demo: bool = False,
+) -> Movement:
+    """A new movement with its version 1 and its targets. Errors are keyed by field; nothing is
+    written unless everything is valid."""
+    errors: dict[str, list[str]] = {}
+    name = _clean_text(errors, "name", name, _("tên kế hoạch"))
+    short_name = _clean_text(errors, "short_name", short_name, _("tên ngắn"), required=False, max_length=200)
+    issuing_body = _clean_text(errors, "issuing_body", issuing_body, _("cơ quan ban hành"), max_length=200)
+    act_number = _clean_text(errors, "act_number", act_number, _("số văn bản"), required=False, max_length=40)
+    act_symbol = _clean_text(errors, "act_symbol", act_symbol, _("ký hiệu"), required=False, max_length=60)
+    if province is None or province.level != UnitLevel.PROVINCE:
+        errors.setdefault("province", []).append(_("Cần chọn tỉnh thực hiện phong trào."))
+    if period_start is None or period_end is None:
+        errors.setdefault("period_start", []).append(_("Cần nhập giai đoạn (từ năm, đến năm)."))
+        years: list[int] = []
+    elif period_end < period_start:
+        errors.setdefault("period_end", []).append(_("«Đến năm» phải không sớm hơn «từ năm»."))
+        years = []
+    elif period_end - period_start > 10:
+        errors.setdefault("period_end", []).append(_("Giai đoạn dài quá 10 năm."))
+        years = []
+    else:
+        years = list(range(period_start, period_end + 1))
+    if status not in MovementStatus.values:
+        errors.setdefault("status", []).append(_("Tình trạng không hợp lệ."))
+    clean_targets = _clean_targets(errors, targets, years) if years else []
+    if not clean_targets and years and "target_1" not in errors:
+        errors.setdefault("target_1", []).append(_("Cần ít nhất một chỉ tiêu có số đơn vị theo năm."))
+    if province is not None and not access.can_manage(actor, province_id=province.pk):
+        raise PermissionDenied(
+            _("Chỉ quản trị cấp tỉnh (Sở Nội vụ) được tạo phong trào thi đua cho tỉnh này.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not code:
+        base = f"pt-{province.code}-{period_start}-{period_end}"
+        code = base
+        n = 1
+        while Movement.objects.filter(code=code).exists():
+            n += 1
+            code = f"{base}-{n}"
+    elif Movement.objects.filter(code=code).exists():
+        raise ValidationError({"code": [_("Mã phong trào «%(c)s» đã có.") % {"c": code}]})
+    movement = Movement.objects.create(
+        code=code,
+        name=name,
+        short_name=short_name,
+        province=province,
+        issuing_body=issuing_body,
+        act_number=act_number,
+        act_symbol=act_symbol,
+        act_date=act_date,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        period_start=period_start,
+        period_end=period_end,
+        status=status,
+        summary=summary,
+        is_demo=is_demo,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    for order, text in enumerate([t.strip() for t in (legal_bases or []) if t and t.strip()], start=1):
+        LegalBasis.objects.create(movement=movement, order=order, text=text[:2000])
+    version = MovementVersion.objects.create(movement=movement, number=1, reason=_("Kế hoạch ban hành"))
+    _write_targets(version, clean_targets, {})
+    audit_record(
+        actor=actor,
+        action="movement.create",
+        target=movement,
+        unit_id=province.pk,
+        after={
+            "name": name,
+            "period": f"{period_start}–{period_end}",
+            "targets": {t["code"]: sum(t["by_year"].values()) for t in clean_targets},
+        },
+    )
+    return movement
+
+
+# --- loading a built-in movement ----------------------------------------------------------------
+
+
+def _participant_unit(org: Organisation, province: Unit) -> Unit:
+    """Where the participant acts for this movement: the province itself when its jurisdiction covers
+    it (departments), else its own unit (a district's people's committee)."""
+    units = [j.unit for j in org.jurisdictions.select_related("unit").order_by("id")]
+    if any(u.pk == province.pk for u in units):
+        return province
+    return units[0] if units else province
+
+
+def _org_end(org: Organisation) -> dt.date | None:
+    ends = [j.valid_to for j in org.jurisdictions.all()]
+    return None if not ends or any(e is None for e in ends) else max(ends)
+
+
+@transaction.atomic
+def movement_load(*, actor, data: dict, province: Unit, reported: list[dict], demo: bool = False) -> Movement:
+    """Create or update a built-in movement from its data (see data/movements/plan_861.yaml).
+    Idempotent; writes one audit row when the movement is first created."""
+    act = data.get("act") or {}
+    fields = {
+        "name": data["name"],
+        "short_name": data.get("short_name", ""),
+        "province": province,
+        "issuing_body": data["issuing_body"],
+        "act_kind": act.get("kind", "plan"),
+        "act_number": str(act.get("number", "")),
+        "act_symbol": act.get("symbol", ""),
+        "act_date": dt.date.fromisoformat(act["issued_on"]) if act.get("issued_on") else None,
+        "signer_name": act.get("signer_name", ""),
+        "signer_title": act.get("signer_title", ""),
+        "period_start": int(data["period_start"]),
+        "period_end": int(data["period_end"]),
+        "status": data.get("status", MovementStatus.IN_FORCE),
+        "summary": data.get("summary", ""),
+        "source": data.get("source", ""),
+        "is_builtin": not demo,
+        "is_demo": demo,
+    }
+    movement = Movement.objects.filter(code=data["code"]).first()
+    created = movement is None
+    if created:
+        movement = Movement.objects.create(code=data["code"], **fields)
+    else:
+        changed = {k: v for k, v in fields.items() if getattr(movement, k) != v}
+        if changed:
+            for k, v in changed.items():
+                setattr(movement, k, v)
+            movement.save(update_fields=list(changed))
+    LegalBasis.objects.filter(movement=movement).delete()
+    for order, basis in enumerate(data.get("legal_bases") or [], start=1):
+        LegalBasis.objects.create(
+            movement=movement,
+            order=order,
+            number=basis.get("number", ""),
+            date=dt.date.fromisoformat(basis["date"]) if basis.get("date") else None,
+            text=basis["text"],
+        )
+    sections: dict[str, Section] = {}
+    for order, s in enumerate(data.get("sections") or [], start=1):
+        section, _c = Section.objects.update_or_create(
+            movement=movement,
+            number=str(s["number"]),
+            defaults={"heading": s.get("heading", ""), "text": s.get("text", ""), "order": order},
+        )
+        sections[section.number] = section
+    version, _c = MovementVersion.objects.get_or_create(
+        movement=movement,
+        number=1,
+        defaults={"reason": "Kế hoạch ban hành", "valid_from": fields["act_date"]},
+    )
+    targets = [
+        {
+            "code": str(t["code"]),
+            "name": t["name"],
+            "level": t["level"],
+            "standards": list(t["standards"]),
+            "by_year": {int(y): int(n) for y, n in (t.get("by_year") or {}).items()},
+            "note": t.get("note", ""),
+            "section": t.get("section", ""),
+        }
+        for t in data.get("targets") or []
+    ]
+    _write_targets(version, targets, sections)
+
+    participants: list[Participant] = []
+    for p in data.get("participants") or []:
+        org = Organisation.objects.get(code=p["organisation"])
+        participant, _c = Participant.objects.get_or_create(
+            movement=movement,
+            organisation=org,
+            defaults={"kind": p["kind"], "unit": _participant_unit(org, province)},
+        )
+        participants.append(participant)
+    if data.get("district_committees"):
+        from chungsuc.geo.models import UnitVersion
+
+        start = dt.date(fields["period_start"], 1, 1)
+        end = dt.date(fields["period_end"], 12, 31)
+        district_ids = set(
+            UnitVersion.objects.filter(parent=province, level=UnitLevel.DISTRICT)
+            .filter(valid_from__isnull=True)
+            .values_list("unit_id", flat=True)
+        ) | set(
+            UnitVersion.objects.filter(
+                parent=province, level=UnitLevel.DISTRICT, valid_from__lte=end
+            ).values_list("unit_id", flat=True)
+        )
+        for unit in Unit.objects.filter(pk__in=district_ids).order_by("code"):
+            if unit.valid_to is not None and unit.valid_to < start:
+                continue
+            org = Organisation.objects.filter(jurisdictions__unit=unit, kind="ubnd").first()
+            if org is None:
+                continue
+            participant, _c = Participant.objects.get_or_create(
+                movement=movement,
+                organisation=org,
+                defaults={"kind": ParticipantKind.DISTRICT_COMMITTEE, "unit": unit},
+            )
+            participants.append(participant)
+
+    for ob in data.get("obligations") or []:
+        for participant in participants:
+            if participant.kind not in ob["kinds"]:
+                continue
+            end_of_org = _org_end(participant.organisation)
+            for year in ob["years"]:
+                due = obligations.due_from_template(ob["due"], int(year))
+                if end_of_org is not None and due > end_of_org:
+                    continue  # the body no longer existed at the due date (districts after 30/6/2025)
+                Obligation.objects.update_or_create(
+                    participant=participant,
+                    kind=ob["kind"],
+                    year=int(year),
+                    defaults={"due_date": due, "section": sections.get(ob.get("section", ""))},
+                )
+    Responsibility.objects.filter(movement=movement).delete()
+    for r in data.get("responsibilities") or []:
+        resp = Responsibility.objects.create(
+            movement=movement, section=sections[r["section"]], text=r["text"]
+        )
+        if r.get("organisations"):
+            resp.organisations.set(Organisation.objects.filter(code__in=r["organisations"]))
+            resp.participants.set([p for p in participants if p.organisation.code in r["organisations"]])
+        if r.get("kinds"):
+            resp.participants.add(*[p for p in participants if p.kind in r["kinds"]])
+    for row in reported:
+        ReportedCount.objects.update_or_create(
+            movement=movement,
+            as_of=row["as_of"],
+            level=row["level"],
+            standard=row["standard"],
+            basis=row["basis"],
+            defaults={
+                "as_of_precision": row.get("as_of_precision", "day"),
+                "count": row["count"],
+                "denominator": row.get("denominator"),
+                "after_merger": row.get("after_merger", False),
+                "source": row["source"],
+                "verified": row.get("verified", True),
+            },
+        )
+    if created:
+        audit_record(
+            actor=actor,
+            action="movement.load",
+            target=movement,
+            unit_id=province.pk,
+            after={"code": movement.code, "targets": len(targets), "participants": len(participants)},
+        )
+    return movement
+
+
+# --- participants and obligations ---------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_add(
+    *, actor, movement: Movement, organisation: Organisation, kind: str, unit: Unit | None = None
+):
+    access.require(access.can_manage(actor, movement))
+    if kind not in ParticipantKind.values:
+        raise ValidationError({"kind": [_("Loại đơn vị tham gia không hợp lệ.")]})
+    if Participant.objects.filter(movement=movement, organisation=organisation).exists():
+        raise ValidationError({"organisation": [_("«%(o)s» đã là đơn vị tham gia.") % {"o": organisation}]})
+    participant = Participant.objects.create(
+        movement=movement,
+        organisation=organisation,
+        kind=kind,
+        unit=unit or _participant_unit(organisation, movement.province),
+    )
+    audit_record(
+        actor=actor,
+        action="movement.participant_add",
+        target=participant,
+        unit_id=movement.province_id,
+        after={"organisation": organisation.name, "kind": kind},
+    )
+    return participant
+
+
+@transaction.atomic
+def obligations_schedule(
+    *,
+    actor,
+    movement: Movement,
+    kind: str,
+    due_dates: dict[int, dt.date],
+    participant_kinds: list[str] | None = None,
+    section: Section | None = None,
+) -> int:
+    """What each participant (of `participant_kinds`, default all) owes of `kind`, by year and due
+    date. Creates the missing obligations and moves changed due dates; returns how many changed."""
+    if actor is not None:
+        access.require(access.can_manage(actor, movement))
+    if kind not in ObligationKind.values:
+        raise ValidationError({"kind": [_("Loại nghĩa vụ không hợp lệ.")]})
+    outside = [y for y in due_dates if y < movement.period_start or y > movement.period_end]
+    if outside:
+        raise ValidationError(
+            {"year": [_("Năm %(y)s nằm ngoài giai đoạn của kế hoạch.") % {"y": outside[0]}]}
+        )
+    qs = movement.participants.filter(active=True)
+    if participant_kinds:
+        qs = qs.filter(kind__in=participant_kinds)
+    changed = 0
+    for participant in qs:
+        for year, due in due_dates.items():
+            ob, created = Obligation.objects.get_or_create(
+                participant=participant, kind=kind, year=year, defaults={"due_date": due, "section": section}
+            )
+            if created:
+                changed += 1
+            elif ob.due_date != due:
+                ob.due_date = due
+                ob.save(update_fields=["due_date"])
+                changed += 1
+    if changed:
+        audit_record(
+            actor=actor,
+            action="movement.obligations",
+            target=movement,
+            unit_id=movement.province_id,
+            after={"kind": kind, "due": {str(y): d for y, d in due_dates.items()}, "changed": changed},
+        )
+    return changed
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+def _clean_report(data: dict) -> tuple[dict, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    labels = {f.name: str(f.verbose_name)[:1].upper() + str(f.verbose_name)[1:] for f in Report._meta.fields}
+    for name in REPORT_NUMBER_FIELDS:
+        raw = data.get(name, 0)
+        text = str(raw if raw is not None else "").strip().replace(".", "").replace(" ", "")
+        if text == "":
+            clean[name] = 0
+            continue
+        if not text.isdigit():
+            errors[name] = [
+                _("%(label)s: «%(v)s» không phải số nguyên không âm (viết liền, không dấu phẩy).")
+                % {"label": labels[name], "v": raw}
+            ]
+            continue
+        value = int(text)
+        if value > 10**15:
+            errors[name] = [_("%(label)s: số quá lớn.") % {"label": labels[name]}]
+            continue
+        clean[name] = value
+    for name, limit in (("activities", 20000), ("notes", 5000)):
+        text = str(data.get(name) or "").strip()
+        if len(text) > limit:
+            errors[name] = [_("%(label)s dài quá %(n)d ký tự.") % {"label": labels[name], "n": limit}]
+        clean[name] = text
+    return clean, errors
+
+
+@transaction.atomic
+def report_save(*, actor, obligation: Obligation, data: dict, expected_version: int | None = None) -> Report:
+    """Create or update the obligation's report (while it is a draft or was returned)."""
+    participant = obligation.participant
+    access.require(
+        access.can_write_report(actor, participant),
+        _("Chỉ cán bộ của «%(p)s» được soạn báo cáo này.") % {"p": participant},
+    )
+    clean, errors = _clean_report(data)
+    if errors:
+        raise ValidationError(errors)
+    report = Report.objects.select_for_update().filter(obligation=obligation).first()
+    if report is None:
+        report = Report.objects.create(
+            obligation=obligation,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **clean,
+        )
+        workflow_ensure()
+        wf.case_start(actor=actor, workflow=WORKFLOW_CODE, subject=report, unit_id=participant.unit_id)
+        audit_record(
+            actor=actor,
+            action="movement.report_create",
+            target=report,
+            unit_id=participant.unit_id,
+            after=clean,
+        )
+        return report
+    wf.assert_editable(report)
+    check_version(report, expected_version)
+    before = {k: getattr(report, k) for k in clean}
+    save_with_version(report, expected_version, clean)
+    audit_record(
+        actor=actor,
+        action="movement.report_update",
+        target=report,
+        unit_id=participant.unit_id,
+        before=before,
+        after=clean,
+    )
+    return report
+
+
+@transaction.atomic
+def report_attach(*, actor, report: Report, file) -> ReportAttachment:
+    participant = report.obligation.participant
+    access.require(access.can_write_report(actor, participant))
+    wf.assert_editable(report)
+    stored = store_upload(file, allowed=REPORT_ATTACHMENT_KINDS, folder="movements/reports")
+    attachment = ReportAttachment(
+        report=report, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
+    attachment.set_stored(stored)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="movement.report_attach",
+        target=report,
+        unit_id=participant.unit_id,
+        after={"file": stored.original_name},
+    )
+    return attachment
+
+
+@transaction.atomic
+def report_transition(
+    *,
+    actor,
+    report: Report,
+    transition: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Submit (the participant's own officers), accept or return (Sở Nội vụ). The first submission
+    after the due date marks the obligation late, for good."""
+    now = now or timezone.now()
+    report = (
+        Report.objects.select_for_update()
+        .select_related("obligation__participant__movement")
+        .get(pk=report.pk)
+    )
+    obligation = report.obligation
+    participant = obligation.participant
+    movement = participant.movement
+    if transition == "submit":
+        access.require(
+            access.can_write_report(actor, participant),
+            _("Chỉ cán bộ của «%(p)s» được nộp báo cáo này.") % {"p": participant},
+        )
+    elif transition in ("accept", "return", "reopen"):
+        access.require(
+            access.can_review(actor, movement),
+            _("Chỉ Sở Nội vụ (Ban Thi đua – Khen thưởng) được tiếp nhận hoặc trả lại báo cáo."),
+        )
+    case = wf.case_for(report, WORKFLOW_CODE)
+    if case is None:
+        raise ValidationError(_("Báo cáo chưa được đưa vào quy trình."))
+    wf.case_transition(
+        actor=actor, case=case, transition_code=transition, reason=reason, expected_version=expected_version
+    )
+    updates: dict[str, Any] = {}
+    if transition == "submit":
+        updates["submitted_at"] = now
+        if report.first_submitted_at is None:
+            updates["first_submitted_at"] = now
+            if timezone.localdate(now) > obligation.due_date and not obligation.late:
+                obligation.late = True
+                obligation.late_marked_at = now
+                obligation.save(update_fields=["late", "late_marked_at"])
+    elif transition == "accept":
+        updates["accepted_at"] = now
+    elif transition in ("return", "reopen"):
+        updates["return_reason"] = reason.strip()
+        updates["accepted_at"] = None
+    if updates:
+        Report.objects.filter(pk=report.pk).update(**updates)
+        for k, v in updates.items():
+            setattr(report, k, v)
+    return report
+
+
+# --- the scheduled job --------------------------------------------------------------------------
+
+
+def _participant_recipients(participant: Participant):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__active=True,
+            memberships__organisation_id=participant.organisation_id,
+            memberships__role__in=list(access.REPORT_ROLES),
+        )
+        .distinct()
+    )
+
+
+@transaction.atomic
+def reminders_run(*, actor=None, today: dt.date | None = None, days_before: int = 7) -> dict[str, int]:
+    """The scheduled job, run as the system (actor=None): a reminder `days_before` days ahead of each
+    unmet due date and one after it, each sent once; a missed due date marks the obligation late."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Việc nhắc hạn chỉ do hệ thống (tác vụ định kỳ) thực hiện."))
+    today = today or timezone.localdate()
+    sent = {"before": 0, "overdue": 0, "marked_late": 0}
+    pending = (
+        Obligation.objects.select_related("participant__organisation", "participant__movement")
+        .filter(participant__active=True, participant__movement__is_demo__in=[True, False])
+        .exclude(report__first_submitted_at__isnull=False)
+        .filter(due_date__lte=today + dt.timedelta(days=days_before))
+    )
+    for ob in pending:
+        kind = obligations.reminder_kind(due=ob.due_date, today=today, days_before=days_before)
+        if kind is None:
+            continue
+        if kind == "overdue" and not ob.late:
+            ob.late = True
+            ob.late_marked_at = timezone.now()
+            ob.save(update_fields=["late", "late_marked_at"])
+            sent["marked_late"] += 1
+            audit_record(
+                actor=None,
+                action="movement.obligation_late",
+                target=ob,
+                unit_id=ob.participant.unit_id,
+                after={"due_date": ob.due_date, "late": True},
+            )
+        if ReminderSent.objects.filter(obligation=ob, kind=kind).exists():
+            continue
+        ReminderSent.objects.create(obligation=ob, kind=kind, sent_on=today)
+        due = ob.due_date.strftime("%d/%m/%Y")
+        if kind == "before":
+            title = _("Sắp đến hạn: %(what)s — hạn %(due)s") % {"what": ob.get_kind_display(), "due": due}
+        else:
+            title = _("Quá hạn: %(what)s — hạn %(due)s, chưa nộp") % {
+                "what": ob.get_kind_display(),
+                "due": due,
+            }
+        body = _("%(p)s — %(what)s năm %(y)s của «%(m)s».") % {
+            "p": ob.participant,
+            "what": ob.get_kind_display(),
+            "y": ob.year,
+            "m": ob.participant.movement,
+        }
+        from django.urls import reverse
+
+        notify(
+            recipients=list(_participant_recipients(ob.participant)),
+            title=title,
+            body=body,
+            url=reverse("movements:obligations", args=[ob.participant.movement_id]),
+        )
+        sent[kind] += 1
+    return sent
+
+
+# --- commune groups and roadmaps ------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_group_set(
+    *, actor, movement: Movement, unit: Unit, group: int | None, basis: str = ""
+) -> UnitGroup | None:
+    access.require(access.can_manage(actor, movement))
+    from chungsuc.movements.selectors import movement_units
+
+    if unit.pk not in movement_units(movement):
+        raise ValidationError({"unit": [_("«%(u)s» không thuộc địa bàn của phong trào.") % {"u": unit.name}]})
+    existing = UnitGroup.objects.filter(movement=movement, unit=unit).first()
+    before = {"group": existing.group if existing else None}
+    if group is None:
+        if existing:
+            existing.delete()
+    else:
+        if group not in (1, 2, 3):
+            raise ValidationError({"group": [_("Nhóm xã phải là 1, 2 hoặc 3.")]})
+        existing, _c = UnitGroup.objects.update_or_create(
+            movement=movement, unit=unit, defaults={"group": group, "basis": basis.strip()}
+        )
+    if before["group"] != group:
+        audit_record(
+            actor=actor,
+            action="movement.unit_group",
+            target=movement,
+            target_repr=f"{movement} — {unit.name}",
+            unit_id=unit.pk,
+            before=before,
+            after={"group": group, "basis": basis},
+        )
+    return existing if group is not None else None
+
+
+@transaction.atomic
+def roadmap_set(*, actor, movement: Movement, unit: Unit, standard: str, year: int | None, note: str = ""):
+    """The year `unit` aims to reach `standard` (None removes it). The unit's own officers or the
+    province administrator."""
+    from chungsuc.accounts.selectors import can_act_on_unit
+
+    if not (
+        access.can_manage(actor, movement)
+        or can_act_on_unit(actor, unit.pk, {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER})
+    ):
+        raise PermissionDenied(_("Bạn không có quyền đăng ký lộ trình cho đơn vị này."))
+    if standard not in STANDARD_CODES:
+        raise ValidationError({"standard": [_("Mức đạt chuẩn không hợp lệ.")]})
+    if year is not None and not (movement.period_start <= year <= movement.period_end):
+        raise ValidationError(
+            {
+                "year": [
+                    _("Năm phấn đấu phải trong giai đoạn %(a)s–%(b)s.")
+                    % {"a": movement.period_start, "b": movement.period_end}
+                ]
+            }
+        )
+    existing = Roadmap.objects.filter(movement=movement, unit=unit, standard=standard).first()
+    before = {"year": existing.year if existing else None}
+    if year is None:
+        if existing:
+            existing.delete()
+        result = None
+    else:
+        result, _c = Roadmap.objects.update_or_create(
+            movement=movement, unit=unit, standard=standard, defaults={"year": year, "note": note.strip()}
+        )
+    if before["year"] != year:
+        audit_record(
+            actor=actor,
+            action="movement.roadmap",
+            target=movement,
+            target_repr=f"{movement} — {unit.name}",
+            unit_id=unit.pk,
+            before=before,
+            after={"standard": standard, "year": year},
+        )
+    return result
+
+
+def members_of(organisation: Organisation):
+    return Membership.objects.filter(organisation=organisation, active=True)

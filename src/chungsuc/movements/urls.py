@@ -1,0 +1,22 @@
+from django.urls import path
+
+from chungsuc.movements import views
+
+app_name = "movements"
+
+urlpatterns = [
+    path("", views.movement_list, name="list"),
+    path("new/", views.movement_create, name="create"),
+    path("<int:pk>/", views.movement_detail, name="detail"),
+    path("<int:pk>/progress/", views.movement_progress, name="progress"),
+    path("<int:pk>/progress.xlsx", views.progress_export, name="progress-export"),
+    path("<int:pk>/forecast/", views.movement_forecast, name="forecast"),
+    path("<int:pk>/obligations/", views.movement_obligations, name="obligations"),
+    path("<int:pk>/consolidation/", views.consolidation, name="consolidation"),
+    path("<int:pk>/groups/", views.unit_groups, name="groups"),
+    path("obligations/<int:pk>/report/", views.obligation_report, name="obligation-report"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/transition/", views.report_transition, name="report-transition"),
+    path("reports/<int:pk>/attach/", views.report_attach, name="report-attach"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

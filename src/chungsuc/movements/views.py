@@ -1,0 +1,425 @@
+"""Views (thin: parse, call a service or a selector, render)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chungsuc.core import workflow as wf
+from chungsuc.core.concurrency import ConflictError, parse_version
+from chungsuc.geo.models import Unit, UnitLevel
+from chungsuc.movements import access, excel, selectors, services
+from chungsuc.movements.forms import (
+    TARGET_ROWS,
+    AttachmentForm,
+    GroupForm,
+    MovementCreateForm,
+    ReportForm,
+    TransitionForm,
+)
+from chungsuc.movements.models import ReportAttachment
+from chungsuc.movements.progress import parse_counts
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+def _on(request) -> dt.date:
+    text = (request.GET.get("on") or "").strip()
+    if text:
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        try:
+            return dt.date(int(m[3]), int(m[2]), int(m[1])) if m else dt.date.fromisoformat(text)
+        except ValueError:
+            messages.error(
+                request, _("Ngày «%(d)s» không hợp lệ (nhập dd/mm/yyyy); đang xem đến hôm nay.") % {"d": text}
+            )
+    return timezone.localdate()
+
+
+def _year(request, movement, default=None) -> int | None:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and movement.period_start <= int(raw) <= movement.period_end:
+        return int(raw)
+    return default
+
+
+def _provinces():
+    return Unit.objects.filter(level=UnitLevel.PROVINCE).order_by("-valid_from", "code")
+
+
+@login_required
+def movement_list(request):
+    return render(
+        request,
+        "movements/list.html",
+        {"movements": selectors.movements_for(request.user), "can_create": access.can_manage(request.user)},
+    )
+
+
+def _targets_from_post(form, years, errors) -> list[dict]:
+    targets = []
+    for i in range(1, TARGET_ROWS + 1):
+        code, name, counts_text = (
+            (form.cleaned_data.get(f"t{i}_{k}") or "").strip() for k in ("code", "name", "counts")
+        )
+        if not (code or name or counts_text):
+            targets.append({})
+            continue
+        by_year = {}
+        if years:
+            try:
+                by_year = parse_counts(counts_text, years)
+            except ValueError as exc:
+                errors.setdefault(f"target_{i}", []).append(_("Chỉ tiêu %(n)d: %(e)s.") % {"n": i, "e": exc})
+        targets.append(
+            {
+                "code": code,
+                "name": name,
+                "level": form.cleaned_data.get(f"t{i}_level"),
+                "standards": [form.cleaned_data.get(f"t{i}_standard")],
+                "by_year": by_year,
+            }
+        )
+    return targets
+
+
+@login_required
+def movement_create(request):
+    if not access.can_manage(request.user):
+        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh (Sở Nội vụ) được tạo phong trào thi đua."))
+    form = MovementCreateForm(request.POST or None, provinces=_provinces())
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if form.is_valid():
+            cd = form.cleaned_data
+            years = (
+                list(range(cd["period_start"], cd["period_end"] + 1))
+                if cd["period_end"] >= cd["period_start"] and cd["period_end"] - cd["period_start"] <= 10
+                else []
+            )
+            targets = _targets_from_post(form, years, errors)
+            try:
+                if errors:
+                    raise ValidationError(errors)
+                movement = services.movement_create(
+                    actor=request.user,
+                    name=cd["name"],
+                    short_name=cd["short_name"],
+                    province=cd["province"],
+                    issuing_body=cd["issuing_body"],
+                    act_number=cd["act_number"],
+                    act_symbol=cd["act_symbol"],
+                    act_date=cd["act_date"],
+                    signer_name=cd["signer_name"],
+                    signer_title=cd["signer_title"],
+                    period_start=cd["period_start"],
+                    period_end=cd["period_end"],
+                    status=cd["status"],
+                    summary=cd["summary"],
+                    legal_bases=cd["legal_bases"].splitlines(),
+                    targets=targets,
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
+            else:
+                messages.success(request, _("Đã tạo phong trào «%(m)s».") % {"m": movement})
+                return redirect("movements:progress", movement.pk)
+        else:
+            errors = {k: list(v) for k, v in form.errors.items()}
+        for field, msgs in errors.items():
+            if field in form.fields:
+                for m in msgs:
+                    if m not in form.errors.get(field, []):
+                        form.add_error(field, m)
+        messages.error(request, _("Chưa tạo được phong trào: xem các lỗi ghi dưới từng ô."))
+    target_errors = {int(k.split("_")[1]): v for k, v in errors.items() if k.startswith("target_")}
+    rows = form.target_rows()
+    for row in rows:
+        row["errors"] = target_errors.get(row["n"], [])
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "movements/create.html",
+        {"form": form, "rows": rows, "other_errors": errors.get("__all__", [])},
+        status=status,
+    )
+
+
+@login_required
+def movement_detail(request, pk):
+    movement = selectors.movement_or_404(request.user, pk)
+    sections = list(
+        movement.sections.prefetch_related("targets", "responsibilities__participants", "obligations")
+    )
+    return render(
+        request,
+        "movements/detail.html",
+        {
+            "movement": movement,
+            "sections": sections,
+            "legal_bases": movement.legal_bases.all(),
+            "versions": movement.versions.all(),
+            "participants": movement.participants.select_related("organisation", "unit"),
+            "can_manage": access.can_manage(request.user, movement),
+        },
+    )
+
+
+@login_required
+def movement_progress(request, pk):
+    movement = selectors.movement_or_404(request.user, pk)
+    on = _on(request)
+    data = selectors.progress_data(movement, on=on)
+    fc = selectors.forecast_data(movement, on=on)
+    return render(
+        request,
+        "movements/progress.html",
+        {"movement": movement, "data": data, "forecast": fc, "on": on, "tab": "progress"},
+    )
+
+
+@login_required
+def progress_export(request, pk):
+    movement = selectors.movement_or_404(request.user, pk)
+    data = selectors.progress_data(movement, on=_on(request))
+    return excel.progress_response(movement, data)
+
+
+@login_required
+def movement_forecast(request, pk):
+    movement = selectors.movement_or_404(request.user, pk)
+    on = _on(request)
+    return render(
+        request,
+        "movements/forecast.html",
+        {
+            "movement": movement,
+            "forecast": selectors.forecast_data(movement, on=on),
+            "on": on,
+            "tab": "forecast",
+        },
+    )
+
+
+@login_required
+def movement_obligations(request, pk):
+    movement = selectors.movement_or_404(request.user, pk)
+    year = _year(request, movement)
+    data = selectors.obligations_data(movement, year=year, user=request.user)
+    return render(
+        request,
+        "movements/obligations.html",
+        {"movement": movement, "data": data, "year": year, "tab": "obligations"},
+    )
+
+
+@login_required
+def consolidation(request, pk):
+    movement = selectors.movement_or_404(request.user, pk)
+    if not access.can_consolidate(request.user, movement):
+        raise Http404("Không tìm thấy phong trào")
+    year = _year(request, movement, default=min(movement.period_end, timezone.localdate().year))
+    data = selectors.consolidation(movement, year=year)
+    if request.GET.get("format") == "xlsx":
+        return excel.consolidation_response(movement, data)
+    return render(
+        request,
+        "movements/consolidation.html",
+        {"movement": movement, "data": data, "year": year, "tab": "consolidation"},
+    )
+
+
+@login_required
+def obligation_report(request, pk):
+    """The obligation's report: opens it when it exists; otherwise a draft form (POST creates it)."""
+    ob = selectors.obligation_or_404(request.user, pk)
+    report = getattr(ob, "report", None) if hasattr(ob, "report") else None
+    if report is not None:
+        return redirect(report.get_absolute_url())
+    errors = {}
+    if request.method == "POST":
+        try:
+            report = services.report_save(actor=request.user, obligation=ob, data=request.POST)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
+            messages.error(request, _("Chưa lưu: xem các lỗi ghi dưới từng ô."))
+        else:
+            messages.success(request, _("Đã lưu bản nháp báo cáo."))
+            return redirect(report.get_absolute_url())
+    form = ReportForm(request.POST or None)
+    return render(
+        request,
+        "movements/report.html",
+        {
+            "obligation": ob,
+            "movement": ob.participant.movement,
+            "form": form,
+            "errors": errors,
+            "other_errors": errors.get("__all__", []),
+            "editable": access.can_write_report(request.user, ob.participant),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def report_detail(request, pk):
+    report = selectors.report_or_404(request.user, pk)
+    ob = report.obligation
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.report_save(
+                actor=request.user,
+                obligation=ob,
+                data=request.POST,
+                expected_version=parse_version(request.POST.get("version")),
+            )
+        except ConflictError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ValidationError as exc:
+            if hasattr(exc, "message_dict"):
+                errors = exc.message_dict
+                messages.error(request, _("Chưa lưu: xem các lỗi ghi dưới từng ô."))
+            else:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã lưu báo cáo."))
+            return redirect(report.get_absolute_url())
+    report.refresh_from_db()
+    case = wf.case_for(report, services.WORKFLOW_CODE)
+    transitions = wf.available_transitions(request.user, case) if case else []
+    can_write = access.can_write_report(request.user, ob.participant)
+    can_review = access.can_review(request.user, ob.participant.movement)
+    transitions = [
+        t for t in transitions if (t.code == "submit" and can_write) or (t.code != "submit" and can_review)
+    ]
+    locked = bool(case and case.state.locks_data)
+    form = ReportForm(request.POST if errors else None, instance=report)
+    return render(
+        request,
+        "movements/report.html",
+        {
+            "report": report,
+            "obligation": ob,
+            "movement": ob.participant.movement,
+            "form": form,
+            "errors": errors,
+            "other_errors": errors.get("__all__", []),
+            "case": case,
+            "history": wf.case_history(case) if case else [],
+            "transitions": transitions,
+            "editable": can_write and not locked,
+            "attachment_form": AttachmentForm(),
+            "attachments": report.attachments.all(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def report_transition(request, pk):
+    report = selectors.report_or_404(request.user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Thao tác không hợp lệ."))
+        return redirect(report.get_absolute_url())
+    try:
+        services.report_transition(
+            actor=request.user,
+            report=report,
+            transition=form.cleaned_data["transition"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["case_version"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for m in _messages_of(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã cập nhật trạng thái báo cáo."))
+    return redirect(report.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_attach(request, pk):
+    report = selectors.report_or_404(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Cần chọn một tệp để đính kèm."))
+        return redirect(report.get_absolute_url())
+    try:
+        services.report_attach(actor=request.user, report=report, file=form.cleaned_data["file"])
+    except (ValidationError, PermissionDenied) as exc:
+        for m in _messages_of(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã đính kèm tệp."))
+    return redirect(report.get_absolute_url())
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(ReportAttachment, pk=pk)
+    selectors.report_or_404(request.user, attachment.report_id)
+    return attachment.as_download()
+
+
+@login_required
+def unit_groups(request, pk):
+    movement = selectors.movement_or_404(request.user, pk)
+    can_manage = access.can_manage(request.user, movement)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được phân nhóm xã."))
+        form = GroupForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Nhóm xã phải là 1, 2 hoặc 3."))
+        else:
+            unit = Unit.objects.filter(pk=form.cleaned_data["unit"]).first()
+            try:
+                if unit is None:
+                    raise ValidationError(_("Không tìm thấy đơn vị."))
+                services.unit_group_set(
+                    actor=request.user,
+                    movement=movement,
+                    unit=unit,
+                    group=form.cleaned_data["group"],
+                    basis=form.cleaned_data["basis"],
+                )
+            except ValidationError as exc:
+                for m in _messages_of(exc):
+                    messages.error(request, m)
+            else:
+                messages.success(request, _("Đã ghi nhóm xã của %(u)s.") % {"u": unit.name})
+        return redirect("movements:groups", movement.pk)
+    on = min(timezone.localdate(), dt.date(movement.period_end, 12, 31))
+    from chungsuc.movements import sources
+
+    units = sorted(
+        sources.units_on(set(selectors.movement_units(movement)), on, "commune"), key=lambda u: u["name"]
+    )
+    groups = selectors.unit_groups(movement)
+    for u in units:
+        u["group"] = groups.get(u["unit_id"])
+    return render(
+        request,
+        "movements/groups.html",
+        {"movement": movement, "units": units, "can_manage": can_manage, "tab": "groups", "on": on},
+    )
