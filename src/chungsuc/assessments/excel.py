@@ -13,25 +13,25 @@ Workbook layout (template `chungsuc-gia-tri-chi-tieu`, version 1):
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
-import uuid
+import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungsuc.accounts.selectors import can_act_on_unit, scope_for
 from chungsuc.assessments import frameworks
 from chungsuc.assessments.models import Assessment, layout_key, unpack
-from chungsuc.assessments.values import format_value, parse_value
+from chungsuc.assessments.values import format_value
 from chungsuc.core import excel as cx
 
 TEMPLATE = "chungsuc-gia-tri-chi-tieu"
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 DATA_SHEET = "SoLieu"
 META_SHEET = "_meta"
 FIRST_ROW = 4
@@ -142,6 +142,7 @@ def build_workbook(*, framework, year: int, units: list, assessments: dict[int, 
             ["framework", efw.code],
             ["framework_version", str(efw.version)],
             ["year", str(year)],
+            ["generated_at", timezone.now().isoformat()],
         ],
         hidden=True,
         protect=True,
@@ -150,6 +151,18 @@ def build_workbook(*, framework, year: int, units: list, assessments: dict[int, 
 
 
 # --- import ---------------------------------------------------------------------------------------
+#
+# The dry run reads the whole sheet, locates the header row and the columns by their content (not by
+# position, so deleted helper rows or moved columns are read right), and applies every check the
+# commit applies (`services.framework_year_problem`, `services.unit_framework_problem`, scope, role,
+# locked dossiers, derived indicators), so that what it accepts the commit writes. A value changed in
+# the system since the workbook was downloaded (its `updated_at` is after the workbook's
+# `generated_at`) is a conflict: it is shown with who changed it, and written only if the official
+# chooses the file's value.
+
+HELPER_LABELS = ("ten chi tieu", "nguong ap dung")
+HEADER_SEARCH_ROWS = 30
+STAGING_KIND = "assessments.values"
 
 
 @dataclass
@@ -161,7 +174,10 @@ class RowPlan:
     assessment_id: int | None
     version: int | None
     values: dict[str, float | None] = field(default_factory=dict)
-    changes: dict[str, list[str]] = field(default_factory=dict)
+    changes: dict[str, list[str]] = field(default_factory=dict)  # key → [old, new] as shown
+    typed: dict[str, str] = field(default_factory=dict)  # key → the cell as typed, when it differs
+    last: dict[str, list[str]] = field(default_factory=dict)  # key → [who, when] of the current value
+    conflicts: dict[str, dict] = field(default_factory=dict)  # key → {value, current, file, by, at}
 
 
 @dataclass
@@ -171,18 +187,34 @@ class ImportPlan:
     year: int
     rows: list[RowPlan]
     errors: list[str]
+    warnings: list[str] = field(default_factory=list)
+    file_name: str = ""
+    framework_name: str = ""
+    generated_at: str = ""
 
     @property
     def change_count(self) -> int:
         return sum(len(r.changes) for r in self.rows)
+
+    @property
+    def conflict_count(self) -> int:
+        return sum(len(r.conflicts) for r in self.rows)
+
+    @property
+    def changed_rows(self) -> list[RowPlan]:
+        return [r for r in self.rows if r.changes or r.conflicts]
 
     def to_json(self) -> str:
         return json.dumps(
             {
                 "framework_id": self.framework_id,
                 "framework_code": self.framework_code,
+                "framework_name": self.framework_name,
                 "year": self.year,
-                "rows": [r.__dict__ for r in self.rows if r.changes],
+                "file_name": self.file_name,
+                "generated_at": self.generated_at,
+                "warnings": self.warnings,
+                "rows": [r.__dict__ for r in self.changed_rows],
             },
             ensure_ascii=False,
         )
@@ -190,7 +222,17 @@ class ImportPlan:
     @classmethod
     def from_json(cls, text: str) -> ImportPlan:
         d = json.loads(text)
-        return cls(d["framework_id"], d["framework_code"], d["year"], [RowPlan(**r) for r in d["rows"]], [])
+        return cls(
+            d["framework_id"],
+            d["framework_code"],
+            d["year"],
+            [RowPlan(**r) for r in d["rows"]],
+            [],
+            d.get("warnings", []),
+            d.get("file_name", ""),
+            d.get("framework_name", ""),
+            d.get("generated_at", ""),
+        )
 
 
 def _meta(data: bytes, names) -> dict[str, str]:
@@ -198,7 +240,10 @@ def _meta(data: bytes, names) -> dict[str, str]:
 
     if META_SHEET not in names:
         raise ValidationError(
-            "Tệp không phải mẫu nhập số liệu của Chung Sức (thiếu trang tính _meta). Hãy tải mẫu từ hệ thống."
+            _(
+                "Tệp không phải mẫu nhập số liệu của Chung Sức (thiếu trang tính _meta). "
+                "Hãy tải mẫu từ hệ thống."
+            )
         )
     out = {}
     for _r, row in xf.iter_rows(data, META_SHEET):
@@ -207,27 +252,85 @@ def _meta(data: bytes, names) -> dict[str, str]:
     return out
 
 
+def _typed(raw) -> str:
+    """A cell as the official typed it (for the dry-run page, so a rounded value cannot hide)."""
+    from chungsuc.assessments.values import PercentCell, clean_text
+
+    if isinstance(raw, PercentCell):
+        return f"{float(raw) * 100!r}".removesuffix(".0").replace(".", ",") + " % " + _("(ô định dạng %)")
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float):
+        return repr(raw).removesuffix(".0").replace(".", ",")
+    return clean_text(raw)
+
+
+_REF = re.compile(r"^\$?[A-Z]{1,3}\$?(\d+)(?::\$?[A-Z]{1,3}\$?(\d+))?$")
+
+
+def _rows_of(ref: str) -> tuple[int, int]:
+    """The first and last row of a range such as "C1:D2" (a range it cannot read covers every row)."""
+    m = _REF.match(ref.upper())
+    if not m:
+        return 1, 10**9
+    a = int(m.group(1))
+    b = int(m.group(2) or a)
+    return min(a, b), max(a, b)
+
+
+_KIND_WORDS = ("thanh pho ", "thi xa ", "thi tran ", "phuong ", "huyen ", "xa ", "tinh ")
+
+
+def _bare(name: str) -> str:
+    """A unit name folded and without its kind word: "Xã Vĩnh Chánh" and "vinh chanh" agree."""
+    from chungsuc.core.text import fold
+
+    text = fold(name)
+    for word in _KIND_WORDS:
+        if text.startswith(word):
+            return text[len(word) :]
+    return text
+
+
 def dry_run(*, actor, upload, framework=None, name: str | None = None) -> ImportPlan:
     """Read and check the whole workbook; answer every problem and every change. Writes nothing."""
+    from chungsuc.assessments import services
     from chungsuc.assessments import xlsx_fast as xf
+    from chungsuc.assessments.values import PercentCell, clean_code, clean_text, parse_value
     from chungsuc.core.files import inspect_upload
+    from chungsuc.core.text import fold
     from chungsuc.criteria.models import Framework, Status
+    from chungsuc.geo.models import UnitVersion
+    from chungsuc.geo.selectors import valid_on
 
     checked = inspect_upload(upload, allowed={"xlsx"}, name=name)
     upload.seek(0)
     data = upload.read()
+    file_name = checked.original_name
     try:
         names = xf.sheet_names(zipfile.ZipFile(io.BytesIO(data)))
     except Exception:
         raise ValidationError(
-            f"Không đọc được tệp Excel «{checked.original_name}»: tệp bị hỏng hoặc không đúng cấu trúc .xlsx."
+            _("Không đọc được tệp Excel «%(name)s»: tệp bị hỏng hoặc không đúng cấu trúc .xlsx.")
+            % {"name": file_name}
         ) from None
     try:
         meta = _meta(data, names)
         if meta.get("template") != TEMPLATE:
             raise ValidationError(
-                f"Tệp dùng mẫu «{meta.get('template') or '?'}», "
-                f"không phải mẫu nhập số liệu tự đánh giá ({TEMPLATE})."
+                _("Tệp dùng mẫu «%(t)s», không phải mẫu nhập số liệu tự đánh giá (%(ours)s).")
+                % {"t": meta.get("template") or "?", "ours": TEMPLATE}
+            )
+        if meta.get("template_version") != TEMPLATE_VERSION:
+            raise ValidationError(
+                _(
+                    "Tệp được tải theo mẫu phiên bản %(v)s, hệ thống đang "
+                    "dùng mẫu phiên bản %(ours)s: hãy tải "
+                    "mẫu mới và điền lại số liệu (mẫu cũ không ghi thời "
+                    "điểm tải về, nên không phát hiện được "
+                    "số liệu người khác đã sửa sau đó)."
+                )
+                % {"v": meta.get("template_version") or "?", "ours": TEMPLATE_VERSION}
             )
         code = meta.get("framework", "")
         fw = (
@@ -236,82 +339,216 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
             else Framework.objects.filter(code=code, status=Status.IN_FORCE).order_by("-version").first()
         )
         if fw is None or fw.code != code:
-            raise ValidationError(
-                f"Tệp dành cho bộ tiêu chí «{code}», không phải bộ tiêu chí đang nhập"
-                + (f" «{framework.code}»." if framework is not None else " (không có trong hệ thống).")
-            )
+            if framework is not None:
+                msg = _("Tệp dành cho bộ tiêu chí «%(code)s», không phải bộ tiêu chí đang nhập «%(ours)s».")
+            else:
+                msg = _("Tệp dành cho bộ tiêu chí «%(code)s», không có trong hệ thống.")
+            raise ValidationError(msg % {"code": code, "ours": framework.code if framework else ""})
         try:
             year = int(meta.get("year", ""))
         except ValueError:
-            raise ValidationError(f"Trang tính _meta: năm «{meta.get('year')}» không hợp lệ.") from None
+            raise ValidationError(
+                _("Trang tính _meta: năm «%(y)s» không hợp lệ.") % {"y": meta.get("year")}
+            ) from None
+        problem = services.framework_year_problem(fw, year)
+        if problem:
+            raise ValidationError(problem)
+        try:
+            generated_at = dt.datetime.fromisoformat(meta.get("generated_at", ""))
+        except ValueError:
+            raise ValidationError(
+                _("Trang tính _meta: thời điểm tải mẫu «%(v)s» không đọc được; hãy tải mẫu mới.")
+                % {"v": meta.get("generated_at", "")}
+            ) from None
         efw = frameworks.engine_framework(fw)
         fields = {f.key: f for f in frameworks.fields(efw)}
+        derived = {i.code for i in efw.indicators if i.derived is not None}
         layout = frameworks.layout(efw)
         lkey = layout_key(layout)
         if DATA_SHEET not in names:
             raise ValidationError(
-                f"Tệp không có trang tính «{DATA_SHEET}» (các trang tính có: "
-                + ", ".join(f"«{n}»" for n in names)
-                + "). Hãy dùng đúng mẫu tải về."
+                _("Tệp không có trang tính «%(s)s» (các trang tính có: %(have)s). Hãy dùng đúng mẫu tải về.")
+                % {"s": DATA_SHEET, "have": ", ".join(f"«{n}»" for n in names)}
             )
         errors = cx.CellErrors(limit=2000)
-        rows_iter = xf.iter_rows(data, DATA_SHEET)
-        first = next(rows_iter, None)
-        header = first[1] if first and first[0] == 1 else ()
+        warnings: list[str] = []
+        info = xf.SheetInfo(hidden_rows=set(), merged=[])
+        all_rows = list(xf.iter_rows(data, DATA_SHEET, info))
+
+        # the header row: the first row (of the first 30) that has a "Mã ĐV" cell
+        header_at = None
+        code_col = name_col = None
+        for pos, (_r, cells) in enumerate(all_rows[:HEADER_SEARCH_ROWS]):
+            for idx, value in enumerate(cells, start=1):
+                if isinstance(value, str) and fold(clean_text(value)) == "ma dv":
+                    header_at, code_col = pos, idx
+                    break
+            if header_at is not None:
+                break
+        if header_at is None:
+            raise ValidationError(
+                _(
+                    "Trang tính %(s)s: không tìm thấy dòng tiêu đề (ô «Mã ĐV») trong %(n)d dòng đầu; "
+                    "hãy dùng đúng mẫu tải về, không xóa dòng tiêu đề."
+                )
+                % {"s": DATA_SHEET, "n": HEADER_SEARCH_ROWS}
+            )
+        header_row, header = all_rows[header_at]
         columns: dict[int, str] = {}
-        for idx, h in enumerate(header[2:], start=3):
-            text = cx.cell_text(h)
+        for idx, h in enumerate(header, start=1):
+            if idx == code_col:
+                continue
+            text, _hidden = clean_code(h) if not isinstance(h, xf.Formula) else ("=", False)
             if not text:
                 continue
+            if fold(text) == "ten don vi":
+                name_col = idx
+                continue
             if text not in fields:
-                errors.add(DATA_SHEET, 1, idx, f"mã chỉ tiêu «{text}» không có trong bộ tiêu chí {fw.code}")
+                errors.add(
+                    DATA_SHEET,
+                    header_row,
+                    idx,
+                    _("mã chỉ tiêu «%(c)s» không có trong bộ tiêu chí %(fw)s") % {"c": text, "fw": fw.code},
+                )
+            elif text in columns.values():
+                first = next(i for i, k in columns.items() if k == text)
+                errors.add(
+                    DATA_SHEET,
+                    header_row,
+                    idx,
+                    _("mã chỉ tiêu «%(c)s» lặp lại (đã có ở cột %(col)s)")
+                    % {"c": text, "col": xf.col_letter(first)},
+                )
             else:
                 columns[idx] = text
-        if cx.cell_text(header[0] if header else "") != "Mã ĐV":
-            errors.add(DATA_SHEET, 1, 1, "tiêu đề cột phải là «Mã ĐV» — hãy dùng đúng mẫu tải về")
-        scope = scope_for(actor)
-        import datetime as dt
+        for ref in info.merged:
+            if _rows_of(ref)[1] >= header_row:
+                raise ValidationError(
+                    _(
+                        "Trang tính %(s)s: các ô %(ref)s bị gộp, nên không "
+                        "biết mỗi cột thuộc chỉ tiêu nào hay "
+                        "mỗi ô thuộc đơn vị nào. Hãy bỏ gộp ô (mỗi cột một mã chỉ tiêu, mỗi dòng một đơn vị) "
+                        "rồi tải lên lại."
+                    )
+                    % {"s": DATA_SHEET, "ref": ref}
+                )
 
-        from chungsuc.geo.models import UnitVersion
-        from chungsuc.geo.selectors import valid_on
-
-        on = dt.date(year, 12, 31)
+        # the data rows: every row after the header, except the helper rows (indicator names,
+        # thresholds) recognised by their label; a row with values is never skipped
+        known_cols = set(columns) | {code_col} | ({name_col} if name_col else set())
         raw_rows = []
-        for r, cells in rows_iter:
-            if r < FIRST_ROW:
+        orphans: dict[int, list[int]] = {}
+        for r, cells in all_rows[header_at + 1 :]:
+            if not cells or all(c is None or (isinstance(c, str) and not clean_text(c)) for c in cells):
                 continue
-            if not cells or all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            code_raw = cells[code_col - 1] if code_col - 1 < len(cells) else None
+            label = cells[name_col - 1] if name_col and name_col - 1 < len(cells) else None
+            if (
+                (code_raw is None or not clean_code(code_raw)[0])
+                and isinstance(label, str)
+                and fold(clean_text(label)).startswith(HELPER_LABELS)
+            ):
                 continue
+            for idx, value in enumerate(cells, start=1):
+                if (
+                    idx not in known_cols
+                    and value is not None
+                    and not (isinstance(value, str) and not clean_text(value))
+                ):
+                    orphans.setdefault(idx, []).append(r)
             raw_rows.append((r, cells))
-        codes = {cx.cell_text(c[0]) for _r, c in raw_rows}
-        units_by_code = {}
-        for v in UnitVersion.objects.filter(valid_on(on), code__in=codes).select_related("unit"):
+        for idx, at in sorted(orphans.items()):
+            errors.add(
+                DATA_SHEET,
+                None,
+                idx,
+                _(
+                    "cột %(col)s có số liệu (dòng %(rows)s) nhưng ô tiêu đề "
+                    "%(col)s%(hr)d không có mã chỉ tiêu; "
+                    "hãy ghi lại mã chỉ tiêu ở ô tiêu đề (hoặc xóa cột nếu không dùng)"
+                )
+                % {
+                    "col": xf.col_letter(idx),
+                    "rows": ", ".join(map(str, at[:5])) + ("…" if len(at) > 5 else ""),
+                    "hr": header_row,
+                },
+            )
+        if not raw_rows:
+            raise ValidationError(
+                _("Trang tính %(s)s không có dòng số liệu nào (sau dòng tiêu đề %(r)d).")
+                % {"s": DATA_SHEET, "r": header_row}
+            )
+        hidden = sorted(r for r, _c in raw_rows if r in info.hidden_rows)
+        if hidden:
+            warnings.append(
+                _(
+                    "Trang tính %(s)s: dòng %(rows)s đang bị ẩn trong tệp; "
+                    "số liệu ở các dòng này vẫn được đọc."
+                )
+                % {
+                    "s": DATA_SHEET,
+                    "rows": ", ".join(map(str, hidden[:20])) + ("…" if len(hidden) > 20 else ""),
+                }
+            )
+
+        scope = scope_for(actor)
+        on = dt.date(year, 12, 31)
+        codes = {}
+        for r, cells in raw_rows:
+            text, had_hidden = clean_code(cells[code_col - 1] if code_col - 1 < len(cells) else None)
+            codes[r] = text
+            if had_hidden and text:
+                warnings.append(
+                    str(
+                        cx.CellError(
+                            DATA_SHEET,
+                            r,
+                            code_col,
+                            _(
+                                "mã «%(c)s» có ký tự ẩn (khoảng trắng không ngắt, "
+                                "ký tự không độ rộng hoặc dấu ' "
+                                "ở đầu) — đã bỏ khi đọc"
+                            )
+                            % {"c": text},
+                        )
+                    )
+                )
+        wanted = set(codes.values()) - {""}
+        units_by_code, names_by_code = {}, {}
+        for v in UnitVersion.objects.filter(valid_on(on), code__in=wanted).select_related("unit"):
             units_by_code[v.code] = v.unit
-        if len(units_by_code) < len(codes):
+            names_by_code.setdefault(v.code, set()).add(v.name)
+        if len(units_by_code) < len(wanted):
             # a code may belong to a unit valid earlier in the year (e.g. before a merger)
             for v in UnitVersion.objects.filter(
-                valid_on(dt.date(year, 1, 1)), code__in=codes - set(units_by_code)
+                valid_on(dt.date(year, 1, 1)), code__in=wanted - set(units_by_code)
             ).select_related("unit"):
                 units_by_code[v.code] = v.unit
+                names_by_code.setdefault(v.code, set()).add(v.name)
         unit_ids = [u.pk for u in units_by_code.values()]
-        existing = {
-            a.unit_id: a
-            for a in Assessment.objects.filter(unit_id__in=unit_ids, year=year, framework__code=fw.code).only(
-                "id", "unit_id", "version", "packed", "layout"
-            )
-        }
+        existing = {}
+        for chunk in range(0, len(unit_ids), 5000):
+            for a in Assessment.objects.filter(
+                unit_id__in=unit_ids[chunk : chunk + 5000], year=year, framework__code=fw.code
+            ).only("id", "unit_id", "version", "packed", "layout"):
+                existing[a.unit_id] = a
         locked_ids = _locked_assessment_ids([a.pk for a in existing.values()])
         plans: list[RowPlan] = []
         seen_codes: dict[str, int] = {}
+        no_workflow: str | None | bool = False  # asked once, when a row needs a new dossier
         for r, cells in raw_rows:
-            code_text = cx.cell_text(cells[0])
+            code_text = codes[r]
+            if not code_text:
+                errors.add(DATA_SHEET, r, code_col, _("dòng có số liệu nhưng ô mã đơn vị trống"), "Mã ĐV")
+                continue
             unit = units_by_code.get(code_text)
             if unit is None or not scope.covers(unit.pk):
                 errors.add(
                     DATA_SHEET,
                     r,
-                    1,
-                    f"mã đơn vị «{code_text}» không có hoặc không thuộc địa bàn của bạn",
+                    code_col,
+                    _("mã đơn vị «%(c)s» không có hoặc không thuộc địa bàn của bạn") % {"c": code_text},
                     "Mã ĐV",
                 )
                 continue
@@ -319,21 +556,47 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                 errors.add(
                     DATA_SHEET,
                     r,
-                    1,
-                    f"mã đơn vị «{code_text}» lặp lại (đã có ở dòng {seen_codes[code_text]})",
+                    code_col,
+                    _("mã đơn vị «%(c)s» lặp lại (đã có ở dòng %(r)d)")
+                    % {"c": code_text, "r": seen_codes[code_text]},
                     "Mã ĐV",
                 )
                 continue
             seen_codes[code_text] = r
+            if name_col:
+                typed_name = (
+                    clean_text(cells[name_col - 1])
+                    if name_col - 1 < len(cells) and cells[name_col - 1]
+                    else ""
+                )
+                known = {_bare(n) for n in names_by_code.get(code_text, ())} | {_bare(unit.name)}
+                if typed_name and _bare(typed_name) not in known:
+                    warnings.append(
+                        str(
+                            cx.CellError(
+                                DATA_SHEET,
+                                r,
+                                name_col,
+                                _(
+                                    "tên «%(typed)s» không khớp với mã %(code)s "
+                                    "(%(name)s); số liệu của dòng này "
+                                    "sẽ ghi cho %(name)s — hãy kiểm tra lại mã và tên"
+                                )
+                                % {"typed": typed_name, "code": code_text, "name": unit.name},
+                            )
+                        )
+                    )
             a = existing.get(unit.pk)
             current = unpack(a.packed, layout) if (a is not None and a.packed and a.layout == lkey) else {}
             plan = RowPlan(r, unit.pk, unit.code, unit.name, a.pk if a else None, a.version if a else None)
             for idx, key in columns.items():
                 raw = cells[idx - 1] if idx - 1 < len(cells) else None
-                if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if raw is None or (isinstance(raw, str) and not clean_text(raw)):
                     continue
                 if isinstance(raw, xf.Formula) or cx.is_formula(raw):
-                    errors.add(DATA_SHEET, r, idx, "có công thức; hãy nhập giá trị (dán dạng giá trị)", key)
+                    errors.add(
+                        DATA_SHEET, r, idx, _("có công thức; hãy nhập giá trị (dán dạng giá trị)"), key
+                    )
                     continue
                 f = fields[key]
                 try:
@@ -342,26 +605,147 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                     errors.add(DATA_SHEET, r, idx, str(exc), key)
                     continue
                 old = current.get(key)
-                if value != old:
-                    plan.values[key] = value
-                    plan.changes[key] = [format_value(old, f.value_type), format_value(value, f.value_type)]
-            if plan.changes:
-                if a is not None and a.pk in locked_ids:
+                if value == old:
+                    continue
+                if key in derived:
                     errors.add(
-                        DATA_SHEET, r, 1, f"hồ sơ của {unit.name} đã gửi/được duyệt, chỉ được xem", "Mã ĐV"
+                        DATA_SHEET,
+                        r,
+                        idx,
+                        _("chỉ tiêu %(k)s được tính từ kết quả của các đơn vị cấp dưới, không nhập tay")
+                        % {"k": key},
+                        key,
                     )
                     continue
-                if not can_act_on_unit(
-                    actor,
-                    unit.pk,
-                    {"commune_officer", "district_officer", "programme_office", "province_admin"},
+                if (
+                    f.value_type == "percentage"
+                    and value is not None
+                    and 0 < value < 1
+                    and not isinstance(raw, PercentCell)
                 ):
-                    errors.add(DATA_SHEET, r, 1, f"bạn không có quyền nhập số liệu cho {unit.name}", "Mã ĐV")
+                    warnings.append(
+                        str(
+                            cx.CellError(
+                                DATA_SHEET,
+                                r,
+                                idx,
+                                _("tỷ lệ %(v)s %% — nếu ý là %(p)s %% hãy nhập %(p)s")
+                                % {
+                                    "v": format_value(value, "percentage"),
+                                    "p": format_value(value * 100, "percentage"),
+                                },
+                                key,
+                            )
+                        )
+                    )
+                plan.values[key] = value
+                new_text = format_value(value, f.value_type)
+                plan.changes[key] = [format_value(old, f.value_type), new_text]
+                typed = _typed(raw)
+                if typed != new_text:
+                    plan.typed[key] = typed
+            if plan.changes:
+                if a is None:
+                    problem = services.unit_framework_problem(unit, fw, year)
+                    if problem is None:
+                        if no_workflow is False:
+                            no_workflow = services.workflow_problem(fw, year)
+                        problem = no_workflow
+                    if problem:
+                        errors.add(DATA_SHEET, r, code_col, problem, "Mã ĐV")
+                        continue
+                if a is not None and a.pk in locked_ids:
+                    errors.add(
+                        DATA_SHEET,
+                        r,
+                        code_col,
+                        _("hồ sơ của %(name)s đã gửi/được duyệt, chỉ được xem") % {"name": unit.name},
+                        "Mã ĐV",
+                    )
+                    continue
+                if not can_act_on_unit(actor, unit.pk, services.ENTRY_ROLES):
+                    errors.add(
+                        DATA_SHEET,
+                        r,
+                        code_col,
+                        _("bạn không có quyền nhập số liệu cho %(name)s") % {"name": unit.name},
+                        "Mã ĐV",
+                    )
                     continue
             plans.append(plan)
-        return ImportPlan(fw.pk, fw.code, year, plans, errors.messages())
+        _mark_conflicts(plans, fields, generated_at)
+        return ImportPlan(
+            fw.pk,
+            fw.code,
+            year,
+            plans,
+            errors.messages(),
+            warnings,
+            file_name,
+            fw.name,
+            generated_at.isoformat(),
+        )
     except xf.ReadError as exc:
-        raise ValidationError(f"Không đọc được tệp Excel «{checked.original_name}»: {exc}.") from None
+        raise ValidationError(
+            _("Không đọc được tệp Excel «%(name)s»: %(why)s.") % {"name": file_name, "why": exc}
+        ) from None
+
+
+def _mark_conflicts(plans: list[RowPlan], fields: dict, generated_at) -> None:
+    """Who changed each value the file changes, and when; a value changed after the workbook was made
+    moves from `changes` to `conflicts` (written only when the official chooses the file's value)."""
+    from chungsuc.assessments.models import AssessmentValue
+
+    by_id = {p.assessment_id: p for p in plans if p.assessment_id and p.changes}
+    keys = sorted({k for p in by_id.values() for k in p.changes})
+    if not by_id:
+        return
+    if timezone.is_naive(generated_at):
+        generated_at = timezone.make_aware(generated_at, dt.UTC)
+    ids = list(by_id)
+    for chunk in range(0, len(ids), 2000):
+        rows = AssessmentValue.objects.filter(
+            assessment_id__in=ids[chunk : chunk + 2000], indicator_code__in=keys
+        ).values_list(
+            "assessment_id",
+            "indicator_code",
+            "updated_at",
+            "updated_by__first_name",
+            "updated_by__last_name",
+            "updated_by__username",
+        )
+        for aid, key, at, first, last, username in rows:
+            plan = by_id[aid]
+            if key not in plan.changes:
+                continue
+            who = " ".join(x for x in (last, first) if x) or username or _("hệ thống")
+            when = timezone.localtime(at).strftime("%d/%m/%Y %H:%M") if at else ""
+            plan.last[key] = [who, when]
+            if at and at > generated_at:
+                old, new = plan.changes.pop(key)
+                plan.conflicts[key] = {
+                    "value": plan.values.pop(key),
+                    "current": old,
+                    "file": new,
+                    "typed": plan.typed.get(key, ""),
+                    "by": who,
+                    "at": when,
+                    "name": fields[key].name,
+                }
+
+
+def conflict_message(row: RowPlan, key: str) -> str:
+    c = row.conflicts[key]
+    return _(
+        "%(unit)s, chỉ tiêu %(key)s: đã được %(by)s sửa ngày %(at)s: hiện tại %(cur)s, trong tệp %(file)s"
+    ) % {
+        "unit": row.unit_name,
+        "key": key,
+        "by": c["by"],
+        "at": c["at"],
+        "cur": c["current"] or "—",
+        "file": c["file"] or "—",
+    }
 
 
 def _locked_assessment_ids(ids: list[int]) -> set[int]:
@@ -370,192 +754,98 @@ def _locked_assessment_ids(ids: list[int]) -> set[int]:
     from chungsuc.core.models import WorkflowCase
 
     ct = ContentType.objects.get_for_model(Assessment)
-    return set(
-        WorkflowCase.objects.filter(content_type=ct, object_id__in=ids, state__locks_data=True).values_list(
-            "object_id", flat=True
+    out: set[int] = set()
+    for chunk in range(0, len(ids), 5000):
+        out.update(
+            WorkflowCase.objects.filter(
+                content_type=ct, object_id__in=ids[chunk : chunk + 5000], state__locks_data=True
+            ).values_list("object_id", flat=True)
         )
-    )
+    return out
 
 
 def plan_store(plan: ImportPlan, user) -> str:
-    token = uuid.uuid4().hex
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{token}.json").write_text(
-        json.dumps({"user": user.pk, "plan": plan.to_json()}), encoding="utf-8"
-    )
-    return token
+    from chungsuc.core.staging import stage_put
+
+    return stage_put(user=user, kind=STAGING_KIND, payload={"plan": plan.to_json()})
 
 
 def plan_load(token: str, user) -> ImportPlan:
-    if not token.isalnum():
-        raise ValidationError("Mã lần nhập không hợp lệ.")
-    path = Path(settings.VAR_DIR) / "imports" / f"{token}.json"
-    if not path.exists():
-        raise ValidationError("Lần kiểm tra thử này không còn (đã ghi hoặc đã hết hạn); hãy tải tệp lên lại.")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data["user"] != user.pk:
-        raise PermissionDenied("Lần nhập này của người khác.")
-    return ImportPlan.from_json(data["plan"])
+    from chungsuc.core.staging import stage_get
+
+    return ImportPlan.from_json(stage_get(token, user=user, kind=STAGING_KIND).payload["plan"])
 
 
 def plan_discard(token: str) -> None:
-    path = Path(settings.VAR_DIR) / "imports" / f"{token}.json"
-    path.unlink(missing_ok=True)
+    from chungsuc.core.staging import stage_discard
+
+    stage_discard(token)
 
 
-def commit(*, actor, plan: ImportPlan) -> int:
-    """Apply the checked plan atomically, set-at-a-time: every assessment still at the version the dry
-    run saw, or nothing is written. Creates missing assessments (through the service), writes the value
-    rows with their history in bulk, repacks the value columns, bumps the versions, writes one audit
-    row per assessment, then evaluates the touched assessments at once. Returns the number of values."""
-    import numpy as np
-    from django.utils import timezone
-
+def commit(*, actor, plan: ImportPlan, accept=()) -> int:
+    """Compatibility name: the commit is `services.assessment_import_commit`."""
     from chungsuc.assessments import services
-    from chungsuc.assessments.evaluation import evaluate_many
-    from chungsuc.assessments.models import AssessmentValue, values_hash
-    from chungsuc.core.audit import _plain
-    from chungsuc.core.concurrency import ConflictError
-    from chungsuc.core.models import AuditEntry
+
+    return services.assessment_import_commit(actor=actor, plan=plan, accept=accept)
+
+
+REVIEW_UNITS = 500
+
+
+def review(plan: ImportPlan) -> dict:
+    """What the dry-run page shows: the file, unit(s), year and framework; per unit a table (code
+    and name of the indicator, its unit of measure, old → new as typed, who changed it last) with
+    the conflicts first; the counts."""
     from chungsuc.criteria.models import Framework
-    from chungsuc.geo.models import Unit
 
-    fw = Framework.objects.get(pk=plan.framework_id)
-    efw = frameworks.engine_framework(fw)
-    layout = frameworks.layout(efw)
-    lkey = layout_key(layout)
-    position = {k: i for i, k in enumerate(layout)}
-    indicator_mask = np.array([k in {i.code for i in efw.indicators} for k in layout])
-    rows = [r for r in plan.rows if r.changes]
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    now = timezone.now()
-    with transaction.atomic():
-        ids = [r.assessment_id for r in rows if r.assessment_id]
-        current = {}
-        for chunk in range(0, len(ids), 5000):
-            current.update(
-                Assessment.objects.select_for_update()
-                .filter(pk__in=ids[chunk : chunk + 5000])
-                .values_list("pk", "version")
-            )
-        stale = [r for r in rows if r.assessment_id and current.get(r.assessment_id) != r.version]
-        if stale:
-            raise ConflictError(
-                "Số liệu của "
-                + ", ".join(r.unit_name for r in stale[:10])
-                + " đã được người khác thay đổi sau khi bạn kiểm tra thử; chưa ghi gì. Hãy tải tệp lên lại."
-            )
-        if _locked_assessment_ids(ids):
-            raise ValidationError(
-                "Có hồ sơ vừa được gửi/duyệt sau khi kiểm tra thử; chưa ghi gì. Hãy tải tệp lên lại."
-            )
-        units = Unit.objects.in_bulk([r.unit_id for r in rows if not r.assessment_id])
-        for r in rows:
-            if not r.assessment_id:
-                a = services.assessment_create(
-                    actor=actor, unit=units[r.unit_id], year=plan.year, framework=fw
-                )
-                r.assessment_id, r.version = a.pk, a.version
-        all_ids = [r.assessment_id for r in rows]
-        assessments = {}
-        for chunk in range(0, len(all_ids), 5000):
-            assessments.update(Assessment.objects.in_bulk(all_ids[chunk : chunk + 5000]))
-        existing: dict[tuple[int, str], AssessmentValue] = {}
-        codes = sorted({k for r in rows for k in r.values})
-        for chunk in range(0, len(all_ids), 2000):
-            for v in AssessmentValue.objects.filter(
-                assessment_id__in=all_ids[chunk : chunk + 2000], indicator_code__in=codes
-            ):
-                existing[(v.assessment_id, v.indicator_code)] = v
-        to_update, to_create, audits, changed_assessments = [], [], [], []
-        for r in rows:
-            a = assessments[r.assessment_id]
-            arr = (
-                np.frombuffer(bytes(a.packed), dtype="<f8").copy()
-                if a.packed and a.layout == lkey
-                else np.full(len(layout), np.nan)
-            )
-            for key, value in r.values.items():
-                row = existing.get((a.pk, key))
-                if row is None:
-                    to_create.append(
-                        AssessmentValue(
-                            assessment_id=a.pk,
-                            indicator_code=key,
-                            value=value,
-                            updated_by=user,
-                            updated_at=now,
-                        )
-                    )
-                else:
-                    row.value, row.updated_by, row.updated_at = value, user, now
-                    to_update.append(row)
-                arr[position[key]] = np.nan if value is None else value
-            blob = arr.astype("<f8").tobytes()
-            a.packed, a.layout, a.values_hash = blob, lkey, values_hash(blob)
-            a.filled = int((~np.isnan(arr[indicator_mask])).sum())
-            a.version = r.version + 1
-            a.updated_at = now
-            changed_assessments.append(a)
-            audits.append(
-                AuditEntry(
-                    actor=user,
-                    actor_repr=(user.get_full_name() or user.get_username()) if user else "hệ thống",
-                    action="assessment.import",
-                    target_type=a._meta.label_lower,
-                    target_id=str(a.pk),
-                    target_repr=str(a.title or a.pk)[:300],
-                    unit_id=a.unit_id,
-                    changes=_plain(r.changes),
-                    reason="Nhập từ Excel",
-                )
-            )
-        _write_values(to_update, to_create, changed_assessments, user)
-        AuditEntry.objects.bulk_create(audits, batch_size=2000)
-        for chunk in range(0, len(all_ids), 5000):
-            evaluate_many(Assessment.objects.filter(pk__in=all_ids[chunk : chunk + 5000]))
-    return sum(len(r.changes) for r in rows)
+    fw = Framework.objects.filter(pk=plan.framework_id).first()
+    fields = {f.key: f for f in frameworks.fields(frameworks.engine_framework(fw))} if fw else {}
+    units = []
+    rows = sorted(plan.changed_rows, key=lambda r: (not r.conflicts, r.row))
+    for r in rows[:REVIEW_UNITS]:
 
+        def line(key, old, new, typed, by_at, conflict=None, r=r):
+            f = fields.get(key)
+            return {
+                "key": key,
+                "name": f.name if f else key,
+                "unit": f.unit if f else "",
+                "old": old,
+                "new": new,
+                "typed": typed,
+                "by": by_at[0] if by_at else "",
+                "at": by_at[1] if by_at else "",
+                "conflict": conflict,
+                "take": f"{r.unit_code}:{key}",
+            }
 
-def _write_values(to_update, to_create, changed_assessments, user) -> None:
-    """Bulk writes with plain parameterised SQL (Django's bulk_update builds a CASE per row, which is
-    10× slower at this size), plus the history rows of every value written."""
-    from django.db import connection
-
-    from chungsuc.assessments.models import AssessmentValue
-
-    vt = AssessmentValue._meta.db_table
-    at = Assessment._meta.db_table
-    ops = connection.ops
-    with connection.cursor() as cur:
-        if to_update:
-            cur.executemany(
-                f"UPDATE {vt} SET value = %s, updated_by_id = %s, updated_at = %s WHERE id = %s",
-                [
-                    (v.value, v.updated_by_id, ops.adapt_datetimefield_value(v.updated_at), v.pk)
-                    for v in to_update
-                ],
-            )
-        if changed_assessments:
-            cur.executemany(
-                f"UPDATE {at} SET packed = %s, layout = %s, values_hash = %s, filled = %s, version = %s, "
-                f"updated_at = %s WHERE id = %s",
-                [
-                    (
-                        a.packed,
-                        a.layout,
-                        a.values_hash,
-                        a.filled,
-                        a.version,
-                        ops.adapt_datetimefield_value(a.updated_at),
-                        a.pk,
-                    )
-                    for a in changed_assessments
-                ],
-            )
-    if to_create:
-        AssessmentValue.objects.bulk_create(to_create, batch_size=1000)
-    written = list(to_update) + list(to_create)
-    if written:
-        AssessmentValue.history.bulk_history_create(written, batch_size=1000, default_user=user, update=True)
+        conflicts = [
+            line(k, c["current"], c["file"], c.get("typed", ""), [c["by"], c["at"]], c)
+            for k, c in r.conflicts.items()
+        ]
+        changes = [
+            line(k, old, new, r.typed.get(k, ""), r.last.get(k)) for k, (old, new) in r.changes.items()
+        ]
+        units.append(
+            {
+                "row": r.row,
+                "code": r.unit_code,
+                "name": r.unit_name,
+                "lines": conflicts + changes,
+                "changes": len(changes),
+                "conflicts": len(conflicts),
+            }
+        )
+    return {
+        "file_name": plan.file_name,
+        "framework": f"{plan.framework_name or plan.framework_code}",
+        "framework_code": plan.framework_code,
+        "year": plan.year,
+        "unit_names": [u["name"] for u in units[:3]],
+        "units": units,
+        "unit_count": len(plan.changed_rows),
+        "rows_read": len(plan.rows),
+        "hidden_units": max(0, len(rows) - REVIEW_UNITS),
+        "change_count": plan.change_count,
+        "conflict_count": plan.conflict_count,
+    }

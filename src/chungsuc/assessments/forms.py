@@ -79,4 +79,12 @@ class CommentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        error_messages={
+            "required": _("Hãy chọn tệp Excel (.xlsx) để tải lên."),
+            "empty": _("Tệp tải lên rỗng (0 byte): hãy chọn tệp Excel đã điền số liệu."),
+            "invalid": _("Không nhận được tệp: hãy chọn lại tệp Excel (.xlsx)."),
+            "missing": _("Không nhận được tệp: hãy chọn lại tệp Excel (.xlsx)."),
+        },
+    )

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungsuc.accounts.models import Role
 from chungsuc.accounts.selectors import can_act_on_unit, scope_for
@@ -59,19 +60,24 @@ def _require(actor, unit_id: int, roles, what: str) -> None:
 # --- assessments and values ------------------------------------------------------------------------
 
 
-def workflow_code_for(framework, year: int) -> str:
-    rules = WorkflowRule.objects.filter(level__in=["", framework.level])
+def _workflow_rule_for(framework, year: int):
     best = None
-    for rule in rules:
+    for rule in WorkflowRule.objects.filter(level__in=["", framework.level]):
         if rule.year_from is not None and year < rule.year_from:
             continue
         if rule.year_to is not None and year > rule.year_to:
             continue
         if best is None or (rule.level and not best.level):
             best = rule
+    return best
+
+
+def workflow_code_for(framework, year: int) -> str:
+    best = _workflow_rule_for(framework, year)
     if best is None:
         raise ValidationError(
-            f"Chưa có quy trình xét công nhận áp dụng cho cấp {framework.level}, năm {year}."
+            _("Chưa có quy trình xét công nhận áp dụng cho cấp %(level)s, năm %(year)s.")
+            % {"level": framework.level, "year": year}
         )
     return best.workflow_code
 
@@ -89,30 +95,62 @@ def decision_authority(assessment: Assessment) -> str:
     return PRIME_MINISTER if level in {"district", "province"} else PROVINCE_CHAIRMAN
 
 
+def framework_year_problem(framework, year: int) -> str | None:
+    """Why no dossier of `framework` can be made for `year` (None when it can). The Excel dry run asks
+    the same question as `assessment_create`, so what it accepts the commit writes."""
+    year = int(year)
+    if framework.level == "district" and year > LAST_DISTRICT_YEAR:
+        return _(
+            "Không lập được hồ sơ cấp huyện cho năm %(year)s: từ ngày 01/7/2025 không còn đơn vị hành chính "
+            "cấp huyện (Nghị quyết 202/2025/QH15); hồ sơ cấp huyện chỉ có đến năm %(last)s."
+        ) % {"year": year, "last": LAST_DISTRICT_YEAR}
+    if (framework.period_start and year < framework.period_start) or (
+        framework.period_end and year > framework.period_end
+    ):
+        return _("Bộ tiêu chí %(code)s áp dụng cho %(start)s–%(end)s, không áp dụng cho năm %(year)s.") % {
+            "code": framework.code,
+            "start": framework.period_start or "…",
+            "end": framework.period_end or "…",
+            "year": year,
+        }
+    return None
+
+
+def workflow_problem(framework, year: int) -> str | None:
+    """Why a new dossier of `framework` for `year` would have no recognition workflow."""
+    if not _workflow_rule_for(framework, int(year)):
+        return _("Chưa có quy trình xét công nhận áp dụng cho cấp %(level)s, năm %(year)s.") % {
+            "level": framework.level,
+            "year": year,
+        }
+    return None
+
+
+def unit_framework_problem(unit, framework, year: int) -> str | None:
+    """Why `unit` cannot have a dossier of `framework` for `year` (None when it can)."""
+    if unit.level == "district" and int(year) > LAST_DISTRICT_YEAR:
+        return _(
+            "Không lập được hồ sơ cấp huyện cho năm %(year)s: từ ngày 01/7/2025 không còn đơn vị hành chính "
+            "cấp huyện (Nghị quyết 202/2025/QH15), nên %(name)s chỉ có hồ sơ tự đánh giá đến năm %(last)s."
+        ) % {"year": year, "name": unit.name, "last": LAST_DISTRICT_YEAR}
+    if framework.kinds and unit.kind not in framework.kinds:
+        return _("Bộ tiêu chí %(code)s không áp dụng cho %(name)s.") % {
+            "code": framework.code,
+            "name": unit.name,
+        }
+    return None
+
+
 def assessment_create(*, actor, unit, year: int, framework, is_demo: bool = False) -> Assessment:
     _require(actor, unit.pk, ENTRY_ROLES, "lập hồ sơ tự đánh giá")
-    if (framework.level == "district" or unit.level == "district") and int(year) > LAST_DISTRICT_YEAR:
-        raise ValidationError(
-            f"Không lập được hồ sơ cấp huyện cho năm {year}: từ ngày 01/7/2025 không còn đơn vị hành chính "
-            f"cấp huyện (Nghị quyết 202/2025/QH15), nên {unit.name} chỉ có hồ sơ tự đánh giá đến năm "
-            f"{LAST_DISTRICT_YEAR}."
-        )
-    if (
-        framework.period_start
-        and year < framework.period_start
-        or framework.period_end
-        and year > framework.period_end
-    ):
-        raise ValidationError(
-            f"Bộ tiêu chí {framework.code} áp dụng cho {framework.period_start}–{framework.period_end}, "
-            f"không áp dụng cho năm {year}."
-        )
-    if framework.kinds and unit.kind not in framework.kinds:
-        raise ValidationError(
-            f"Bộ tiêu chí {framework.code} không áp dụng cho {unit.get_kind_display()} {unit.name}."
-        )
+    problem = unit_framework_problem(unit, framework, year) or framework_year_problem(framework, year)
+    if problem:
+        raise ValidationError(problem)
     if Assessment.objects.filter(unit=unit, year=year, framework__code=framework.code).exists():
-        raise ValidationError(f"{unit.name} đã có hồ sơ năm {year} theo bộ tiêu chí {framework.code}.")
+        raise ValidationError(
+            _("%(name)s đã có hồ sơ năm %(year)s theo bộ tiêu chí %(code)s.")
+            % {"name": unit.name, "year": year, "code": framework.code}
+        )
     code = workflow_code_for(framework, year)
     efw = frameworks.engine_framework(framework)
     keys = frameworks.layout(efw)
@@ -396,6 +434,195 @@ def _roles_of(actor):
     return roles_of(actor)
 
 
+def _accepted(plan_row, key: str, accept) -> bool:
+    """Did the official choose the file's value for this conflict? `accept` holds "*" (every
+    conflict), a unit code (every conflict of that unit) or "unit_code:key" (one value)."""
+    return "*" in accept or plan_row.unit_code in accept or f"{plan_row.unit_code}:{key}" in accept
+
+
+def assessment_import_commit(*, actor, plan, accept=()) -> int:
+    """Apply a checked Excel import (`assessments.excel.dry_run`) atomically, set-at-a-time: every
+    assessment still at the version the dry run saw, or nothing is written. A value someone changed
+    after the workbook was downloaded (a conflict) is written only if `accept` chooses it; otherwise
+    the newer value stays. Creates missing assessments (through `assessment_create`), writes the value
+    rows with their history in bulk, repacks the value columns, bumps the versions, writes one audit
+    row per assessment naming the file and the row, then evaluates the touched assessments at once.
+    Returns the number of values written."""
+    import numpy as np
+
+    from chungsuc.assessments.evaluation import evaluate_many
+    from chungsuc.core.audit import _plain
+    from chungsuc.core.concurrency import ConflictError
+    from chungsuc.core.models import AuditEntry
+    from chungsuc.criteria.models import Framework
+    from chungsuc.geo.models import Unit
+
+    accept = set(accept or ())
+    fw = Framework.objects.get(pk=plan.framework_id)
+    efw = frameworks.engine_framework(fw)
+    keys_layout = frameworks.layout(efw)
+    lkey = layout_key(keys_layout)
+    position = {k: i for i, k in enumerate(keys_layout)}
+    indicator_mask = np.array([k in {i.code for i in efw.indicators} for k in keys_layout])
+    for r in plan.rows:
+        for key in list(r.conflicts):
+            if _accepted(r, key, accept):
+                c = r.conflicts[key]
+                r.values[key] = c["value"]
+                r.changes[key] = [c["current"], c["file"]]
+    rows = [r for r in plan.rows if r.changes]
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    source = (
+        _("Nhập từ Excel «%(file)s»") % {"file": plan.file_name} if plan.file_name else _("Nhập từ Excel")
+    )
+    with transaction.atomic():
+        ids = [r.assessment_id for r in rows if r.assessment_id]
+        current = {}
+        for chunk in range(0, len(ids), 5000):
+            current.update(
+                Assessment.objects.select_for_update()
+                .filter(pk__in=ids[chunk : chunk + 5000])
+                .values_list("pk", "version")
+            )
+        stale = [r for r in rows if r.assessment_id and current.get(r.assessment_id) != r.version]
+        if stale:
+            raise ConflictError(
+                _(
+                    "Số liệu của %(units)s đã được người khác thay đổi sau "
+                    "khi bạn kiểm tra thử; chưa ghi gì. "
+                    "Hãy tải tệp lên lại."
+                )
+                % {"units": ", ".join(f"{r.unit_name} (dòng {r.row})" for r in stale[:10])}
+            )
+        from chungsuc.assessments.excel import _locked_assessment_ids
+
+        locked = _locked_assessment_ids(ids)
+        if locked:
+            names = [f"{r.unit_name} (dòng {r.row})" for r in rows if r.assessment_id in locked]
+            raise ValidationError(
+                _(
+                    "Hồ sơ của %(units)s vừa được gửi/duyệt sau khi kiểm tra "
+                    "thử; chưa ghi gì. Hãy tải tệp lên lại."
+                )
+                % {"units": ", ".join(names[:10])}
+            )
+        units = Unit.objects.in_bulk([r.unit_id for r in rows if not r.assessment_id])
+        for r in rows:
+            if not r.assessment_id:
+                try:
+                    a = assessment_create(actor=actor, unit=units[r.unit_id], year=plan.year, framework=fw)
+                except ValidationError as exc:
+                    raise ValidationError(
+                        [
+                            _("Dòng %(row)d (%(unit)s): %(why)s")
+                            % {"row": r.row, "unit": r.unit_name, "why": m}
+                            for m in exc.messages
+                        ]
+                    ) from None
+                r.assessment_id, r.version = a.pk, a.version
+        all_ids = [r.assessment_id for r in rows]
+        assessments = {}
+        for chunk in range(0, len(all_ids), 5000):
+            assessments.update(Assessment.objects.in_bulk(all_ids[chunk : chunk + 5000]))
+        existing: dict[tuple[int, str], AssessmentValue] = {}
+        codes = sorted({k for r in rows for k in r.values})
+        for chunk in range(0, len(all_ids), 2000):
+            for v in AssessmentValue.objects.filter(
+                assessment_id__in=all_ids[chunk : chunk + 2000], indicator_code__in=codes
+            ):
+                existing[(v.assessment_id, v.indicator_code)] = v
+        to_update, to_create, audits, changed_assessments = [], [], [], []
+        for r in rows:
+            a = assessments[r.assessment_id]
+            arr = (
+                np.frombuffer(bytes(a.packed), dtype="<f8").copy()
+                if a.packed and a.layout == lkey
+                else np.full(len(keys_layout), np.nan)
+            )
+            for key, value in r.values.items():
+                row = existing.get((a.pk, key))
+                if row is None:
+                    to_create.append(
+                        AssessmentValue(
+                            assessment_id=a.pk,
+                            indicator_code=key,
+                            value=value,
+                            updated_by=user,
+                            updated_at=now,
+                        )
+                    )
+                else:
+                    row.value, row.updated_by, row.updated_at = value, user, now
+                    to_update.append(row)
+                arr[position[key]] = np.nan if value is None else value
+            blob = arr.astype("<f8").tobytes()
+            a.packed, a.layout, a.values_hash = blob, lkey, values_hash(blob)
+            a.filled = int((~np.isnan(arr[indicator_mask])).sum())
+            a.version = r.version + 1
+            a.updated_at = now
+            changed_assessments.append(a)
+            audits.append(
+                AuditEntry(
+                    actor=user,
+                    actor_repr=(user.get_full_name() or user.get_username()) if user else "hệ thống",
+                    action="assessment.import",
+                    target_type=a._meta.label_lower,
+                    target_id=str(a.pk),
+                    target_repr=str(a.title or a.pk)[:300],
+                    unit_id=a.unit_id,
+                    changes=_plain(r.changes),
+                    reason=(_("%(source)s, dòng %(row)d") % {"source": source, "row": r.row})[:500],
+                )
+            )
+        _write_values(to_update, to_create, changed_assessments, user)
+        AuditEntry.objects.bulk_create(audits, batch_size=2000)
+        for chunk in range(0, len(all_ids), 5000):
+            evaluate_many(Assessment.objects.filter(pk__in=all_ids[chunk : chunk + 5000]))
+    return sum(len(r.changes) for r in rows)
+
+
+def _write_values(to_update, to_create, changed_assessments, user) -> None:
+    """Bulk writes with plain parameterised SQL (Django's bulk_update builds a CASE per row, which is
+    10× slower at this size), plus the history rows of every value written."""
+    from django.db import connection
+
+    vt = AssessmentValue._meta.db_table
+    at = Assessment._meta.db_table
+    ops = connection.ops
+    with connection.cursor() as cur:
+        if to_update:
+            cur.executemany(
+                f"UPDATE {vt} SET value = %s, updated_by_id = %s, updated_at = %s WHERE id = %s",
+                [
+                    (v.value, v.updated_by_id, ops.adapt_datetimefield_value(v.updated_at), v.pk)
+                    for v in to_update
+                ],
+            )
+        if changed_assessments:
+            cur.executemany(
+                f"UPDATE {at} SET packed = %s, layout = %s, values_hash = %s, filled = %s, version = %s, "
+                f"updated_at = %s WHERE id = %s",
+                [
+                    (
+                        a.packed,
+                        a.layout,
+                        a.values_hash,
+                        a.filled,
+                        a.version,
+                        ops.adapt_datetimefield_value(a.updated_at),
+                        a.pk,
+                    )
+                    for a in changed_assessments
+                ],
+            )
+    if to_create:
+        AssessmentValue.objects.bulk_create(to_create, batch_size=1000)
+    written = list(to_update) + list(to_create)
+    if written:
+        AssessmentValue.history.bulk_history_create(written, batch_size=1000, default_user=user, update=True)
+
+
 def _check_file(upload, *, allowed) -> str:
     """Check an uploaded file by content (core.files): size, real type, no macros, not encrypted."""
     from chungsuc.core.files import inspect_upload
@@ -583,7 +810,7 @@ def condition_check_set(
     if condition.kind != RecognitionCondition.Kind.ATTESTATION:
         raise ValidationError(f"Điều kiện «{condition.name}» được tính tự động, không xác nhận tay.")
     with transaction.atomic():
-        check, _ = ConditionCheck.objects.update_or_create(
+        check, _created = ConditionCheck.objects.update_or_create(
             assessment=assessment,
             condition=condition,
             defaults={"met": bool(met), "note": note, "checked_by": actor},

@@ -49,6 +49,13 @@ def export_district(request):
     return _xlsx(data, f"tu-danh-gia-{district.code}-{year}.xlsx")
 
 
+def _form_errors_to_messages(request, form) -> None:
+    """A form refused before the dry run (no file, an empty file): say so where the user acted."""
+    for errors in form.errors.values():
+        for m in errors:
+            messages.error(request, m)
+
+
 @login_required
 def import_upload(request):
     plan = None
@@ -61,20 +68,17 @@ def import_upload(request):
                 plan = excel.dry_run(
                     actor=request.user, upload=form.cleaned_data["file"], name=form.cleaned_data["file"].name
                 )
-                if not plan.errors and plan.change_count:
+                if not plan.errors and (plan.change_count or plan.conflict_count):
                     token = excel.plan_store(plan, request.user)
             except ValidationError as exc:
                 for m in exc.messages:
                     messages.error(request, m)
+        else:
+            _form_errors_to_messages(request, form)
     return render(
         request,
         "assessments/import.html",
-        {
-            "form": form,
-            "plan": plan,
-            "token": token,
-            "changed_rows": [r for r in plan.rows if r.changes][:300] if plan else [],
-        },
+        {"form": form, "plan": plan, "token": token, "review": excel.review(plan) if plan else None},
     )
 
 
@@ -83,7 +87,8 @@ def import_upload(request):
 def import_commit(request, token):
     try:
         plan = excel.plan_load(token, request.user)
-        n = excel.commit(actor=request.user, plan=plan)
+        accept = set(request.POST.getlist("take")) | set(request.POST.getlist("take_unit"))
+        n = excel.commit(actor=request.user, plan=plan, accept=accept)
         excel.plan_discard(token)
         messages.success(request, _("Đã ghi %(n)d giá trị từ tệp Excel.") % {"n": n})
     except (ValidationError, PermissionDenied) as exc:
@@ -132,6 +137,8 @@ def register_import(request):
             except ValidationError as exc:  # FileRejected and ExcelError are ValidationErrors
                 for m in exc.messages:
                     messages.error(request, m)
+        else:
+            _form_errors_to_messages(request, form)
     return render(
         request,
         "assessments/register_import.html",

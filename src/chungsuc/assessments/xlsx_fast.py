@@ -265,8 +265,62 @@ def _shared_strings(z: zipfile.ZipFile) -> list[str]:
     return out
 
 
-def iter_rows(data: bytes, sheet: str):
-    """Yield (row number, list of values) of `sheet`; values are str, float/int, bool, Formula or None."""
+# built-in number formats (ECMA-376 §18.8.30): 9, 10 percent; the rest dates and times
+_BUILTIN_PERCENT = {9, 10}
+_BUILTIN_DATE = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
+
+
+def format_kind(code: str) -> str | None:
+    from chungsuc.core.excel import number_format_kind
+
+    return number_format_kind(code)
+
+
+def _style_kinds(z: zipfile.ZipFile) -> list[str | None]:
+    """For each cell style index (the `s` attribute), its number format's kind."""
+    try:
+        root = etree.fromstring(z.read("xl/styles.xml"))
+    except (KeyError, etree.XMLSyntaxError):
+        return []
+    custom = {}
+    for nf in root.iter(f"{{{NS}}}numFmt"):
+        try:
+            custom[int(nf.get("numFmtId"))] = nf.get("formatCode") or ""
+        except (TypeError, ValueError):
+            continue
+    kinds: list[str | None] = []
+    xfs = root.find(f"{{{NS}}}cellXfs")
+    for xf in xfs if xfs is not None else ():
+        try:
+            fid = int(xf.get("numFmtId") or 0)
+        except ValueError:
+            fid = 0
+        if fid in custom:
+            kinds.append(format_kind(custom[fid]))
+        elif fid in _BUILTIN_PERCENT:
+            kinds.append("percent")
+        elif fid in _BUILTIN_DATE:
+            kinds.append("date")
+        else:
+            kinds.append(None)
+    return kinds
+
+
+@dataclass
+class SheetInfo:
+    """What the reader saw besides the values: hidden rows and merged ranges ("C1:D1")."""
+
+    hidden_rows: set
+    merged: list
+
+
+def iter_rows(data: bytes, sheet: str, info: SheetInfo | None = None):
+    """Yield (row number, list of values) of `sheet`; values are str, float/int, bool, Formula, None,
+    or — where the cell's number format matters — `values.PercentCell` (a number shown as a percent),
+    `values.DateCell` (a number shown as a date), `values.ErrorCell` (#DIV/0! and the like).
+    `info`, when given, collects the hidden rows and merged ranges (complete once iteration ends)."""
+    from chungsuc.assessments.values import DateCell, ErrorCell, PercentCell
+
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         names = sheet_names(z)
@@ -275,11 +329,19 @@ def iter_rows(data: bytes, sheet: str):
     if sheet not in names:
         raise KeyError(sheet)
     shared = _shared_strings(z)
+    kinds = _style_kinds(z)
+    n_kinds = len(kinds)
     c_tag, v_tag, f_tag, is_tag, t_tag = (f"{{{NS}}}{x}" for x in ("c", "v", "f", "is", "t"))
+    row_tag, merge_tag = f"{{{NS}}}row", f"{{{NS}}}mergeCell"
     letters_cache: dict[str, int] = {}
     digits = "0123456789"
+    r = 0
     try:
-        for _event, row in etree.iterparse(z.open(names[sheet]), tag=f"{{{NS}}}row", huge_tree=True):
+        for _event, row in etree.iterparse(z.open(names[sheet]), tag=(row_tag, merge_tag), huge_tree=True):
+            if row.tag == merge_tag:
+                if info is not None and row.get("ref"):
+                    info.merged.append(row.get("ref"))
+                continue
             values: list = []
             for c in row:
                 if c.tag != c_tag:
@@ -317,13 +379,26 @@ def iter_rows(data: bytes, sheet: str):
                     value = shared[int(text)]
                 elif t == "b":
                     value = text == "1"
-                elif t in ("str", "e"):
+                elif t == "e":
+                    value = ErrorCell(text)
+                elif t == "str":
                     value = text
                 else:
                     num = float(text)
-                    value = int(num) if num.is_integer() and "." not in text and "E" not in text else num
+                    s = c.get("s")
+                    kind = kinds[int(s)] if s and s.isdigit() and int(s) < n_kinds else None
+                    if kind == "percent":
+                        value = PercentCell(num)
+                    elif kind == "date":
+                        value = DateCell(num)
+                    else:
+                        value = int(num) if num.is_integer() and "." not in text and "E" not in text else num
                 values.append(value)
-            yield int(row.get("r") or 0), values
+            number = row.get("r")
+            r = int(number) if number and number.isdigit() else r + 1
+            if info is not None and row.get("hidden") in ("1", "true"):
+                info.hidden_rows.add(r)
+            yield r, values
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]

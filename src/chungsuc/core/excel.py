@@ -230,6 +230,25 @@ def header_columns(ws: Worksheet, *, row: int = 1) -> dict[str, int]:
     return out
 
 
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def number_format_kind(code: str | None) -> str | None:
+    """ "percent", "date" or None for an Excel number format code ('0.0%', 'dd/mm/yyyy', 'General').
+
+    Excel stores what an official types as a number plus a format: "85%" is 0.85 with a percent
+    format, "1/5/2024" is the day serial 45413 with a date format. An importer that ignores the
+    format misreads both, so readers report the kind with the value."""
+    if not code or code.lower() == "general":
+        return None
+    bare = _FORMAT_LITERALS.sub("", code.split(";")[0])
+    if "%" in bare:
+        return "percent"
+    if re.search(r"[dmyhs]", bare, re.IGNORECASE):
+        return "date"
+    return None
+
+
 def parse_decimal(value) -> Decimal | None:
     """A number from a cell: numbers as they are; text in Vietnamese ('1.234,5', '12,5') or plain
     ('12.5') form; '' / None → None. Raises ValueError with a Vietnamese reason otherwise."""
@@ -500,6 +519,7 @@ __all__ = [
     "header_columns",
     "is_formula",
     "lock_cells",
+    "number_format_kind",
     "open_workbook_safely",
     "parse_decimal",
     "protect_sheet",

@@ -8,6 +8,7 @@ spec and a list of errors naming sheet, row, column and reason (in Vietnamese); 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -199,8 +200,8 @@ def _read_table(wb, title: str, columns: list[tuple[str, str]], errs: _Errors) -
         errs.add(title, None, None, f"Thiếu trang tính «{title}».")
         return []
     ws = wb[title]
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    cell_rows = ws.iter_rows()
+    header = [str(c.value).strip() if c.value is not None else "" for c in next(cell_rows, ())]
     expected = [label for _, label in columns]
     if header[: len(expected)] != expected:
         missing = [h for h in expected if h not in header]
@@ -214,14 +215,47 @@ def _read_table(wb, title: str, columns: list[tuple[str, str]], errs: _Errors) -
         )
         return []
     out = []
-    for n, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
+    for n, cells in enumerate(cell_rows, start=2):
+        values = [c.value for c in cells]
+        if not values or all(v in (None, "") for v in values):
             continue
         record = {}
-        for (field, label), raw in zip(columns, values, strict=False):
+        for (field, label), cell in zip(columns, cells, strict=False):
+            raw = cell.value
+            if isinstance(raw, dt.date | dt.time):
+                errs.add(
+                    title,
+                    n,
+                    label,
+                    f"Ô chứa ngày/giờ ({_shown_date(raw)}), không phải giá trị; "
+                    "hãy định dạng ô là số hoặc chữ.",
+                )
+                record[field] = None
+                continue
             record[field] = _convert(field, raw, errs, title, n, label)
+            if field == "value":
+                record["_value_format"] = getattr(cell, "number_format", None)
         out.append((n, record))
     return out
+
+
+def _shown_date(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+
+
+def percent_cell_value(value, number_format: str | None, value_type: str):
+    """A threshold typed as a percentage the Excel way (80% is the number 0.8 with a percent format)
+    is 80 in a percentage indicator; anything else stays as it is."""
+    from chungsuc.core.excel import number_format_kind
+
+    if (
+        value_type == "percentage"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and number_format_kind(number_format) == "percent"
+    ):
+        return round(float(value) * 100, 6)
+    return value
 
 
 def parse_workbook(fileobj, *, name: str | None = None) -> tuple[dict | None, list[dict]]:
@@ -344,6 +378,7 @@ def parse_workbook(fileobj, *, name: str | None = None) -> tuple[dict | None, li
                 "Phép so sánh",
                 f"Phép so sánh «{r['comparator']}» không hợp lệ: cần {', '.join(engine.COMPARATORS)}.",
             )
+        r["value"] = percent_cell_value(r["value"], r.pop("_value_format", None), ind["value_type"])
         if r["value"] is not None and ind["value_type"] in engine.VALUE_TYPES:
             try:
                 engine.coerce_value(

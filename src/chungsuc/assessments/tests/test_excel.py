@@ -98,7 +98,12 @@ def test_round_trip_dry_run_shows_exact_changes_then_commit(setup, client, frame
     response = client.post("/assessments/import/", {"file": upload(wb)})
     html = response.content.decode()
     assert "3 giá trị sẽ thay đổi ở 2 đơn vị" in html
-    assert "70 → 85" in html and "— → 65,5" in html and "— → Không đạt" in html
+    plan = response.context["plan"]
+    changes = {(r.unit_code, k): tuple(v) for r in plan.rows for k, v in r.changes.items()}
+    assert changes[("30703", "3.1")] == ("70", "85")
+    assert changes[("30703", "10.1")] == ("", "65,5")
+    assert changes[(str(other_code), "3.2")] == ("", "Không đạt")
+    assert "Tỷ lệ tưới tiêu chủ động" in html and "so-lieu.xlsx" in html
     assert (
         AssessmentValue.objects.get(assessment=a, indicator_code="3.1").value == 70
     )  # dry run wrote nothing
