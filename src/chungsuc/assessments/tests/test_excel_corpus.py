@@ -376,3 +376,52 @@ def test_the_criteria_thresholds_workbook_reads_a_percent_format_as_percent(db, 
     spec, errors = cexcel.parse_workbook(io.BytesIO(_bytes(wb)), name="nguong.xlsx")
     assert spec is None
     assert any(e["row"] == row and "01/05/2024" in e["message"] for e in errors)
+
+
+# --- an old download never reverts newer edits ------------------------------------------------------
+
+
+def test_an_old_download_shows_conflicts_and_reverts_nothing_without_a_choice(
+    setup, client, framework, users
+):
+    officer, a = setup
+    wb = district_workbook(client, officer, framework)  # downloaded while 3.1 = 70 and 1.1 = Đạt
+    a.refresh_from_db()
+    services.assessment_values_save(  # another user changes two values afterwards
+        actor=users["demo.vinhchanh"], assessment=a, values={"3.1": 75, "1.1": "Không đạt"}
+    )
+    ws = wb[excel.DATA_SHEET]
+    set_cell(ws, VC, "10.1", 66)  # the official's own new value; 3.1 and 1.1 still hold the old ones
+    response = dry(client, wb)
+    plan = response.context["plan"]
+    html = response.content.decode()
+    row = next(r for r in plan.rows if r.unit_code == VC)
+    assert set(row.conflicts) == {"3.1", "1.1"} and set(row.changes) == {"10.1"}
+    assert row.conflicts["3.1"]["current"] == "75" and row.conflicts["3.1"]["file"] == "70"
+    assert "đã được" in html and "hiện tại 75, trong tệp 70" in html
+    assert html.index('data-testid="import-conflict"') < html.index("10.1</strong>")  # conflicts first
+    commit(client, response)  # nothing chosen: the newer values stay
+    assert (stored(a, "3.1"), stored(a, "1.1"), stored(a, "10.1")) == (75, 0.0, 66)
+
+
+def test_the_official_may_choose_the_file_value_per_value_or_per_unit(setup, client, framework, users):
+    officer, a = setup
+    wb = district_workbook(client, officer, framework)
+    a.refresh_from_db()
+    services.assessment_values_save(
+        actor=users["demo.vinhchanh"], assessment=a, values={"3.1": 75, "1.1": "Không đạt"}
+    )
+    response = dry(client, wb)
+    assert response.context["plan"].conflict_count == 2
+    commit(client, response, take=[f"{VC}:3.1"])  # one value chosen
+    assert (stored(a, "3.1"), stored(a, "1.1")) == (70, 0.0)
+    entry = AuditEntry.objects.filter(action="assessment.import", target_id=str(a.pk)).latest("id")
+    assert entry.changes["3.1"] == ["75", "70"]
+    assert "so-lieu.xlsx" in entry.reason and f"dòng {row_of(wb[excel.DATA_SHEET], VC)}" in entry.reason
+    # a fresh download, another change, and the whole unit chosen
+    wb = district_workbook(client, officer, framework)
+    a.refresh_from_db()
+    services.assessment_values_save(actor=users["demo.vinhchanh"], assessment=a, values={"3.1": 60})
+    response = dry(client, wb)
+    commit(client, response, take_unit=[VC])
+    assert stored(a, "3.1") == 70
