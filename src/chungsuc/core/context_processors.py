@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 # (label, url name, roles that see it; None = every logged-in user)
 MENU = [
     ("Tổng quan", "dashboard:home", None),
+    ("Biểu đồ", "dashboard:charts", None),
+    ("Bản đồ", "dashboard:map", None),
     ("Đơn vị hành chính", "geo:unit-list", None),
     ("Bộ tiêu chí", "criteria:framework-list", None),
     ("Tự đánh giá", "assessments:assessment-list", None),

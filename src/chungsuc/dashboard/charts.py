@@ -1,0 +1,507 @@
+"""The figures behind the officials' charts: recognitions by year, communes by band of criteria met,
+the achievement rate of each criterion, regressions, and the same figures for each unit one level down
+(the drill-down province → district → commune). Every read is scoped to the user and taken "as of" a
+date, on the administrative tree valid that day (old province before 1/7/2025, merged after).
+
+Each function returns a `core.tables.DataTable` (what the page's table shows and every export
+downloads) and the chart's ECharts option is built from that same table, so chart, table, export and
+text alternative never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from chungsuc.accounts.selectors import scope_for
+from chungsuc.assessments import selectors as assessment_selectors
+from chungsuc.assessments.models import EvaluationResult, RecognitionRecord, Standard
+from chungsuc.core.tables import FLOAT, INT, PERCENT, TEXT, YEAR, Column, DataTable
+from chungsuc.geo.models import LineageLink, Unit, UnitLevel, UnitVersion
+from chungsuc.geo.selectors import valid_on
+
+FIRST_YEAR = 2021  # Plan 861/KH-UBND covers 2021–2025
+STANDARDS = [(Standard.NTM, "ntm"), (Standard.ADVANCED, "advanced"), (Standard.MODEL, "model")]
+BANDS = [
+    ("full", "Đạt đủ tiêu chí"),
+    ("15", "Từ 15 tiêu chí trở lên"),
+    ("10", "Từ 10 đến 14 tiêu chí"),
+    ("5", "Từ 5 đến 9 tiêu chí"),
+    ("0", "Dưới 5 tiêu chí"),
+]
+
+
+@dataclass
+class Context:
+    """Who is looking, at which unit, on which day."""
+
+    user: object
+    on: dt.date
+    root: Unit
+    version: UnitVersion
+    # every commune-level unit under root on `on`, that the user may see
+    communes: set[int] = field(default_factory=set)
+    # versions valid on `on` by unit id (the whole tree that day)
+    versions: dict[int, UnitVersion] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=dict)
+    everything: bool = False
+    scope_ids: frozenset = frozenset()
+
+    def visible(self, unit_id: int) -> bool:
+        return self.everything or unit_id in self.scope_ids
+
+    def breadcrumb(self) -> list[UnitVersion]:
+        chain, cur = [], self.version
+        while cur is not None:
+            chain.append(cur)
+            cur = self.versions.get(cur.parent_id) if cur.parent_id else None
+        return [v for v in reversed(chain) if self.visible(v.unit_id)]
+
+
+def _tree(on: dt.date) -> tuple[dict[int, UnitVersion], dict[int, list[int]]]:
+    versions = {v.unit_id: v for v in UnitVersion.objects.filter(valid_on(on)).order_by("code")}
+    children: dict[int, list[int]] = defaultdict(list)
+    for v in versions.values():
+        if v.parent_id in versions:
+            children[v.parent_id].append(v.unit_id)
+    return versions, children
+
+
+def _descendant_communes(root_id: int, versions, children) -> set[int]:
+    out, stack = set(), [root_id]
+    while stack:
+        uid = stack.pop()
+        v = versions.get(uid)
+        if v is None:
+            continue
+        if v.level == UnitLevel.COMMUNE:
+            out.add(uid)
+        stack.extend(children.get(uid, ()))
+    return out
+
+
+def context_for(user, *, on: dt.date, unit_id=None) -> Context:
+    """The drill-down context; `unit_id` None = the user's widest unit valid on `on` (the province for
+    a province-wide official). A unit the user may not see, or that did not exist that day, is a 404."""
+    scope = scope_for(user)
+    everything = assessment_selectors.covers_every_unit(scope)
+    versions, children = _tree(on)
+
+    def visible(uid):
+        return everything or uid in scope.unit_ids
+
+    if unit_id in (None, ""):
+        candidates = [v for v in versions.values() if visible(v.unit_id)]
+        rank = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+        candidates.sort(key=lambda v: (rank.get(v.level, 9), v.code))
+        if not candidates:
+            raise Http404(_("Không có đơn vị nào trong phạm vi phụ trách vào ngày này"))
+        version = candidates[0]
+    else:
+        try:
+            uid = int(unit_id)
+        except (TypeError, ValueError):
+            raise Http404(_("Không tìm thấy đơn vị"))
+        version = versions.get(uid)
+        if version is None or not visible(uid):
+            raise Http404(_("Không tìm thấy đơn vị"))
+    communes = {c for c in _descendant_communes(version.unit_id, versions, children) if visible(c)}
+    return Context(
+        user=user,
+        on=on,
+        root=version.unit,
+        version=version,
+        communes=communes,
+        versions=versions,
+        children=children,
+        everything=everything,
+        scope_ids=scope.unit_ids,
+    )
+
+
+def _communes_at(ctx: Context, day: dt.date) -> set[int]:
+    """The communes under the root (or its predecessors, across a merger) on another day."""
+    if day == ctx.on:
+        return ctx.communes
+    versions, children = _tree(day)
+    roots = {ctx.root.pk} if ctx.root.pk in versions else set()
+    if not roots:
+        frontier = {ctx.root.pk}
+        for _step in range(3):
+            preds = set(
+                LineageLink.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
+            )
+            roots |= {p for p in preds if p in versions}
+            frontier = preds - roots
+            if roots or not frontier:
+                break
+    out: set[int] = set()
+    for r in roots:
+        out |= _descendant_communes(r, versions, children)
+    return {c for c in out if ctx.visible(c)}
+
+
+def _register_counts(unit_ids: set[int], day: dt.date) -> Counter:
+    qs = RecognitionRecord.objects.as_of(day).filter(unit_id__in=unit_ids)
+    return Counter(dict(qs.order_by().values_list("standard").annotate(n=Count("id"))))
+
+
+# --- 1. recognitions by year -------------------------------------------------------------------------
+
+
+def recognitions_by_year(ctx: Context) -> DataTable:
+    """Communes holding each standard at the end of each year of the plan (the last year: on the as-of
+    date), with the plan's target where one is recorded."""
+    rows = []
+    for year in range(FIRST_YEAR, ctx.on.year + 1):
+        day = min(dt.date(year, 12, 31), ctx.on)
+        ids = _communes_at(ctx, day)
+        counts = _register_counts(ids, day) if ids else Counter()
+        rows.append(
+            {
+                "year": year,
+                "as_of": day,
+                "communes": len(ids),
+                **{key: counts.get(code, 0) for code, key in STANDARDS},
+            }
+        )
+    return DataTable(
+        key="recognitions",
+        title=_("Số xã đạt chuẩn theo năm"),
+        subtitle=_("%(unit)s — lũy kế đến cuối mỗi năm (năm cuối: đến ngày %(d)s)")
+        % {"unit": ctx.version.name, "d": ctx.on.strftime("%d/%m/%Y")},
+        columns=[
+            Column("year", _("Năm"), YEAR),
+            Column("communes", _("Số xã"), INT, _("xã")),
+            Column("ntm", _("Đạt chuẩn nông thôn mới"), INT, _("xã")),
+            Column("advanced", _("Nông thôn mới nâng cao"), INT, _("xã")),
+            Column("model", _("Nông thôn mới kiểu mẫu"), INT, _("xã")),
+        ],
+        rows=rows,
+        note=_("Nguồn: sổ công nhận trên hệ thống (quyết định công nhận còn hiệu lực)."),
+    )
+
+
+# --- latest evaluation results ----------------------------------------------------------------------
+
+
+def _latest_results(ctx: Context, year: int) -> list[EvaluationResult]:
+    if not ctx.communes:
+        return []
+    latest = (
+        EvaluationResult.objects.filter(
+            assessment__unit_id__in=ctx.communes,
+            assessment__year=year,
+            assessment__framework__standard=Standard.NTM,
+        )
+        .order_by()
+        .values("assessment_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
+    )
+    return list(
+        EvaluationResult.objects.filter(id__in=latest).only(
+            "id",
+            "assessment_id",
+            "criteria_met",
+            "criteria_total",
+            "criteria",
+            "framework_code",
+            "standard_met",
+        )
+    )
+
+
+def evaluation_year(ctx: Context) -> int:
+    """The latest year up to the as-of date with a stored evaluation under the root (or the as-of year)."""
+    if not ctx.communes:
+        return ctx.on.year
+    year = EvaluationResult.objects.filter(
+        assessment__unit_id__in=ctx.communes, assessment__year__lte=ctx.on.year
+    ).aggregate(y=Max("assessment__year"))["y"]
+    return year or ctx.on.year
+
+
+def _band(met: int, total: int) -> str:
+    if total and met >= total:
+        return "full"
+    if met >= 15:
+        return "15"
+    if met >= 10:
+        return "10"
+    if met >= 5:
+        return "5"
+    return "0"
+
+
+def communes_by_band(ctx: Context, year: int, results=None) -> DataTable:
+    results = _latest_results(ctx, year) if results is None else results
+    counts = Counter(_band(r.criteria_met, r.criteria_total) for r in results)
+    n = len(results)
+    rows = [
+        {
+            "band": label,
+            "communes": counts.get(key, 0),
+            "share": (100 * counts.get(key, 0) / n) if n else None,
+        }
+        for key, label in BANDS
+    ]
+    return DataTable(
+        key="bands",
+        title=_("Số xã theo số tiêu chí đạt"),
+        subtitle=_(
+            "%(unit)s — kết quả đánh giá mới nhất năm %(y)s; %(n)s xã có kết quả; %(all)s xã trong phạm vi"
+        )
+        % {"unit": ctx.version.name, "y": year, "n": n, "all": len(ctx.communes)},
+        columns=[
+            Column("band", _("Nhóm"), TEXT),
+            Column("communes", _("Số xã"), INT, _("xã"), total=True),
+            Column("share", _("Tỷ lệ"), PERCENT, "%"),
+        ],
+        rows=rows,
+        note=_("Theo bộ tiêu chí xã nông thôn mới; xã chưa có kết quả đánh giá không được tính."),
+    )
+
+
+def criteria_rates(ctx: Context, year: int, results=None) -> DataTable:
+    """For each criterion: communes evaluated, met, and the rate (lowest first: the hardest)."""
+    from chungsuc.criteria.models import Criterion
+
+    results = _latest_results(ctx, year) if results is None else results
+    met: Counter = Counter()
+    seen: Counter = Counter()
+    frameworks = set()
+    for r in results:
+        frameworks.add(r.framework_code)
+        for code, status in (r.criteria or {}).items():
+            if status == "missing":
+                continue
+            seen[code] += 1
+            if status == "met":
+                met[code] += 1
+    names = {}
+    order = {}
+    for c in Criterion.objects.filter(framework__code__in=frameworks).order_by("framework__version", "order"):
+        names[c.code] = c.name
+        order.setdefault(c.code, c.order)
+    rows = [
+        {
+            "code": code,
+            "name": names.get(code, ""),
+            "evaluated": seen[code],
+            "met": met[code],
+            "rate": 100 * met[code] / seen[code] if seen[code] else None,
+        }
+        for code in sorted(seen, key=lambda c: (order.get(c, 999), c))
+    ]
+    return DataTable(
+        key="criteria",
+        title=_("Tỷ lệ xã đạt từng tiêu chí"),
+        subtitle=_("%(unit)s — kết quả đánh giá mới nhất năm %(y)s") % {"unit": ctx.version.name, "y": year},
+        columns=[
+            Column("code", _("Tiêu chí"), TEXT),
+            Column("name", _("Tên tiêu chí"), TEXT),
+            Column("evaluated", _("Số xã được đánh giá"), INT, _("xã")),
+            Column("met", _("Số xã đạt"), INT, _("xã")),
+            Column("rate", _("Tỷ lệ đạt"), PERCENT, "%"),
+        ],
+        rows=rows,
+        note=_("Tiêu chí chưa đủ dữ liệu ở một xã không được tính cho xã đó."),
+    )
+
+
+def regressions(ctx: Context) -> DataTable:
+    watch = [
+        w for w in assessment_selectors.regression_watch(ctx.user, ctx.on) if w["unit"].pk in ctx.communes
+    ]
+    rows = [
+        {
+            "unit": w["unit"].name,
+            "unit_id": w["unit"].pk,
+            "standard": w["standard"],
+            "year": w["assessment"].year,
+            "failing": ", ".join(code for code, _name in w["failing"]),
+        }
+        for w in watch
+    ]
+    return DataTable(
+        key="regressions",
+        title=_("Xã đã công nhận nhưng kết quả mới nhất không còn đạt"),
+        subtitle=_("%(unit)s — đến ngày %(d)s")
+        % {"unit": ctx.version.name, "d": ctx.on.strftime("%d/%m/%Y")},
+        columns=[
+            Column("unit", _("Đơn vị"), TEXT),
+            Column("standard", _("Chuẩn đang giữ"), TEXT),
+            Column("year", _("Năm đánh giá"), YEAR),
+            Column("failing", _("Tiêu chí không đạt"), TEXT),
+        ],
+        rows=rows,
+    )
+
+
+def by_unit(ctx: Context, year: int, results=None) -> DataTable:
+    """One row per unit one level down (districts of a province, communes of a district)."""
+    results = _latest_results(ctx, year) if results is None else results
+    from chungsuc.assessments.models import Assessment
+
+    unit_of = dict(
+        Assessment.objects.filter(pk__in=[r.assessment_id for r in results]).values_list("id", "unit_id")
+    )
+    met_of = {unit_of[r.assessment_id]: r.criteria_met for r in results if r.assessment_id in unit_of}
+    held: dict[int, set] = defaultdict(set)
+    if ctx.communes:
+        for uid, std in (
+            RecognitionRecord.objects.as_of(ctx.on)
+            .filter(unit_id__in=ctx.communes)
+            .values_list("unit_id", "standard")
+        ):
+            held[uid].add(std)
+    rows = []
+    for child_id in ctx.children.get(ctx.root.pk, []):
+        if not ctx.visible(child_id):
+            continue
+        v = ctx.versions[child_id]
+        ids = _descendant_communes(child_id, ctx.versions, ctx.children) & ctx.communes
+        mets = [met_of[i] for i in ids if i in met_of]
+        rows.append(
+            {
+                "unit": v.name,
+                "unit_id": child_id,
+                "level": v.level,
+                "communes": len(ids),
+                **{key: sum(1 for i in ids if code in held[i]) for code, key in STANDARDS},
+                "avg_met": sum(mets) / len(mets) if mets else None,
+            }
+        )
+    return DataTable(
+        key="units",
+        title=_("Theo đơn vị trực thuộc"),
+        subtitle=_("%(unit)s — đến ngày %(d)s; tiêu chí bình quân theo kết quả năm %(y)s")
+        % {"unit": ctx.version.name, "d": ctx.on.strftime("%d/%m/%Y"), "y": year},
+        columns=[
+            Column("unit", _("Đơn vị"), TEXT),
+            Column("communes", _("Số xã"), INT, _("xã"), total=True),
+            Column("ntm", _("Đạt chuẩn nông thôn mới"), INT, _("xã"), total=True),
+            Column("advanced", _("Nông thôn mới nâng cao"), INT, _("xã"), total=True),
+            Column("model", _("Nông thôn mới kiểu mẫu"), INT, _("xã"), total=True),
+            Column("avg_met", _("Số tiêu chí đạt bình quân"), FLOAT, _("tiêu chí")),
+        ],
+        rows=rows,
+    )
+
+
+TABLES = ("recognitions", "bands", "criteria", "regressions", "units")
+
+
+def all_tables(ctx: Context) -> dict[str, DataTable]:
+    year = evaluation_year(ctx)
+    results = _latest_results(ctx, year)
+    return {
+        "recognitions": recognitions_by_year(ctx),
+        "bands": communes_by_band(ctx, year, results),
+        "criteria": criteria_rates(ctx, year, results),
+        "regressions": regressions(ctx),
+        "units": by_unit(ctx, year, results),
+    }
+
+
+# --- ECharts options and text alternatives (plain data; the static script draws them) ------------------
+
+
+def chart_option(table: DataTable) -> dict | None:
+    if table.key == "recognitions":
+        years = [str(r["year"]) for r in table.rows]
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 40, "right": 10, "top": 40, "bottom": 30},
+            "xAxis": {"type": "category", "data": years},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": [
+                {"name": c.label, "type": "bar", "data": [r[c.key] for r in table.rows]}
+                for c in table.columns
+                if c.key in ("ntm", "advanced", "model")
+            ],
+        }
+    if table.key == "bands":
+        return {
+            "tooltip": {"trigger": "item"},
+            "grid": {"left": 10, "right": 20, "top": 10, "bottom": 30, "containLabel": True},
+            "xAxis": {"type": "value", "minInterval": 1},
+            "yAxis": {"type": "category", "inverse": True, "data": [r["band"] for r in table.rows]},
+            "series": [{"type": "bar", "name": table.title, "data": [r["communes"] for r in table.rows]}],
+        }
+    if table.key == "criteria":
+        rows = [r for r in table.rows if r["rate"] is not None]
+        return {
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},
+            "xAxis": {"type": "category", "data": [r["code"] for r in rows]},
+            "yAxis": {"type": "value", "max": 100},
+            "series": [{"type": "bar", "name": table.title, "data": [round(r["rate"], 1) for r in rows]}],
+        }
+    if table.key == "units":
+        # grouped, not stacked: a commune holding "nâng cao" also holds "nông thôn mới"
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 10, "right": 20, "top": 60, "bottom": 30, "containLabel": True},
+            "yAxis": {"type": "category", "inverse": True, "data": [r["unit"] for r in table.rows]},
+            "xAxis": {"type": "value", "minInterval": 1},
+            "series": [
+                {"name": c.label, "type": "bar", "data": [r[c.key] for r in table.rows]}
+                for c in table.columns
+                if c.key in ("ntm", "advanced", "model")
+            ],
+        }
+    return None
+
+
+def text_alternative(table: DataTable) -> str:
+    """One or two sentences saying what the chart shows, for screen readers and for the page."""
+    from chungsuc.core.tables import display
+
+    if not table.rows:
+        return _("Chưa có số liệu.")
+    if table.key == "recognitions":
+        last = table.rows[-1]
+        first = table.rows[0]
+        return _(
+            "Đến %(d)s có %(ntm)s xã đạt chuẩn nông thôn mới, %(adv)s xã nâng cao, %(model)s xã kiểu mẫu "
+            "(cuối năm %(y0)s: %(ntm0)s xã đạt chuẩn nông thôn mới)."
+        ) % {
+            "d": last["as_of"].strftime("%d/%m/%Y"),
+            "ntm": last["ntm"],
+            "adv": last["advanced"],
+            "model": last["model"],
+            "y0": first["year"],
+            "ntm0": first["ntm"],
+        }
+    if table.key == "bands":
+        parts = [f"{r['band']}: {r['communes']} xã" for r in table.rows if r["communes"]]
+        return "; ".join(parts) + "." if parts else _("Chưa có xã nào có kết quả đánh giá.")
+    if table.key == "criteria":
+        rated = [r for r in table.rows if r["rate"] is not None]
+        if not rated:
+            return _("Chưa có kết quả đánh giá theo tiêu chí.")
+        hardest = min(rated, key=lambda r: r["rate"])
+        return _("Tiêu chí khó đạt nhất: %(code)s %(name)s (%(rate)s số xã đạt).") % {
+            "code": hardest["code"],
+            "name": hardest["name"],
+            "rate": display(hardest["rate"], PERCENT),
+        }
+    if table.key == "units":
+        best = max(table.rows, key=lambda r: r["ntm"])
+        return _("%(n)s đơn vị trực thuộc; nhiều xã đạt chuẩn nông thôn mới nhất: %(u)s (%(k)s xã).") % {
+            "n": len(table.rows),
+            "u": best["unit"],
+            "k": best["ntm"],
+        }
+    if table.key == "regressions":
+        return _("%(n)s xã đã công nhận có kết quả mới nhất không còn đạt chuẩn.") % {"n": len(table.rows)}
+    return ""

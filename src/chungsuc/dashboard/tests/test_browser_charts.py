@@ -1,0 +1,88 @@
+"""The province dashboard's charts, the map and the portal home in Debian's Chromium at 1366 and
+390 px: screenshots, the figures shown asserted against the data, no sideways scrolling, and axe-core
+(committed under vendor/) with no serious or critical violation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1366, 390)
+
+
+def _axe(page, live_server) -> list[dict]:
+    page.add_script_tag(url=f"{live_server.url}{settings.STATIC_URL}vendor/axe-core/axe.min.js")
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {resultTypes: ['violations']});
+          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def _expected_ntm(on: dt.date) -> int:
+    from chungsuc.assessments.models import RecognitionRecord
+    from chungsuc.geo.models import UnitVersion
+    from chungsuc.geo.selectors import valid_on
+
+    communes = UnitVersion.objects.filter(valid_on(on), level="commune").values("unit_id")
+    return RecognitionRecord.objects.as_of(on).filter(unit_id__in=communes, standard="ntm").count()
+
+
+def test_dashboard_map_and_portal_in_the_browser(browser, live_server, login, transactional_demo):
+    artifacts = settings.BASE_DIR / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    on = dt.date(2024, 12, 31)
+    ntm = _expected_ntm(on)
+    assert ntm > 0
+    errors: list[str] = []
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        login(page, "demo.tinh", transactional_demo.DEMO_PASSWORD)
+
+        page.goto(f"{live_server.url}/dashboard/charts/?on=31/12/2024")
+        page.wait_for_selector('[data-chart="chart-data-recognitions"][data-rendered="1"]')
+        assert page.locator('[data-chart="chart-data-recognitions"] svg').count() == 1
+        alt = page.locator('[data-testid="alt-recognitions"]').inner_text()
+        assert f"có {ntm} xã đạt chuẩn nông thôn mới" in alt
+        page.locator('[data-testid="card-recognitions"] summary').click()
+        last_row = page.locator('[data-testid="table-recognitions"] tbody tr').last
+        assert last_row.locator("td").nth(0).inner_text() == "2024"
+        assert last_row.locator("td").nth(2).inner_text() == str(ntm)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(artifacts / f"dashboard-charts-{width}.png"), full_page=True)
+        found = _axe(page, live_server)
+        assert found == [], found
+
+        page.goto(f"{live_server.url}/public/map/?on=31/12/2024")
+        page.wait_for_selector('[data-testid="map"][data-rendered]')
+        drawn = int(page.locator('[data-testid="map"]').get_attribute("data-rendered"))
+        assert drawn > 100
+        counts = page.locator('[data-testid="map-counts"] tr').all_inner_texts()
+        assert any(c.startswith("Nông thôn mới\t") or c.split()[-1].isdigit() for c in counts)
+        assert "vietnam63" in page.locator('[data-testid="map-attribution"]').inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(artifacts / f"portal-map-{width}.png"))
+        found = _axe(page, live_server)
+        assert found == [], found
+        context.close()
+
+        # the portal home, anonymously
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server.url}/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(artifacts / f"portal-home-{width}.png"), full_page=True)
+        found = _axe(page, live_server)
+        assert found == [], found
+        context.close()
+    assert errors == []

@@ -1,0 +1,160 @@
+"""The charts page: figures from the register and the stored evaluations, scoped, as of any date,
+with drill-down and exports whose content is asserted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from chungsuc.assessments.models import RecognitionRecord
+
+
+@pytest.fixture
+def users(demo):
+    from django.contrib.auth import get_user_model
+
+    return {u.username: u for u in get_user_model().objects.filter(username__startswith="demo.")}
+
+
+def _expected_ntm(on: dt.date, district_code: str | None = None) -> int:
+    from chungsuc.geo.models import UnitVersion
+    from chungsuc.geo.selectors import valid_on
+
+    communes = UnitVersion.objects.filter(valid_on(on), level="commune")
+    if district_code:
+        communes = communes.filter(parent__versions__code=district_code)
+    return (
+        RecognitionRecord.objects.as_of(on)
+        .filter(unit_id__in=communes.values("unit_id"), standard="ntm")
+        .count()
+    )
+
+
+def test_province_charts_count_the_register_by_year_end(client, users):
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024"})
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    tables = {c["table"].key: c["table"] for c in resp.context["cards"]}
+    rec = {r["year"]: r for r in tables["recognitions"].rows}
+    assert sorted(rec) == [2021, 2022, 2023, 2024]
+    for year in rec:
+        assert rec[year]["ntm"] == _expected_ntm(dt.date(year, 12, 31))
+    assert rec[2024]["ntm"] > 0
+    assert resp.context["ctx"].version.code == "89"  # the old province on 31/12/2024
+    # the chart's data goes through json_script, never an inline script
+    assert 'id="chart-data-recognitions" type="application/json"' in body
+    assert "<script>" not in body.replace("<script src=", "")
+    # text alternative states the same figure
+    assert f"có {rec[2024]['ntm']} xã đạt chuẩn nông thôn mới" in body
+    # drill-down: one row per district, and the totals add up to the province
+    units = tables["units"]
+    assert len(units.rows) == 11
+    assert sum(r["ntm"] for r in units.rows) == _expected_ntm(dt.date(2024, 12, 31))
+
+
+def test_after_the_merger_the_province_is_the_new_one_with_communes_directly(client, users):
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "2025-08-01"})
+    ctx = resp.context["ctx"]
+    assert ctx.version.code == "91" and len(ctx.communes) == 102
+    units = {c["table"].key: c["table"] for c in resp.context["cards"]}["units"]
+    assert len(units.rows) == 102  # no district level any more
+
+
+def test_drill_down_to_a_district_and_out_of_scope_is_404(client, users):
+    from chungsuc.geo.selectors import unit_by_code
+
+    thoai_son = unit_by_code("894", dt.date(2024, 12, 31))
+    cho_moi = unit_by_code("893", dt.date(2024, 12, 31))
+    client.force_login(users["demo.thoaison"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024"})
+    assert resp.context["ctx"].root.pk == thoai_son.pk  # the district officer starts at the district
+    rec = {c["table"].key: c["table"] for c in resp.context["cards"]}["recognitions"].rows
+    assert rec[-1]["ntm"] == _expected_ntm(dt.date(2024, 12, 31), "894")
+    assert (
+        client.get(reverse("dashboard:charts"), {"on": "31/12/2024", "unit": cho_moi.pk}).status_code == 404
+    )
+    assert client.get(reverse("dashboard:charts"), {"unit": "abc"}).status_code == 404
+
+
+def test_a_bad_date_is_named_and_today_is_shown(client, users):
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/13/2024"})
+    assert resp.status_code == 200
+    assert "Ngày «31/13/2024» không hợp lệ" in resp.content.decode()
+
+
+def test_bands_and_criteria_rates_from_the_stored_evaluation(client, users):
+    from chungsuc.assessments import demo as assessment_demo
+    from chungsuc.assessments.evaluation import evaluate_one
+    from chungsuc.assessments.models import Assessment
+
+    assessment_demo.load()
+    a = Assessment.objects.get(unit__code="30703", year=2024, is_demo=True)
+    result = evaluate_one(a, store=True)
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024"})
+    tables = {c["table"].key: c["table"] for c in resp.context["cards"]}
+    bands = {r["band"]: r["communes"] for r in tables["bands"].rows}
+    assert sum(bands.values()) == 1
+    crit = {r["code"]: r for r in tables["criteria"].rows}
+    met = [c.code for c in result.criteria if c.met]
+    assert met and all(crit[c]["met"] == 1 and crit[c]["rate"] == 100 for c in met)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_exports_hold_what_the_table_shows(client, users, fmt):
+    client.force_login(users["demo.tinh"])
+    url = reverse("dashboard:chart-export", args=["units", fmt])
+    resp = client.get(url, {"on": "2024-12-31"})
+    assert resp.status_code == 200
+    expected = _expected_ntm(dt.date(2024, 12, 31))
+    if fmt == "xlsx":
+        import openpyxl
+
+        ws = openpyxl.load_workbook(io.BytesIO(resp.content)).active
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[0][0] == "Theo đơn vị trực thuộc"
+        assert "31/12/2024" in rows[1][0]
+        header = rows[3]
+        assert header[2] == "Đạt chuẩn nông thôn mới (xã)"
+        total = rows[-1]
+        assert total[0] == "Tổng cộng" and total[2] == expected
+        assert len(rows) == 4 + 11 + 1
+    elif fmt == "csv":
+        text = resp.content.decode("utf-8-sig")
+        lines = text.strip().splitlines()
+        assert lines[0].split(",")[:3] == ["unit", "communes", "ntm"]
+        assert len(lines) == 12
+        assert sum(int(line.split(",")[2]) for line in lines[1:]) == expected
+    else:
+        data = json.loads(resp.content)
+        assert data["totals"]["ntm"] == expected and len(data["rows"]) == 11
+    assert "attachment" in resp["Content-Disposition"]
+
+
+def test_officials_map_by_criteria_met_and_by_standard(client, users):
+    from chungsuc.assessments import demo as assessment_demo
+    from chungsuc.assessments.evaluation import evaluate_one
+    from chungsuc.assessments.models import Assessment
+
+    assessment_demo.load()
+    a = Assessment.objects.get(unit__code="30703", year=2024, is_demo=True)
+    result = evaluate_one(a, store=True)
+    client.force_login(users["demo.thoaison"])
+    resp = client.get(reverse("dashboard:map"), {"on": "31/12/2024", "colour": "criteria"})
+    assert resp.status_code == 200
+    values = {v["id"]: v for v in resp.context["values"]}
+    # only Thoại Sơn's communes (the officer's scope), the demo commune with its criteria met
+    assert a.unit_id in values and values[a.unit_id]["value"] == result.criteria_met
+    assert values[a.unit_id]["label"] == f"{result.criteria_met}/{result.criteria_total} tiêu chí"
+    assert len(values) == len(resp.context["ctx"].communes) < 30
+    body = resp.content.decode()
+    assert "Chưa có kết quả đánh giá" in body and "vietnam63" in body
+    by_standard = client.get(reverse("dashboard:map"), {"on": "31/12/2024"}).context["values"]
+    assert {v["value"] for v in by_standard} <= {0, 1, 2, 3}
