@@ -30,14 +30,21 @@ DEMO_USERS = [
         "Lê Văn Huyện (DEMO)",
         "ubnd-894",
         Role.DISTRICT_OFFICER,
-        "Cán bộ UBND huyện Thoại Sơn",
+        "Cán bộ UBND huyện Thoại Sơn (đến 30/6/2025 — lịch sử 2021–2025)",
     ),
     (
         "demo.vinhchanh",
         "Phạm Thị Xã (DEMO)",
         "ubnd-30703",
         Role.COMMUNE_OFFICER,
-        "Cán bộ UBND xã Vĩnh Chánh (huyện Thoại Sơn)",
+        "Cán bộ UBND xã Vĩnh Chánh (huyện Thoại Sơn, đến 30/6/2025 — lịch sử 2021–2025)",
+    ),
+    (
+        "demo.phuhoa",
+        "Ngô Thị Phú Hòa (DEMO)",
+        "ubnd-30685-2025",
+        Role.COMMUNE_OFFICER,
+        "Cán bộ UBND xã Phú Hòa (tỉnh An Giang mới, từ 01/7/2025; kế thừa xã Vĩnh Chánh)",
     ),
     (
         "demo.chomoi",

@@ -1,5 +1,10 @@
-"""DEMO assessments (clearly labelled `is_demo`, titles end with "(DEMO)"): Xã Vĩnh Chánh's 2024
-self-assessment against QĐ 318 (xa-ntm-2021), partly filled, with sample comments. Idempotent."""
+"""DEMO assessments (clearly labelled `is_demo`, titles end with "(DEMO)"), idempotent:
+
+- Xã Phú Hòa's 2026 self-assessment under the 2026–2030 framework (QĐ 51/2025, two tiers commune →
+  province) — the commune of the merged province where the README's first walk happens: every
+  indicator entered except the four of criterion 10, which the walk fills before submitting;
+- Xã Vĩnh Chánh's 2024 self-assessment against An Giang's 2021–2025 framework (three tiers), partly
+  filled — the history of the district era, finished through its successor Xã Phú Hòa."""
 
 from __future__ import annotations
 
@@ -50,6 +55,44 @@ def load(*, stdout=None) -> None:
             assessment=a,
             values=values,
             comments=dict.fromkeys(list(values)[:3], "Số liệu mẫu (DEMO)"),
+        )
+    if stdout is not None:
+        stdout.write(f"assessments: hồ sơ DEMO {a.title} ({a.filled} chỉ tiêu đã nhập).")
+    _load_2026(stdout=stdout)
+
+
+# The walk fills these itself (criterion 10 of QĐ 51/2025), then submits.
+LEFT_FOR_THE_WALK_2026 = ("10.",)
+
+
+def _load_2026(*, stdout=None) -> None:
+    from chungsuc.assessments import services
+    from chungsuc.assessments.frameworks import engine_framework
+    from chungsuc.assessments.models import Assessment
+    from chungsuc.criteria.models import Framework, Status
+    from chungsuc.geo.selectors import unit_by_code
+
+    fw = Framework.objects.filter(code="xa-ntm-2026", status=Status.IN_FORCE).order_by("-version").first()
+    unit = unit_by_code("30685", dt.date(2026, 1, 1))
+    officer = get_user_model().objects.filter(username="demo.phuhoa").first()
+    if fw is None or unit is None or officer is None:
+        return
+    a = Assessment.objects.filter(unit=unit, year=2026, framework__code=fw.code).first()
+    if a is None:
+        a = services.assessment_create(actor=officer, unit=unit, year=2026, framework=fw, is_demo=True)
+        Assessment.objects.filter(pk=a.pk).update(title=f"{a.title} (DEMO)")
+        a.refresh_from_db()
+        efw = engine_framework(fw)
+        values = {
+            ind.code: "Đạt"
+            for ind in efw.indicators
+            if ind.derived is None and not ind.code.startswith(LEFT_FOR_THE_WALK_2026)
+        }
+        services.assessment_values_save(
+            actor=officer,
+            assessment=a,
+            values=values,
+            comments=dict.fromkeys(list(values)[:2], "Số liệu mẫu (DEMO)"),
         )
     if stdout is not None:
         stdout.write(f"assessments: hồ sơ DEMO {a.title} ({a.filled} chỉ tiêu đã nhập).")

@@ -210,3 +210,35 @@ def unit_data_load(*, actor, dataset: UnitDataset) -> LoadStats:
             reason="Nạp dữ liệu đơn vị hành chính có sẵn (data/geo).",
         )
     return stats
+
+
+@transaction.atomic
+def unit_commune_group_set(*, actor, unit: Unit, group: int | None, reason: str) -> Unit:
+    """Set a commune's group (nhóm xã 1/2/3 of QĐ 51/2025, which picks its 2026–2030 thresholds), with
+    a reason, audited. The province classifies its communes; built-in loaders act as the system."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.utils.module_loading import import_string
+
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        # geo sits below accounts: the roles come through the settings hook, never an import
+        roles = import_string(settings.CHUNGSUC_USER_ROLES)(actor)
+        if not set(roles) & {"programme_office", "province_admin"}:
+            raise PermissionDenied("Chỉ cấp tỉnh phân nhóm xã.")
+    if group is not None and group not in (1, 2, 3):
+        raise ValidationError({"group": f"Nhóm xã «{group}» không hợp lệ: cần 1, 2 hoặc 3."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Cần nêu căn cứ phân nhóm xã."})
+    before = unit.commune_group
+    Unit.objects.filter(pk=unit.pk).update(commune_group=group)
+    unit.commune_group = group
+    audit_record(
+        actor=actor,
+        action="unit.commune_group",
+        target=unit,
+        unit_id=unit.pk,
+        before={"commune_group": before},
+        after={"commune_group": group},
+        reason=reason.strip(),
+    )
+    return unit
