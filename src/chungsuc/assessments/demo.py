@@ -72,8 +72,11 @@ def _load_2026(*, stdout=None) -> None:
     from chungsuc.criteria.models import Framework, Status
     from chungsuc.geo.selectors import unit_by_code
 
+    from chungsuc.geo import demo as geo_demo
+
+    geo_demo.load()  # the commune's DEMO group picks its 2026–2030 thresholds (idempotent)
     fw = Framework.objects.filter(code="xa-ntm-2026", status=Status.IN_FORCE).order_by("-version").first()
-    unit = unit_by_code("30685", dt.date(2026, 1, 1))
+    unit = unit_by_code(geo_demo.DEMO_COMMUNE, dt.date(2026, 1, 1))
     officer = get_user_model().objects.filter(username="demo.phuhoa").first()
     if fw is None or unit is None or officer is None:
         return
