@@ -70,9 +70,8 @@ def _load_2026(*, stdout=None) -> None:
     from chungsuc.assessments.frameworks import engine_framework
     from chungsuc.assessments.models import Assessment
     from chungsuc.criteria.models import Framework, Status
-    from chungsuc.geo.selectors import unit_by_code
-
     from chungsuc.geo import demo as geo_demo
+    from chungsuc.geo.selectors import unit_by_code
 
     geo_demo.load()  # the commune's DEMO group picks its 2026–2030 thresholds (idempotent)
     fw = Framework.objects.filter(code="xa-ntm-2026", status=Status.IN_FORCE).order_by("-version").first()
