@@ -105,7 +105,66 @@ def load_file(path: Path, *, stdout=None, demo: bool = False):
     return movement
 
 
+def _find_unit(name: str, district: str, on: dt.date):
+    """A commune of old An Giang by its name and its district's name (as the sources write them)."""
+    from chungsuc.core.text import fold
+    from chungsuc.geo.models import UnitVersion
+
+    want, dist = fold(name), fold(district)
+    for v in UnitVersion.objects.filter(parent__level="district", level="commune").select_related("parent"):
+        if (v.valid_from is None or v.valid_from <= on) and (v.valid_to is None or v.valid_to >= on):
+            vname = fold(v.name)
+            if (vname.endswith(" " + want) or vname == want) and fold(v.parent.name).endswith(dist):
+                return v.unit
+    return None
+
+
+def load_pilots(path: Path, *, stdout=None) -> int:
+    from chungsuc.geo.models import Unit
+    from chungsuc.movements.models import Movement
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    movement = Movement.objects.get(code=data["movement"])
+    on = dt.date(2021, 1, 1)
+    entries, missing = [], []
+    for group, kind in (("communes", "pilot_commune"), ("added", "added_commune")):
+        block = data[group]
+        items = [(y, n) for y, names in (block.get("by_year") or {}).items() for n in names] + [
+            (None, n) for n in block.get("units") or []
+        ]
+        for year, item in items:
+            name, district = item.split("/")
+            unit = _find_unit(name.strip(), district.strip(), on)
+            if unit is None:
+                missing.append(item)
+                continue
+            entries.append(
+                {
+                    "unit": unit,
+                    "kind": kind,
+                    "year": year,
+                    "instrument": block["instrument"],
+                    "source": block["source"],
+                }
+            )
+    for d in data.get("districts") or []:
+        unit = Unit.objects.filter(code=d["unit"], level="district").order_by("valid_from").first()
+        if unit is None:
+            missing.append(d["unit"])
+            continue
+        entries.append({"unit": unit, **{k: d[k] for k in ("kind", "year", "instrument", "source")}})
+    if missing:
+        raise RuntimeError("Không tìm thấy đơn vị điểm: " + ", ".join(missing))
+    created = services.pilot_load(movement=movement, entries=entries)
+    if stdout:
+        stdout.write(
+            f"Đơn vị điểm (danh sách tốt nhất hiện có, chưa kiểm chứng): {len(entries)}, mới {created}."
+        )
+    return created
+
+
 @transaction.atomic
 def load(*, stdout=None) -> None:
     services.workflow_ensure()
     load_file(data_dir() / "plan_861.yaml", stdout=stdout)
+    load_pilots(data_dir() / "pilots_861.yaml", stdout=stdout)

@@ -65,10 +65,21 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
+class ProvinceField(forms.ModelChoiceField):
+    """A province by its name and period (the national code is not shown: it was reused in 2025)."""
+
+    def label_from_instance(self, obj):
+        if obj.valid_from:
+            return _("%(name)s (từ %(d)s)") % {"name": obj.name, "d": obj.valid_from.strftime("%d/%m/%Y")}
+        if obj.valid_to:
+            return _("%(name)s (đến %(d)s)") % {"name": obj.name, "d": obj.valid_to.strftime("%d/%m/%Y")}
+        return obj.name
+
+
 class MovementCreateForm(forms.Form):
     name = forms.CharField(label=_("Tên kế hoạch"), max_length=400)
     short_name = forms.CharField(label=_("Tên ngắn"), max_length=200, required=False)
-    province = forms.ModelChoiceField(queryset=None, label=_("Tỉnh"), empty_label=None)
+    province = ProvinceField(queryset=None, label=_("Tỉnh"), empty_label=None)
     issuing_body = forms.CharField(
         label=_("Cơ quan ban hành"), max_length=200, initial="Ủy ban nhân dân tỉnh An Giang"
     )
@@ -159,3 +170,20 @@ class GroupForm(forms.Form):
         required=False,
     )
     basis = forms.CharField(label=_("Căn cứ"), max_length=500, required=False)
+
+
+class RoadmapForm(forms.Form):
+    unit = forms.IntegerField(label=_("Đơn vị"))
+    standard = forms.ChoiceField(label=_("Mức đạt chuẩn"), choices=STANDARD_CHOICES)
+    year = forms.TypedChoiceField(
+        label=_("Năm phấn đấu"),
+        choices=[("", _("Bỏ lộ trình"))] + [(str(y), str(y)) for y in range(2016, 2036)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)

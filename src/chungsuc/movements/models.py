@@ -25,8 +25,9 @@ class MovementStatus(models.TextChoices):
 
 
 class Movement(VersionedModel):
-    """A movement's plan. Its act (number, symbol, date, issuing body, signer) is kept on the record;
-    when `core.LegalAct` is on main, `legal_act` will point to it."""
+    """A movement's plan. Its act (number, symbol, date, issuing body, signer) is a `core.LegalAct`
+    (`legal_act`, linked to the movement as what it decides); the act's fields are also kept here for
+    display and for a movement recorded before its act is numbered."""
 
     code = models.SlugField(_("mã"), max_length=60, unique=True)
     name = models.CharField(_("tên kế hoạch"), max_length=400)
@@ -35,6 +36,14 @@ class Movement(VersionedModel):
         "geo.Unit", on_delete=models.PROTECT, related_name="movements", verbose_name=_("tỉnh")
     )
     issuing_body = models.CharField(_("cơ quan ban hành"), max_length=200)
+    legal_act = models.ForeignKey(
+        "core.LegalAct",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("văn bản ban hành"),
+    )
     act_kind = models.CharField(_("loại văn bản"), max_length=40, default="plan")
     act_number = models.CharField(_("số"), max_length=40, blank=True)
     act_symbol = models.CharField(_("ký hiệu"), max_length=60, blank=True)
@@ -418,3 +427,74 @@ class Roadmap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.standard} {self.year}"
+
+
+class PilotKind(models.TextChoices):
+    PILOT_COMMUNE = "pilot_commune", _("Xã điểm")
+    ADDED_COMMUNE = "added_commune", _("Xã bổ sung")
+    PILOT_DISTRICT = "pilot_district", _("Huyện, thị xã điểm")
+    ADVANCED_DISTRICT = "advanced_district", _("Huyện nông thôn mới nâng cao")
+
+
+class PilotUnit(models.Model):
+    """A pilot unit of the movement (QĐ 1850, QĐ 2872 for Plan 861) with the year it aims for,
+    the act and source it comes from; `verified` False while the list is only the best available."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="pilots")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("loại"), max_length=20, choices=PilotKind.choices)
+    year = models.PositiveSmallIntegerField(_("năm phấn đấu"), null=True, blank=True)
+    instrument = models.CharField(_("văn bản"), max_length=300, blank=True)
+    source = models.TextField(_("nguồn"), blank=True)
+    verified = models.BooleanField(_("đã kiểm chứng"), default=False)
+    active = models.BooleanField(_("trong danh sách"), default=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["movement", "kind", "year", "unit__name"]
+        verbose_name = _("đơn vị điểm")
+        verbose_name_plural = _("đơn vị điểm")
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "unit", "kind"], name="movements_pilot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit_id} ({self.year})"
+
+
+class Amendment(models.Model):
+    """A proposed adjustment of the plan's targets (section VII.8): a participant proposes, Sở Nội vụ
+    consolidates and the province decides; the decision (a legal act) starts a new version of the plan
+    from its date. `changes` is {target code: {year: count}}."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Đã đề nghị")
+        DECIDED = "decided", _("Đã quyết định")
+        REJECTED = "rejected", _("Không chấp thuận")
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments"
+    )
+    reason = models.TextField(_("lý do điều chỉnh"))
+    changes = models.JSONField(_("chỉ tiêu đề nghị"), default=dict)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    decision = models.ForeignKey(
+        "core.LegalAct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.ForeignKey(
+        MovementVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments"
+    )
+    outcome_note = models.TextField(_("ý kiến xử lý"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["movement", "-created_at"]
+        verbose_name = _("đề nghị điều chỉnh kế hoạch")
+        verbose_name_plural = _("đề nghị điều chỉnh kế hoạch")
+
+    def __str__(self) -> str:
+        return f"{self.movement} — {self.get_state_display()} ({self.created_at:%d/%m/%Y})"

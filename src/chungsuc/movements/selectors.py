@@ -542,3 +542,171 @@ def consolidation(
 
 def unit_groups(movement: Movement) -> dict[int, int]:
     return dict(UnitGroup.objects.filter(movement=movement).values_list("unit_id", "group"))
+
+
+# --- roadmaps -----------------------------------------------------------------------------------
+
+
+def roadmap_data(movement: Movement, *, on: dt.date | None = None) -> dict:
+    """Registered roadmaps (the year each unit aims for each standard) totalled by year beside the
+    targets of the same standard, and each unit's status: recognised (by the register), behind its
+    roadmap (its year has passed without recognition) or on track. Plain data."""
+    on = on or timezone.localdate()
+    version = version_in_force(movement, on)
+    specs = target_specs(version) if version else []
+    rows = list(
+        Roadmap.objects.filter(movement=movement).select_related("unit").order_by("year", "unit__name")
+    )
+    standards = sorted({r.standard for r in rows})
+    held: dict[str, set[int]] = {
+        s: sources.holders({r.unit_id for r in rows if r.standard == s}, [s], on) for s in standards
+    }
+    units = []
+    for r in rows:
+        recognised = r.unit_id in held.get(r.standard, set())
+        behind = not recognised and r.year < on.year
+        units.append(
+            {
+                "unit_id": r.unit_id,
+                "name": r.unit.name,
+                "standard": r.standard,
+                "standard_label": STANDARD_LABELS.get(r.standard, r.standard),
+                "year": r.year,
+                "note": r.note,
+                "recognised": recognised,
+                "behind": behind,
+            }
+        )
+    by_standard = []
+    for s in standards or sorted({st for t in specs for st in t.standards}):
+        target = next((t for t in specs if s in t.standards and t.level == "commune"), None) or next(
+            (t for t in specs if s in t.standards), None
+        )
+        years = []
+        for y in movement.years:
+            planned = sum(1 for u in units if u["standard"] == s and u["year"] == y)
+            t = target.by_year.get(y, 0) if target else 0
+            years.append({"year": y, "target": t, "planned": planned, "short": max(0, t - planned)})
+        by_standard.append(
+            {
+                "standard": s,
+                "label": STANDARD_LABELS.get(s, s),
+                "target": target.code if target else "",
+                "years": years,
+            }
+        )
+    return {
+        "on": on,
+        "units": units,
+        "by_standard": by_standard,
+        "behind": sum(1 for u in units if u["behind"]),
+    }
+
+
+# --- pilot units ---------------------------------------------------------------------------------
+
+
+def pilots_data(movement: Movement, *, on: dt.date | None = None) -> dict:
+    """The pilot units with the year they aim for and, from the register, when they reached the
+    standard (new-rural for pilot communes and districts, advanced for the advanced district)."""
+    from chungsuc.movements.models import PilotUnit
+
+    on = on or timezone.localdate()
+    rows = list(
+        PilotUnit.objects.filter(movement=movement)
+        .select_related("unit")
+        .order_by("kind", "year", "unit__name")
+    )
+    start, end = _period(movement)
+    wanted = {"advanced_district": ["advanced"]}
+    found: dict[tuple[int, str], dt.date] = {}
+    for r in sources.recognitions(
+        {p.unit_id for p in rows}, dt.date(2000, 1, 1), on, ["ntm", "task_completed", "advanced"]
+    ):
+        key = (r["unit_id"], r["standard"])
+        found[key] = min(found.get(key, r["since"]), r["since"])
+    items = []
+    for p in rows:
+        standards = wanted.get(p.kind, ["ntm", "task_completed"])
+        dates = [found[(p.unit_id, s)] for s in standards if (p.unit_id, s) in found]
+        reached = min(dates) if dates else None
+        items.append(
+            {
+                "id": p.pk,
+                "unit_id": p.unit_id,
+                "name": p.unit.name,
+                "kind": p.kind,
+                "kind_label": p.get_kind_display(),
+                "year": p.year,
+                "instrument": p.instrument,
+                "source": p.source,
+                "verified": p.verified,
+                "active": p.active,
+                "note": p.note,
+                "reached": reached,
+                "late": bool(
+                    p.year
+                    and p.active
+                    and (reached is None and p.year < on.year or reached and reached.year > p.year)
+                ),
+            }
+        )
+    counts = {}
+    for i in items:
+        if i["active"]:
+            c = counts.setdefault(i["kind_label"], {"kind": i["kind_label"], "total": 0, "reached": 0})
+            c["total"] += 1
+            c["reached"] += int(i["reached"] is not None and i["reached"] <= end)
+    return {
+        "on": on,
+        "items": items,
+        "counts": list(counts.values()),
+        "unverified": sum(1 for i in items if not i["verified"]),
+    }
+
+
+# --- versions and amendments --------------------------------------------------------------------
+
+
+def versions_compared(movement: Movement) -> dict:
+    """Every version's targets side by side: one row per (target, year), one column per version."""
+    versions = list(movement.versions.prefetch_related("targets__years").order_by("number"))
+    rows: dict[tuple[str, int], dict] = {}
+    names: dict[str, str] = {}
+    for v in versions:
+        for t in v.targets.all():
+            names.setdefault(t.code, t.name)
+            for ty in t.years.all():
+                rows.setdefault((t.code, ty.year), {})[v.number] = ty.count
+    out = []
+    for (code, year), counts in sorted(
+        rows.items(), key=lambda kv: ([int(p) if p.isdigit() else p for p in kv[0][0].split(".")], kv[0][1])
+    ):
+        values = [counts.get(v.number) for v in versions]
+        out.append(
+            {
+                "code": code,
+                "name": names[code],
+                "year": year,
+                "values": values,
+                "changed": len(set(values)) > 1,
+            }
+        )
+    return {
+        "versions": [
+            {"number": v.number, "valid_from": v.valid_from, "reason": v.reason, "decision": v.decision_text}
+            for v in versions
+        ],
+        "rows": out,
+    }
+
+
+def amendments_for(user, movement: Movement):
+    from chungsuc.movements.models import Amendment
+
+    qs = Amendment.objects.filter(movement=movement).select_related(
+        "proposed_by__organisation", "decision", "version"
+    )
+    if access.can_manage(user, movement) or access.can_consolidate(user, movement):
+        return list(qs)
+    return [a for a in qs if a.proposed_by is None or access.can_write_report(user, a.proposed_by)]

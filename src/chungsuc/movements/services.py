@@ -30,6 +30,7 @@ from chungsuc.geo.models import Unit, UnitLevel
 from chungsuc.movements import access, obligations
 from chungsuc.movements.models import (
     REPORT_NUMBER_FIELDS,
+    Amendment,
     LegalBasis,
     Movement,
     MovementStatus,
@@ -38,6 +39,8 @@ from chungsuc.movements.models import (
     ObligationKind,
     Participant,
     ParticipantKind,
+    PilotKind,
+    PilotUnit,
     ReminderSent,
     Report,
     ReportAttachment,
@@ -205,6 +208,78 @@ def _write_targets(version: MovementVersion, targets: list[dict], sections: dict
             TargetYear.objects.update_or_create(target=target, year=year, defaults={"count": count})
 
 
+ACT_FIELDS = {
+    "number": "act_number",
+    "reference": "act_number",
+    "year": "act_number",
+    "symbol": "act_symbol",
+    "kind": "act_symbol",
+    "issued_on": "act_date",
+    "issuing_body": "issuing_body",
+    "signer_name": "signer_name",
+}
+
+
+def _validate_act(
+    errors, number, symbol, issued_on, issuing_body, signer_name, signer_title, summary, kind="ke_hoach"
+):
+    """The plan's number, symbol and date checked as a legal act (Nghị định 30/2020); errors are
+    put on the form's own fields."""
+    from chungsuc.core.legal import legal_act_validate
+
+    if issued_on is None:
+        errors.setdefault("act_date", []).append(_("Cần nhập ngày ban hành của kế hoạch."))
+        return None
+    try:
+        return legal_act_validate(
+            kind=kind,
+            number=number,
+            symbol=symbol,
+            issued_on=issued_on,
+            issuing_body=issuing_body,
+            signer_name=signer_name,
+            signer_title=signer_title,
+            summary=summary,
+            require_signer=False,
+        )
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(ACT_FIELDS.get(key, "act_number"), []).extend(messages)
+        return None
+
+
+def _builtin_act(movement: Movement, province: Unit, act: dict, is_demo: bool):
+    """The built-in plan's legal act (written by the loader, as the system); once."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from chungsuc.core.legal import legal_act_validate
+    from chungsuc.core.models import LegalAct, LegalActLink
+
+    if movement.legal_act_id:
+        return movement.legal_act
+    values = legal_act_validate(
+        kind="ke_hoach",
+        number=str(act["number"]),
+        symbol=act["symbol"],
+        issued_on=dt.date.fromisoformat(act["issued_on"]),
+        issuing_body=movement.issuing_body,
+        signer_name=act.get("signer_name", ""),
+        signer_title=act.get("signer_title", ""),
+        summary=movement.name,
+        require_signer=False,
+    )
+    legal_act = LegalAct.objects.create(**values, unit_id=province.pk, is_demo=is_demo)
+    LegalActLink.objects.get_or_create(
+        act=legal_act,
+        target_type=ContentType.objects.get_for_model(Movement),
+        target_id=movement.pk,
+        role="plan",
+    )
+    movement.legal_act = legal_act
+    movement.save(update_fields=["legal_act"])
+    return legal_act
+
+
 @transaction.atomic
 def movement_create(
     *,
@@ -253,6 +328,13 @@ def movement_create(
     clean_targets = _clean_targets(errors, targets, years) if years else []
     if not clean_targets and years and "target_1" not in errors:
         errors.setdefault("target_1", []).append(_("Cần ít nhất một chỉ tiêu có số đơn vị theo năm."))
+    act_values = None
+    if (act_number or act_symbol) and not errors:
+        act_values = _validate_act(
+            errors, act_number, act_symbol, act_date, issuing_body, signer_name, signer_title, name
+        )
+    elif act_date and not act_number:
+        errors.setdefault("act_number", []).append(_("Có ngày ban hành thì cần nhập cả số văn bản."))
     if province is not None and not access.can_manage(actor, province_id=province.pk):
         raise PermissionDenied(
             _("Chỉ quản trị cấp tỉnh (Sở Nội vụ) được tạo phong trào thi đua cho tỉnh này.")
@@ -286,6 +368,28 @@ def movement_create(
         is_demo=is_demo,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if act_values is not None:
+        from chungsuc.core.legal import legal_act_create
+
+        act = legal_act_create(
+            actor=actor,
+            kind=act_values["kind"],
+            number=act_values["number"],
+            symbol=act_values["symbol"],
+            year=act_values["year"],
+            issued_on=act_values["issued_on"],
+            issuing_body=act_values["issuing_body"],
+            signer_name=act_values["signer_name"],
+            signer_title=act_values["signer_title"],
+            summary=act_values["summary"],
+            targets=[(movement, "plan")],
+            unit_id=province.pk,
+            is_demo=is_demo,
+            require_signer=False,
+        )
+        movement.legal_act = act
+        movement.act_symbol = act.symbol
+        movement.save(update_fields=["legal_act", "act_symbol"])
     for order, text in enumerate([t.strip() for t in (legal_bases or []) if t and t.strip()], start=1):
         LegalBasis.objects.create(movement=movement, order=order, text=text[:2000])
     version = MovementVersion.objects.create(movement=movement, number=1, reason=_("Kế hoạch ban hành"))
@@ -355,6 +459,8 @@ def movement_load(*, actor, data: dict, province: Unit, reported: list[dict], de
             for k, v in changed.items():
                 setattr(movement, k, v)
             movement.save(update_fields=list(changed))
+    if act.get("number") and act.get("issued_on"):
+        _builtin_act(movement, province, act, demo)
     LegalBasis.objects.filter(movement=movement).delete()
     for order, basis in enumerate(data.get("legal_bases") or [], start=1):
         LegalBasis.objects.create(
@@ -868,3 +974,254 @@ def roadmap_set(*, actor, movement: Movement, unit: Unit, standard: str, year: i
 
 def members_of(organisation: Organisation):
     return Membership.objects.filter(organisation=organisation, active=True)
+
+
+# --- pilot units --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pilot_update(
+    *, actor, pilot: PilotUnit, year: int | None, verified: bool, active: bool, note: str = ""
+) -> PilotUnit:
+    """An administrator corrects a pilot entry (its year, whether it is verified, whether it stays on
+    the list), with a note saying on what basis; audited."""
+    movement = pilot.movement
+    access.require(
+        access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được sửa danh sách đơn vị điểm.")
+    )
+    if year is not None and not (movement.period_start <= year <= movement.period_end):
+        raise ValidationError(
+            {
+                "year": [
+                    _("Năm phấn đấu phải trong giai đoạn %(a)s–%(b)s.")
+                    % {"a": movement.period_start, "b": movement.period_end}
+                ]
+            }
+        )
+    if verified and not note.strip() and not pilot.note:
+        raise ValidationError({"note": [_("Đánh dấu đã kiểm chứng cần ghi căn cứ (văn bản, nguồn).")]})
+    before = {"year": pilot.year, "verified": pilot.verified, "active": pilot.active, "note": pilot.note}
+    after = {"year": year, "verified": verified, "active": active, "note": note.strip() or pilot.note}
+    if before == after:
+        return pilot
+    for k, v in after.items():
+        setattr(pilot, k, v)
+    pilot.save(update_fields=list(after))
+    audit_record(
+        actor=actor,
+        action="movement.pilot_update",
+        target=pilot,
+        target_repr=f"{movement} — {pilot.unit.name}",
+        unit_id=pilot.unit_id,
+        before=before,
+        after=after,
+    )
+    return pilot
+
+
+def pilot_load(*, movement: Movement, entries: list[dict]) -> int:
+    """The built-in pilot list (best available), created once; an administrator's corrections stay."""
+    created = 0
+    for e in entries:
+        _p, new = PilotUnit.objects.get_or_create(
+            movement=movement,
+            unit=e["unit"],
+            kind=e["kind"],
+            defaults={
+                "year": e.get("year"),
+                "instrument": e.get("instrument", ""),
+                "source": e.get("source", ""),
+                "verified": False,
+            },
+        )
+        created += int(new)
+    if created:
+        audit_record(
+            actor=None,
+            action="movement.pilot_load",
+            target=movement,
+            unit_id=movement.province_id,
+            after={"pilots": created},
+        )
+    return created
+
+
+PILOT_KINDS = PilotKind
+
+
+# --- amendments (VII.8) --------------------------------------------------------------------------
+
+
+def _clean_changes(movement: Movement, version: MovementVersion, changes: dict) -> dict:
+    codes = set(version.targets.values_list("code", flat=True))
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, dict[str, int]] = {}
+    for code, years in (changes or {}).items():
+        if code not in codes:
+            errors.setdefault("changes", []).append(
+                _("Chỉ tiêu «%(c)s» không có trong kế hoạch.") % {"c": code}
+            )
+            continue
+        for year, count in (years or {}).items():
+            y = int(year)
+            if not (movement.period_start <= y <= movement.period_end):
+                errors.setdefault("changes", []).append(
+                    _("Chỉ tiêu %(c)s: năm %(y)s nằm ngoài giai đoạn của kế hoạch.") % {"c": code, "y": y}
+                )
+            elif not isinstance(count, int) or count < 0:
+                errors.setdefault("changes", []).append(
+                    _("Chỉ tiêu %(c)s, năm %(y)s: số đơn vị phải là số nguyên không âm.")
+                    % {"c": code, "y": y}
+                )
+            else:
+                clean.setdefault(code, {})[str(y)] = count
+    if not clean and not errors:
+        errors["changes"] = [_("Cần đề nghị ít nhất một số đơn vị mới cho một chỉ tiêu, một năm.")]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def amendment_propose(
+    *, actor, movement: Movement, reason: str, changes: dict, participant: Participant | None = None
+) -> Amendment:
+    """A participant (or Sở Nội vụ itself) proposes new yearly counts for targets, with a reason."""
+    if participant is not None:
+        access.require(
+            access.can_write_report(actor, participant),
+            _("Chỉ cán bộ của đơn vị tham gia được đề nghị thay đơn vị."),
+        )
+    else:
+        access.require(access.can_manage(actor, movement) or access.is_participant_member(actor, movement))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Cần nêu lý do đề nghị điều chỉnh.")]})
+    from chungsuc.movements.selectors import version_in_force
+
+    version = version_in_force(movement)
+    clean = _clean_changes(movement, version, changes)
+    amendment = Amendment.objects.create(
+        movement=movement, proposed_by=participant, reason=reason.strip(), changes=clean, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="movement.amendment_propose",
+        target=amendment,
+        unit_id=movement.province_id,
+        after={"reason": amendment.reason, "changes": clean},
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_decide(
+    *,
+    actor,
+    amendment: Amendment,
+    approve: bool,
+    number: str = "",
+    symbol: str = "",
+    issued_on: dt.date | None = None,
+    signer_name: str = "",
+    valid_from: dt.date | None = None,
+    note: str = "",
+) -> Amendment:
+    """Sở Nội vụ records the province's decision: approved — a decision (legal act) and a new version
+    of the plan from `valid_from` (default the decision's date) with the proposed counts; or rejected
+    with a note. Versions already in force are never edited."""
+    movement = amendment.movement
+    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ ghi quyết định điều chỉnh kế hoạch."))
+    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    if amendment.state != Amendment.State.PROPOSED:
+        raise ValidationError(_("Đề nghị này đã được xử lý (%(s)s).") % {"s": amendment.get_state_display()})
+    if not approve:
+        if not note.strip():
+            raise ValidationError({"note": [_("Cần ghi lý do không chấp thuận.")]})
+        amendment.state = Amendment.State.REJECTED
+        amendment.outcome_note = note.strip()
+        amendment.save(update_fields=["state", "outcome_note"])
+        audit_record(
+            actor=actor,
+            action="movement.amendment_reject",
+            target=amendment,
+            unit_id=movement.province_id,
+            after={"note": amendment.outcome_note},
+        )
+        return amendment
+    errors: dict[str, list[str]] = {}
+    values = _validate_act(
+        errors,
+        number,
+        symbol,
+        issued_on,
+        movement.issuing_body,
+        signer_name,
+        "",
+        amendment.reason,
+        kind="quyet_dinh",
+    )
+    if errors:
+        names = {"act_number": "number", "act_symbol": "symbol", "act_date": "issued_on"}
+        raise ValidationError({names.get(k, k): v for k, v in errors.items()})
+    from chungsuc.core.legal import legal_act_create
+    from chungsuc.movements.selectors import version_in_force
+
+    act = legal_act_create(
+        actor=actor,
+        kind="quyet_dinh",
+        number=values["number"],
+        symbol=values["symbol"],
+        year=values["year"],
+        issued_on=values["issued_on"],
+        issuing_body=movement.issuing_body,
+        signer_name=values["signer_name"],
+        summary=_("Điều chỉnh chỉ tiêu: %(r)s") % {"r": amendment.reason[:200]},
+        targets=[(movement, "amendment"), (amendment, "decision")],
+        unit_id=movement.province_id,
+        is_demo=movement.is_demo,
+        require_signer=False,
+    )
+    start = valid_from or values["issued_on"]
+    current = version_in_force(movement, start)
+    number_next = (movement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    new = MovementVersion.objects.create(
+        movement=movement,
+        number=number_next,
+        valid_from=start,
+        reason=amendment.reason,
+        decision_text=act.reference,
+    )
+    targets = [
+        {
+            "code": t.code,
+            "name": t.name,
+            "level": t.level,
+            "standards": list(t.standards),
+            "by_year": {ty.year: ty.count for ty in t.years.all()},
+            "note": t.note,
+            "section": t.section.number if t.section else "",
+        }
+        for t in current.targets.select_related("section").prefetch_related("years")
+    ]
+    for t in targets:
+        for year, count in amendment.changes.get(t["code"], {}).items():
+            t["by_year"][int(year)] = int(count)
+    _write_targets(new, targets, {s.number: s for s in movement.sections.all()})
+    amendment.state = Amendment.State.DECIDED
+    amendment.decision = act
+    amendment.version = new
+    amendment.outcome_note = note.strip()
+    amendment.save(update_fields=["state", "decision", "version", "outcome_note"])
+    audit_record(
+        actor=actor,
+        action="movement.amendment_decide",
+        target=amendment,
+        unit_id=movement.province_id,
+        after={
+            "decision": act.reference,
+            "version": new.number,
+            "valid_from": start,
+            "changes": amendment.changes,
+        },
+    )
+    return amendment

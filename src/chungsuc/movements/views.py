@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,9 @@ from chungsuc.movements.forms import (
     GroupForm,
     MovementCreateForm,
     ReportForm,
+    RoadmapForm,
     TransitionForm,
+    VNDateField,
 )
 from chungsuc.movements.models import ReportAttachment
 from chungsuc.movements.progress import parse_counts
@@ -422,4 +425,209 @@ def unit_groups(request, pk):
         request,
         "movements/groups.html",
         {"movement": movement, "units": units, "can_manage": can_manage, "tab": "groups", "on": on},
+    )
+
+
+@login_required
+def roadmaps(request, pk):
+    """Roadmaps: the year each unit aims for a standard, totals against the targets, units behind."""
+    from chungsuc.accounts.selectors import can_act_on_unit
+
+    movement = selectors.movement_or_404(request.user, pk)
+    on = _on(request)
+    units_in = set(selectors.movement_units(movement))
+    if request.method == "POST":
+        form = RoadmapForm(request.POST)
+        unit = None
+        if form.is_valid():
+            unit = Unit.objects.filter(pk=form.cleaned_data["unit"], pk__in=units_in).first()
+        if unit is None:
+            messages.error(request, _("Cần chọn đơn vị thuộc địa bàn của phong trào và năm phấn đấu hợp lệ."))
+        else:
+            try:
+                services.roadmap_set(
+                    actor=request.user,
+                    movement=movement,
+                    unit=unit,
+                    standard=form.cleaned_data["standard"],
+                    year=form.cleaned_data["year"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                for m in _messages_of(exc):
+                    messages.error(request, m)
+            else:
+                messages.success(request, _("Đã ghi lộ trình của %(u)s.") % {"u": unit.name})
+        return redirect("movements:roadmaps", movement.pk)
+    from chungsuc.accounts.models import Role
+    from chungsuc.movements import sources
+
+    when = min(on, dt.date(movement.period_end, 12, 31))
+    level_units = sources.units_on(units_in, when, "commune") + sources.units_on(units_in, when, "district")
+    manage = access.can_manage(request.user, movement)
+    choices = [
+        u
+        for u in sorted(level_units, key=lambda u: u["name"])
+        if manage
+        or can_act_on_unit(request.user, u["unit_id"], {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER})
+    ]
+    return render(
+        request,
+        "movements/roadmaps.html",
+        {
+            "movement": movement,
+            "data": selectors.roadmap_data(movement, on=on),
+            "choices": choices,
+            "form": RoadmapForm(initial={"year": movement.period_start}),
+            "tab": "roadmaps",
+            "on": on,
+        },
+    )
+
+
+@login_required
+def pilots(request, pk):
+    """Pilot units (best available list, marked unverified), corrected by the administrator."""
+    from chungsuc.movements.models import PilotUnit
+
+    movement = selectors.movement_or_404(request.user, pk)
+    can_manage = access.can_manage(request.user, movement)
+    if request.method == "POST":
+        pilot = get_object_or_404(PilotUnit, pk=request.POST.get("pilot") or 0, movement=movement)
+        year = request.POST.get("year") or ""
+        try:
+            services.pilot_update(
+                actor=request.user,
+                pilot=pilot,
+                year=int(year) if year.isdigit() else None,
+                verified=request.POST.get("verified") == "1",
+                active=request.POST.get("active") == "1",
+                note=request.POST.get("note") or "",
+            )
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Đã sửa %(u)s trong danh sách đơn vị điểm.") % {"u": pilot.unit.name})
+        return redirect("movements:pilots", movement.pk)
+    return render(
+        request,
+        "movements/pilots.html",
+        {
+            "movement": movement,
+            "data": selectors.pilots_data(movement, on=_on(request)),
+            "can_manage": can_manage,
+            "tab": "pilots",
+        },
+    )
+
+
+def _amendment_changes(request, version) -> dict:
+    """The counts typed in the proposal form that differ from the version in force."""
+    changes: dict[str, dict[int, int]] = {}
+    errors = []
+    for t in version.targets.prefetch_related("years"):
+        current = {ty.year: ty.count for ty in t.years.all()}
+        for year in t.version.movement.years:
+            raw = (request.POST.get(f"c:{t.code}:{year}") or "").strip()
+            if raw == "":
+                continue
+            if not raw.isdigit():
+                errors.append(
+                    _("Chỉ tiêu %(c)s, năm %(y)s: «%(v)s» không phải số nguyên không âm.")
+                    % {"c": t.code, "y": year, "v": raw}
+                )
+                continue
+            if int(raw) != current.get(year, 0):
+                changes.setdefault(t.code, {})[year] = int(raw)
+    if errors:
+        raise ValidationError({"changes": errors})
+    return changes
+
+
+@login_required
+def amendments(request, pk):
+    """Plan amendments (VII.8): propose new yearly counts, Sở Nội vụ decides, versions side by side."""
+    from chungsuc.movements.models import Amendment
+
+    movement = selectors.movement_or_404(request.user, pk)
+    version = selectors.version_in_force(movement)
+    manage = access.can_manage(request.user, movement)
+    my_participants = (
+        [
+            p
+            for p in movement.participants.select_related("organisation")
+            if access.can_write_report(request.user, p)
+        ]
+        if not manage
+        else []
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "propose":
+                participant = None
+                if request.POST.get("participant"):
+                    participant = next(
+                        (p for p in my_participants if str(p.pk) == request.POST["participant"]), None
+                    )
+                    if participant is None:
+                        raise PermissionDenied(_("Bạn không đề nghị thay đơn vị này được."))
+                elif not manage:
+                    raise PermissionDenied(_("Cần chọn đơn vị đề nghị."))
+                services.amendment_propose(
+                    actor=request.user,
+                    movement=movement,
+                    reason=request.POST.get("reason", ""),
+                    changes=_amendment_changes(request, version),
+                    participant=participant,
+                )
+                messages.success(request, _("Đã gửi đề nghị điều chỉnh kế hoạch."))
+            elif action in ("approve", "reject"):
+                amendment = get_object_or_404(
+                    Amendment, pk=request.POST.get("amendment") or 0, movement=movement
+                )
+                field = VNDateField(required=False)
+                try:
+                    issued_on = field.clean(request.POST.get("issued_on"))
+                    valid_from = field.clean(request.POST.get("valid_from"))
+                except forms.ValidationError as exc:
+                    raise ValidationError({"issued_on": exc.messages}) from None
+                services.amendment_decide(
+                    actor=request.user,
+                    amendment=amendment,
+                    approve=action == "approve",
+                    number=request.POST.get("number", ""),
+                    symbol=request.POST.get("symbol", ""),
+                    issued_on=issued_on,
+                    signer_name=request.POST.get("signer_name", ""),
+                    valid_from=valid_from,
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("Đã ghi quyết định về đề nghị điều chỉnh."))
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                messages.error(request, m)
+        return redirect("movements:amendments", movement.pk)
+    targets = list(version.targets.prefetch_related("years")) if version else []
+    grid = [
+        {
+            "code": t.code,
+            "name": t.name,
+            "years": [(y, {ty.year: ty.count for ty in t.years.all()}.get(y, 0)) for y in movement.years],
+        }
+        for t in targets
+    ]
+    return render(
+        request,
+        "movements/amendments.html",
+        {
+            "movement": movement,
+            "amendments": selectors.amendments_for(request.user, movement),
+            "compare": selectors.versions_compared(movement),
+            "grid": grid,
+            "can_manage": manage,
+            "my_participants": my_participants,
+            "tab": "amendments",
+        },
     )

@@ -56,6 +56,9 @@ def test_a_movement_with_its_own_targets_is_created_from_the_interface(demo):
     ]
     t = m.versions.get(number=1).targets.get()
     assert {y.year: y.count for y in t.years.all()} == {2026: 3, 2027: 4, 2028: 4, 2029: 3, 2030: 2}
+    # the plan is a legal act (Nghị định 30/2020), linked to the movement it decides
+    assert m.legal_act.reference == "15/KH-UBND" and m.legal_act.kind == "ke_hoach"
+    assert m.legal_act.links.get().target == m
     audit = AuditEntry.objects.get(action="movement.create", target_id=str(m.pk))
     assert audit.actor.username == "demo.tinh" and audit.changes["targets"] == [None, {"1": 16}]
     page = c.get(f"/movements/{m.pk}/progress/", {"on": "01/12/2026"})
@@ -72,17 +75,22 @@ def test_a_movement_with_its_own_targets_is_created_from_the_interface(demo):
         ({"t1_code": "", "t1_name": "", "t1_counts": ""}, "target-error-1", "Cần ít nhất một chỉ tiêu"),
         ({"act_date": "31/02/2026"}, "act_date", "Ngày «31/02/2026» không hợp lệ"),
         ({"period_start": "hai nghìn"}, "period_start", "Từ năm"),
+        ({"act_symbol": "QĐ-UBND"}, "act_symbol", "phải bắt đầu bằng «KH-»"),
+        ({"act_number": "15a"}, "act_number", "phải là số"),
+        ({"act_date": ""}, "act_date", "Cần nhập ngày ban hành"),
     ],
 )
 def test_bad_input_is_refused_with_a_vietnamese_message_where_the_user_acted(demo, extra, where, message):
-    before = Movement.objects.count()
+    from chungsuc.core.models import LegalAct
+
+    before = (Movement.objects.count(), LegalAct.objects.count())
     r = client_for("demo.tinh").post("/movements/new/", form_data(**extra))
     assert r.status_code == 400
     html = r.content.decode()
     assert message in html
     testid = where if where.startswith("target-error") else f"error-{where}"
     assert f'data-testid="{testid}"' in html
-    assert Movement.objects.count() == before
+    assert (Movement.objects.count(), LegalAct.objects.count()) == before
 
 
 def test_only_a_province_administrator_creates_a_movement(demo, outsider):

@@ -27,6 +27,11 @@ def test_plan_861_is_built_in_with_its_act_sections_and_the_four_targets_of_sect
         "89",
         "Trần Anh Thư",
     )
+    assert (m.legal_act.reference, m.legal_act.issued_on, m.legal_act.signer_name) == (
+        "861/KH-UBND",
+        dt.date(2022, 12, 19),
+        "Trần Anh Thư",
+    )
     assert [b.number for b in m.legal_bases.all()] == [
         "263/QĐ-TTg",
         "587/QĐ-TTg",

@@ -1,0 +1,178 @@
+"""REST API of the movements (scoped like the pages: a movement the user cannot see answers 404).
+
+- `GET /api/v1/movements/` — the movements the user may see;
+- `GET /api/v1/movements/{id}/progress/?on=YYYY-MM-DD` — targets by year against the register, the
+  reported counts and the register's coverage;
+- `GET /api/v1/movements/{id}/forecast/?on=YYYY-MM-DD` — the remaining years' forecast;
+- `GET /api/v1/movements/{id}/obligations/?year=` — obligations with timeliness and completeness;
+- `GET /api/v1/movements/{id}/consolidation/?year=` — a year's reports merged (Sở Nội vụ, council);
+- `POST /api/v1/movements/reports/{id}/transitions/` — submit / accept / return (reason) a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chungsuc.api.exceptions import VietnameseErrorsMixin
+from chungsuc.core.concurrency import ConflictError
+from chungsuc.movements import access, selectors, services
+
+ROOT_LINKS = {"movements": "api:movement-list"}
+
+
+def _on(request) -> dt.date:
+    raw = request.query_params.get("on")
+    if raw in (None, ""):
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(
+            {
+                "on": [
+                    _("Ngày '%(value)s' không hợp lệ: dùng định dạng YYYY-MM-DD, ví dụ 2026-12-01.")
+                    % {"value": raw}
+                ]
+            }
+        ) from None
+
+
+def _year(request, movement, *, required=False) -> int | None:
+    raw = request.query_params.get("year")
+    if raw in (None, ""):
+        if required:
+            raise ValidationError({"year": [_("Cần tham số năm (year).")]})
+        return None
+    if not raw.isdigit() or not (movement.period_start <= int(raw) <= movement.period_end):
+        raise ValidationError(
+            {
+                "year": [
+                    _("Năm '%(v)s' không hợp lệ: cần một năm từ %(a)s đến %(b)s.")
+                    % {"v": raw, "a": movement.period_start, "b": movement.period_end}
+                ]
+            }
+        )
+    return int(raw)
+
+
+def _movement(request, pk):
+    try:
+        return selectors.movement_or_404(request.user, pk)
+    except Http404:
+        raise NotFound(_("Không tìm thấy phong trào.")) from None
+
+
+class MovementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    province_code = serializers.CharField(source="province.code")
+    act_reference = serializers.CharField()
+    act_date = serializers.DateField()
+    issuing_body = serializers.CharField()
+    period_start = serializers.IntegerField()
+    period_end = serializers.IntegerField()
+    status = serializers.CharField()
+    is_demo = serializers.BooleanField()
+
+
+class MovementList(VietnameseErrorsMixin, APIView):
+    @extend_schema(responses=MovementSerializer(many=True))
+    def get(self, request):
+        return Response(MovementSerializer(selectors.movements_for(request.user), many=True).data)
+
+
+class Progress(VietnameseErrorsMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        return Response(selectors.progress_data(movement, on=_on(request)))
+
+
+class Forecast(VietnameseErrorsMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        return Response(selectors.forecast_data(movement, on=_on(request)))
+
+
+class Obligations(VietnameseErrorsMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        return Response(
+            selectors.obligations_data(movement, year=_year(request, movement), user=request.user)
+        )
+
+
+class Consolidation(VietnameseErrorsMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        if not access.can_consolidate(request.user, movement):
+            raise NotFound(_("Không tìm thấy phong trào."))
+        return Response(selectors.consolidation(movement, year=_year(request, movement, required=True)))
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=["submit", "accept", "return", "reopen"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    case_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReportTransitions(VietnameseErrorsMixin, APIView):
+    @extend_schema(request=TransitionSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        try:
+            report = selectors.report_or_404(request.user, pk)
+        except Http404:
+            raise NotFound(_("Không tìm thấy báo cáo.")) from None
+        s = TransitionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            services.report_transition(
+                actor=request.user,
+                report=report,
+                transition=s.validated_data["transition"],
+                reason=s.validated_data["reason"],
+                expected_version=s.validated_data["case_version"],
+            )
+        except ConflictError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=409)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from None
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from None
+        from chungsuc.core import workflow as wf
+
+        case = wf.case_for(report, services.WORKFLOW_CODE)
+        return Response({"id": report.pk, "state": case.state.code, "case_version": case.version})
+
+
+urlpatterns = [
+    path("movements/", MovementList.as_view(), name="movement-list"),
+    path("movements/<int:pk>/progress/", Progress.as_view(), name="movement-progress"),
+    path("movements/<int:pk>/forecast/", Forecast.as_view(), name="movement-forecast"),
+    path("movements/<int:pk>/obligations/", Obligations.as_view(), name="movement-obligations"),
+    path("movements/<int:pk>/consolidation/", Consolidation.as_view(), name="movement-consolidation"),
+    path(
+        "movements/reports/<int:pk>/transitions/",
+        ReportTransitions.as_view(),
+        name="movement-report-transitions",
+    ),
+]
