@@ -78,3 +78,43 @@ def can_write_report(user, participant) -> bool:
 def require(ok: bool, message: str | None = None) -> None:
     if not ok:
         raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+# --- the workflow engine's per-subject hooks for reports (registered in apps.py) -----------------
+
+
+def report_can_act(user, case, roles, transition) -> bool:
+    """Submit: the participant's own officers (or Sở Nội vụ on its behalf); accept, return, reopen:
+    Sở Nội vụ over the movement's province."""
+    report = case.subject
+    if report is None:
+        return False
+    participant = report.obligation.participant
+    if transition is not None and transition.code == "submit":
+        return can_write_report(user, participant)
+    return can_act_on_unit(user, participant.movement.province_id, set(roles) & REVIEW_ROLES)
+
+
+def report_recipients(case, roles, transition):
+    """Who is told the report needs them next: the participant's officers for a submission, Sở Nội vụ
+    for a review."""
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.accounts.selectors import users_with_role_over_unit
+
+    report = case.subject
+    if report is None:
+        return []
+    participant = report.obligation.participant
+    if transition is not None and transition.code == "submit":
+        return (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                memberships__active=True,
+                memberships__organisation_id=participant.organisation_id,
+                memberships__role__in=list(REPORT_ROLES),
+            )
+            .distinct()
+        )
+    return users_with_role_over_unit(participant.movement.province_id, set(roles) & REVIEW_ROLES)

@@ -196,6 +196,48 @@ def _reports(admin, movement, year: int, kind: str, rows: list[tuple[str, dict, 
             )
 
 
+DEMO_SCORING = [
+    {"code": "1", "name": "Tổ chức phát động, xây dựng kế hoạch thực hiện phong trào", "max_points": 20},
+    {"code": "2", "name": "Kết quả thực hiện chỉ tiêu xây dựng nông thôn mới trong năm", "max_points": 50},
+    {"code": "3", "name": "Huy động nguồn lực, nhân rộng mô hình, điển hình tiên tiến", "max_points": 20},
+    {"code": "4", "name": "Chế độ thông tin, báo cáo đúng hạn", "max_points": 10},
+]
+
+
+def _clusters(admin, movement):
+    """A DEMO scoring table (no provincial guidance was found: labelled unverified) and, for Plan 861,
+    one DEMO cluster of three districts scored for 2024."""
+    from chungsuc.movements import services
+    from chungsuc.movements.models import Cluster
+
+    if not movement.scoring_criteria.exists():
+        services.scoring_table_set(
+            actor=admin,
+            movement=movement,
+            rows=[{**r, "source": "Bảng điểm mẫu (DEMO), chưa có văn bản hướng dẫn"} for r in DEMO_SCORING],
+        )
+    if movement.code != "kh-861-2022" or Cluster.objects.filter(movement=movement).exists():
+        return
+    cluster = services.cluster_create(
+        actor=admin, movement=movement, name="Cụm thi đua các huyện phía Nam (DEMO)"
+    )
+    members = list(movement.participants.filter(organisation__code__in=["ubnd-893", "ubnd-894", "ubnd-892"]))
+    services.cluster_members_set(actor=admin, cluster=cluster, year=2024, participants=members)
+    sample = [(18, 45, 17, 9), (19, 47, 18, 10), (16, 40, 15, 8)]
+    for i, scorer in enumerate(members):
+        for j, scored in enumerate(members):
+            pts = [max(0, p - (1 if i != j else 0)) for p in sample[j]]
+            services.cluster_scores_save(
+                actor=admin,
+                cluster=cluster,
+                year=2024,
+                scorer=scorer,
+                scored=scored,
+                points={str(k + 1): str(v) for k, v in enumerate(pts)},
+                evidence={"2": "Số liệu mẫu (DEMO)"},
+            )
+
+
 @transaction.atomic
 def load(*, stdout=None) -> None:
     from chungsuc.geo.selectors import unit_by_code
@@ -231,8 +273,10 @@ def load(*, stdout=None) -> None:
             ),
         ],
     )
+    _clusters(admin, movement)
     plan861 = Movement.objects.filter(code="kh-861-2022").first()
     if plan861 is not None:
+        _clusters(admin, plan861)
         _reports(
             admin,
             plan861,

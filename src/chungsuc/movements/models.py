@@ -498,3 +498,92 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.movement} — {self.get_state_display()} ({self.created_at:%d/%m/%Y})"
+
+
+class Cluster(models.Model):
+    """An emulation cluster (cụm, of localities) or block (khối, of departments and organisations)."""
+
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("Cụm thi đua")
+        BLOCK = "block", _("Khối thi đua")
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="clusters")
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.CLUSTER)
+
+    class Meta:
+        ordering = ["movement", "kind", "name"]
+        verbose_name = _("cụm, khối thi đua")
+        verbose_name_plural = _("cụm, khối thi đua")
+        constraints = [models.UniqueConstraint(fields=["movement", "name"], name="movements_cluster_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterMember(models.Model):
+    """A participant's membership of a cluster for one year (membership changes year to year)."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="cluster_memberships")
+    year = models.PositiveSmallIntegerField(_("năm"))
+
+    class Meta:
+        ordering = ["cluster", "year", "participant__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "participant", "year"], name="movements_clustermember_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} {self.year}: {self.participant}"
+
+
+class ScoringCriterion(models.Model):
+    """A line of the movement's scoring table for clusters and blocks (data, with its source)."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="scoring_criteria")
+    code = models.CharField(_("mã"), max_length=20)
+    name = models.CharField(_("nội dung chấm điểm"), max_length=300)
+    max_points = models.PositiveSmallIntegerField(_("điểm tối đa"))
+    order = models.PositiveSmallIntegerField(default=0)
+    source = models.TextField(_("căn cứ"), blank=True)
+    verified = models.BooleanField(_("đã kiểm chứng"), default=False)
+
+    class Meta:
+        ordering = ["movement", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["movement", "code"], name="movements_scoring_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name} ({self.max_points})"
+
+
+class ClusterScore(models.Model):
+    """Points one member (`scorer`) gives a member (`scored`, itself for self-scoring) on a criterion,
+    for a year, with the evidence it rests on."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="scores")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    scored = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    scorer = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(ScoringCriterion, on_delete=models.CASCADE, related_name="scores")
+    points = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2)
+    evidence = models.TextField(_("minh chứng"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year", "scored", "scorer", "criterion"],
+                name="movements_clusterscore_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.cluster} {self.year}: {self.scorer_id}→{self.scored_id} {self.criterion_id}={self.points}"
+        )

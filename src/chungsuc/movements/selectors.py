@@ -240,16 +240,21 @@ def reported_data(movement: Movement) -> list[dict]:
 
 
 def forecast_data(
-    movement: Movement, *, on: dt.date | None = None, max_gaps: int = forecast.DEFAULT_MAX_GAPS
+    movement: Movement,
+    *,
+    on: dt.date | None = None,
+    max_gaps: int = forecast.DEFAULT_MAX_GAPS,
+    progress: dict | None = None,
 ) -> dict:
     """For each target, the remaining years of the movement: the next from the latest evaluations'
-    gaps and the roadmaps, the later ones from the roadmaps. Plain data."""
+    gaps and the roadmaps, the later ones from the roadmaps. Plain data. Pass the `progress_data` of
+    the same date when you have it (the page does) to save reading the register twice."""
     on = on or timezone.localdate()
     remaining = [y for y in movement.years if y >= on.year]
-    prog = progress_data(movement, on=on)
     out = {"on": on, "remaining": remaining, "max_gaps": max_gaps, "targets": []}
     if not remaining:
         return out
+    prog = progress if progress is not None else progress_data(movement, on=on)
     units = set(movement_units(movement))
     version = version_in_force(movement, on)
     specs = {t.code: t for t in target_specs(version)} if version else {}
@@ -710,3 +715,65 @@ def amendments_for(user, movement: Movement):
     if access.can_manage(user, movement) or access.can_consolidate(user, movement):
         return list(qs)
     return [a for a in qs if a.proposed_by is None or access.can_write_report(user, a.proposed_by)]
+
+
+# --- clusters -----------------------------------------------------------------------------------
+
+
+def cluster_data(cluster, *, year: int) -> dict:
+    """A cluster's members for the year, the scoring table, the score matrix and the ranking."""
+    from chungsuc.movements import clusters as ranking
+    from chungsuc.movements.models import ClusterScore
+
+    members = list(
+        cluster.members.filter(year=year)
+        .select_related("participant__organisation")
+        .order_by("participant__organisation__name")
+    )
+    criteria = list(cluster.movement.scoring_criteria.all())
+    scores = list(ClusterScore.objects.filter(cluster=cluster, year=year).select_related("criterion"))
+    lines = [ranking.ScoreLine(s.scored_id, s.scorer_id, s.criterion.code, float(s.points)) for s in scores]
+    names = {m.participant_id: str(m.participant) for m in members}
+    table = ranking.standings([m.participant_id for m in members], lines)
+    given: dict[tuple[int, int], float] = {}
+    for line in lines:
+        given[(line.scorer, line.scored)] = given.get((line.scorer, line.scored), 0.0) + line.points
+    return {
+        "year": year,
+        "members": [{"participant_id": m.participant_id, "name": names[m.participant_id]} for m in members],
+        "criteria": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "max_points": c.max_points,
+                "verified": c.verified,
+                "source": c.source,
+            }
+            for c in criteria
+        ],
+        "max_total": sum(c.max_points for c in criteria),
+        "ranking": [
+            {
+                "rank": s.rank,
+                "participant_id": s.member,
+                "name": names[s.member],
+                "self_total": s.self_total,
+                "cross_average": s.cross_average,
+                "cross_scorers": s.cross_scorers,
+                "only_self": s.only_self,
+            }
+            for s in table
+        ],
+        "matrix": [{"scorer": names[a], "cells": [given.get((a, b)) for b in names]} for a in names],
+        "evidence": [
+            {
+                "scorer": names.get(s.scorer_id, ""),
+                "scored": names.get(s.scored_id, ""),
+                "criterion": s.criterion.code,
+                "points": float(s.points),
+                "evidence": s.evidence,
+            }
+            for s in scores
+            if s.evidence
+        ],
+    }

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,9 @@ from chungsuc.movements import access, obligations
 from chungsuc.movements.models import (
     REPORT_NUMBER_FIELDS,
     Amendment,
+    Cluster,
+    ClusterMember,
+    ClusterScore,
     LegalBasis,
     Movement,
     MovementStatus,
@@ -47,6 +51,7 @@ from chungsuc.movements.models import (
     ReportedCount,
     Responsibility,
     Roadmap,
+    ScoringCriterion,
     Section,
     Target,
     TargetLevel,
@@ -711,7 +716,13 @@ def report_save(*, actor, obligation: Obligation, data: dict, expected_version: 
             **clean,
         )
         workflow_ensure()
-        wf.case_start(actor=actor, workflow=WORKFLOW_CODE, subject=report, unit_id=participant.unit_id)
+        wf.case_start(
+            actor=actor,
+            workflow=WORKFLOW_CODE,
+            subject=report,
+            unit_id=participant.unit_id,
+            due_on=obligation.due_date,
+        )
         audit_record(
             actor=actor,
             action="movement.report_create",
@@ -1225,3 +1236,193 @@ def amendment_decide(
         },
     )
     return amendment
+
+
+# --- emulation clusters and blocks (cụm, khối thi đua) ----------------------------------------
+
+
+@transaction.atomic
+def cluster_create(*, actor, movement: Movement, name: str, kind: str = "cluster") -> Cluster:
+    access.require(access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được lập cụm, khối thi đua."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Cần nhập tên cụm, khối thi đua.")]})
+    if kind not in Cluster.Kind.values:
+        raise ValidationError({"kind": [_("Loại không hợp lệ (cụm hoặc khối).")]})
+    if Cluster.objects.filter(movement=movement, name=name).exists():
+        raise ValidationError({"name": [_("Đã có cụm, khối «%(n)s».") % {"n": name}]})
+    cluster = Cluster.objects.create(movement=movement, name=name, kind=kind)
+    audit_record(
+        actor=actor,
+        action="movement.cluster_create",
+        target=cluster,
+        unit_id=movement.province_id,
+        after={"name": name, "kind": kind},
+    )
+    return cluster
+
+
+@transaction.atomic
+def cluster_members_set(*, actor, cluster: Cluster, year: int, participants: list[Participant]) -> int:
+    """The cluster's members for `year` (replacing that year's list; other years stay)."""
+    movement = cluster.movement
+    access.require(
+        access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được phân cụm, khối thi đua.")
+    )
+    if not (movement.period_start <= year <= movement.period_end):
+        raise ValidationError({"year": [_("Năm %(y)s nằm ngoài giai đoạn của kế hoạch.") % {"y": year}]})
+    foreign = [p for p in participants if p.movement_id != movement.pk]
+    if foreign:
+        raise ValidationError(
+            {"participants": [_("«%(p)s» không tham gia phong trào này.") % {"p": foreign[0]}]}
+        )
+    taken = ClusterMember.objects.filter(
+        cluster__movement=movement, year=year, participant__in=participants
+    ).exclude(cluster=cluster)
+    if taken.exists():
+        t = taken.select_related("cluster").first()
+        raise ValidationError(
+            {
+                "participants": [
+                    _("«%(p)s» đã thuộc «%(c)s» năm %(y)s.") % {"p": t.participant, "c": t.cluster, "y": year}
+                ]
+            }
+        )
+    before = sorted(
+        ClusterMember.objects.filter(cluster=cluster, year=year).values_list("participant_id", flat=True)
+    )
+    after = sorted({p.pk for p in participants})
+    if before == after:
+        return 0
+    ClusterMember.objects.filter(cluster=cluster, year=year).exclude(participant_id__in=after).delete()
+    for pid in set(after) - set(before):
+        ClusterMember.objects.create(cluster=cluster, participant_id=pid, year=year)
+    audit_record(
+        actor=actor,
+        action="movement.cluster_members",
+        target=cluster,
+        unit_id=movement.province_id,
+        before={"year": year, "members": before},
+        after={"year": year, "members": after},
+    )
+    return len(after)
+
+
+@transaction.atomic
+def scoring_table_set(*, actor, movement: Movement, rows: list[dict]) -> int:
+    """The scoring table as data: [{code, name, max_points, source?, verified?}] (upsert by code)."""
+    if actor is not None:
+        access.require(
+            access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được sửa bảng chấm điểm.")
+        )
+    errors = []
+    for i, r in enumerate(rows, start=1):
+        if not str(r.get("code") or "").strip() or not str(r.get("name") or "").strip():
+            errors.append(_("Dòng %(n)d: cần mã và nội dung chấm điểm.") % {"n": i})
+        if not isinstance(r.get("max_points"), int) or r["max_points"] <= 0:
+            errors.append(_("Dòng %(n)d: điểm tối đa phải là số nguyên dương.") % {"n": i})
+    if errors:
+        raise ValidationError({"rows": errors})
+    changed = 0
+    for order, r in enumerate(rows, start=1):
+        _obj, created = ScoringCriterion.objects.update_or_create(
+            movement=movement,
+            code=str(r["code"]).strip(),
+            defaults={
+                "name": r["name"].strip(),
+                "max_points": r["max_points"],
+                "order": order,
+                "source": r.get("source", ""),
+                "verified": bool(r.get("verified", False)),
+            },
+        )
+        changed += 1
+    audit_record(
+        actor=actor,
+        action="movement.scoring_table",
+        target=movement,
+        unit_id=movement.province_id,
+        after={"rows": [r["code"] for r in rows]},
+    )
+    return changed
+
+
+@transaction.atomic
+def cluster_scores_save(
+    *,
+    actor,
+    cluster: Cluster,
+    year: int,
+    scorer: Participant,
+    scored: Participant,
+    points: dict[str, str],
+    evidence: dict[str, str] | None = None,
+) -> int:
+    """One member's scores of one member (itself: self-scoring; another: cross-scoring) for a year.
+    Both must be members that year; each score between 0 and the criterion's maximum; errors keyed by
+    criterion; all or nothing."""
+    movement = cluster.movement
+    access.require(
+        access.can_write_report(actor, scorer),
+        _("Chỉ cán bộ của «%(p)s» được chấm điểm thay đơn vị.") % {"p": scorer},
+    )
+    members = set(
+        ClusterMember.objects.filter(cluster=cluster, year=year).values_list("participant_id", flat=True)
+    )
+    if scorer.pk not in members or scored.pk not in members:
+        raise ValidationError(
+            _("Đơn vị chấm và đơn vị được chấm phải là thành viên của «%(c)s» năm %(y)s.")
+            % {"c": cluster, "y": year}
+        )
+    criteria = {c.code: c for c in movement.scoring_criteria.all()}
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Decimal] = {}
+    for code, raw in (points or {}).items():
+        c = criteria.get(code)
+        if c is None:
+            errors.setdefault(code, []).append(_("Không có nội dung chấm điểm «%(c)s».") % {"c": code})
+            continue
+        text = str(raw or "").strip().replace(",", ".")
+        if text == "":
+            continue
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            errors.setdefault(code, []).append(_("%(n)s: «%(v)s» không phải số.") % {"n": c.name, "v": raw})
+            continue
+        if value < 0 or value > c.max_points:
+            errors.setdefault(code, []).append(
+                _("%(n)s: điểm phải từ 0 đến %(m)s.") % {"n": c.name, "m": c.max_points}
+            )
+            continue
+        clean[code] = value
+    if errors:
+        raise ValidationError(errors)
+    if not clean:
+        raise ValidationError(_("Chưa nhập điểm nào."))
+    for code, value in clean.items():
+        ClusterScore.objects.update_or_create(
+            cluster=cluster,
+            year=year,
+            scored=scored,
+            scorer=scorer,
+            criterion=criteria[code],
+            defaults={
+                "points": value,
+                "evidence": (evidence or {}).get(code, "").strip(),
+                "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
+        )
+    audit_record(
+        actor=actor,
+        action="movement.cluster_score",
+        target=cluster,
+        unit_id=scored.unit_id,
+        after={
+            "year": year,
+            "scorer": str(scorer),
+            "scored": str(scored),
+            "points": {k: str(v) for k, v in clean.items()},
+        },
+    )
+    return len(clean)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -186,7 +187,7 @@ def movement_progress(request, pk):
     movement = selectors.movement_or_404(request.user, pk)
     on = _on(request)
     data = selectors.progress_data(movement, on=on)
-    fc = selectors.forecast_data(movement, on=on)
+    fc = selectors.forecast_data(movement, on=on, progress=data)
     return render(
         request,
         "movements/progress.html",
@@ -629,5 +630,93 @@ def amendments(request, pk):
             "can_manage": manage,
             "my_participants": my_participants,
             "tab": "amendments",
+        },
+    )
+
+
+@login_required
+def clusters(request, pk):
+    """Emulation clusters and blocks of the movement; the administrator creates them."""
+    movement = selectors.movement_or_404(request.user, pk)
+    manage = access.can_manage(request.user, movement)
+    if request.method == "POST":
+        try:
+            cluster = services.cluster_create(
+                actor=request.user,
+                movement=movement,
+                name=request.POST.get("name", ""),
+                kind=request.POST.get("kind", "cluster"),
+            )
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                messages.error(request, m)
+            return redirect("movements:clusters", movement.pk)
+        messages.success(request, _("Đã lập %(c)s.") % {"c": cluster})
+        return redirect("movements:cluster", cluster.pk)
+    return render(
+        request,
+        "movements/clusters.html",
+        {
+            "movement": movement,
+            "clusters": movement.clusters.prefetch_related("members"),
+            "can_manage": manage,
+            "tab": "clusters",
+        },
+    )
+
+
+@login_required
+def cluster_detail(request, pk):
+    from chungsuc.movements.models import Cluster
+
+    cluster = get_object_or_404(Cluster.objects.select_related("movement"), pk=pk)
+    movement = selectors.movement_or_404(request.user, cluster.movement_id)
+    year = _year(request, movement, default=min(movement.period_end, timezone.localdate().year))
+    manage = access.can_manage(request.user, movement)
+    if request.method == "POST":
+        year = int(request.POST.get("year") or year)
+        try:
+            if request.POST.get("action") == "members":
+                chosen = list(movement.participants.filter(pk__in=request.POST.getlist("participants")))
+                services.cluster_members_set(
+                    actor=request.user, cluster=cluster, year=year, participants=chosen
+                )
+                messages.success(request, _("Đã ghi thành viên năm %(y)s.") % {"y": year})
+            else:
+                scorer = get_object_or_404(movement.participants, pk=request.POST.get("scorer") or 0)
+                scored = get_object_or_404(movement.participants, pk=request.POST.get("scored") or 0)
+                points = {k[2:]: v for k, v in request.POST.items() if k.startswith("p:")}
+                evidence = {k[2:]: v for k, v in request.POST.items() if k.startswith("e:")}
+                services.cluster_scores_save(
+                    actor=request.user,
+                    cluster=cluster,
+                    year=year,
+                    scorer=scorer,
+                    scored=scored,
+                    points=points,
+                    evidence=evidence,
+                )
+                messages.success(request, _("Đã ghi điểm cho %(p)s.") % {"p": scored})
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                messages.error(request, m)
+        return redirect(f"{reverse('movements:cluster', args=[cluster.pk])}?year={year}")
+    data = selectors.cluster_data(cluster, year=year)
+    member_ids = {m["participant_id"] for m in data["members"]}
+    candidates = movement.participants.select_related("organisation").filter(pk__in=member_ids)
+    my_members = [p for p in candidates if manage or access.can_write_report(request.user, p)]
+    return render(
+        request,
+        "movements/cluster.html",
+        {
+            "movement": movement,
+            "cluster": cluster,
+            "data": data,
+            "year": year,
+            "can_manage": manage,
+            "my_members": my_members,
+            "participants": movement.participants.select_related("organisation") if manage else [],
+            "member_ids": member_ids,
+            "tab": "clusters",
         },
     )

@@ -171,3 +171,28 @@ def test_reminder_kind():
     assert obligations.reminder_kind(due=due, today=dt.date(2024, 12, 8), days_before=7) == "before"
     assert obligations.reminder_kind(due=due, today=dt.date(2024, 12, 16), days_before=7) == "overdue"
     assert obligations.due_from_template("{year}-12-15", 2023) == dt.date(2023, 12, 15)
+
+
+def test_cluster_ranking_by_cross_scores_with_shared_ranks():
+    from chungsuc.movements.clusters import ScoreLine, standings
+
+    lines = [
+        ScoreLine(1, 1, "a", 50),
+        ScoreLine(1, 1, "b", 45),  # 1 gives itself 95
+        ScoreLine(1, 2, "a", 40),
+        ScoreLine(1, 3, "a", 44),  # others give 1: 40 and 44 → 42
+        ScoreLine(2, 1, "a", 42),
+        ScoreLine(2, 3, "a", 42),  # 2: 42 → ties with 1
+        ScoreLine(3, 1, "a", 30),  # 3: 30
+        ScoreLine(4, 4, "a", 99),  # 4 only scored itself
+        ScoreLine(9, 1, "a", 10),  # not a member: ignored
+    ]
+    table = standings([1, 2, 3, 4], lines)
+    got = [(s.member, s.rank, s.cross_average, s.self_total, s.cross_scorers) for s in table]
+    assert got == [
+        (1, 1, 42.0, 95.0, 2),  # tie broken for display by the self score, same rank
+        (2, 1, 42.0, None, 2),
+        (3, 3, 30.0, None, 1),
+        (4, 4, None, 99.0, 0),
+    ]
+    assert table[-1].only_self
