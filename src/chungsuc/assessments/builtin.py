@@ -1,8 +1,9 @@
 """Built-in data of the assessments app (idempotent; `chungsuc load_builtin` calls `load`).
 
-1. The recognition workflows as data: three tiers (commune → district → province) for dossiers of
-   years up to 2024 (assessed before the district level ended on 30/6/2025), two tiers (commune →
-   province) after; chosen per framework level and year by `WorkflowRule` rows.
+1. The recognition workflows, defined in `data/workflows/ntm_recognition.yaml`: three tiers (commune →
+   district → province) for dossiers of years up to 2024 (assessed before the district level ended on
+   30/6/2025), two tiers (commune → province) after; chosen per framework level and year by the
+   file's rules, stored as `WorkflowRule` rows.
 2. The conditions of recognition besides the criteria (QĐ 318/QĐ-TTg, with their sources).
 3. The recognition register from the sourced facts in `data/geo/an_giang_units.yaml`
    (`communes[].ntm_facts`: recognitions 2016–2022; pilot lists "Xã điểm …" and "Xã bổ sung …" are
@@ -25,401 +26,9 @@ from django.utils.translation import gettext_noop
 
 from chungsuc.assessments.models import RecognitionCondition, RecognitionRecord, Standard, WorkflowRule
 
-C, D, P, A = "commune_officer", "district_officer", "programme_office", "province_admin"
-
-_COMMON_STATES = [
-    {"code": "draft", "name": gettext_noop("Đang tự đánh giá"), "order": 10, "is_initial": True},
-    {"code": "returned", "name": gettext_noop("Bị trả lại để bổ sung"), "order": 15},
-    {"code": "province_review", "name": gettext_noop("Tỉnh đang thẩm định"), "order": 40, "locks_data": True},
-    {
-        "code": "province_approved",
-        "name": gettext_noop("Tỉnh đã thẩm định đạt"),
-        "order": 50,
-        "locks_data": True,
-    },
-    {
-        "code": "consultation",
-        "name": gettext_noop("Đang lấy ý kiến nhân dân"),
-        "order": 60,
-        "locks_data": True,
-    },
-    {
-        "code": "consultation_closed",
-        "name": gettext_noop("Đã kết thúc lấy ý kiến"),
-        "order": 70,
-        "locks_data": True,
-    },
-    {"code": "recognised", "name": gettext_noop("Đã công nhận"), "order": 80, "locks_data": True},
-    {
-        "code": "not_recognised",
-        "name": gettext_noop("Không công nhận"),
-        "order": 85,
-        "is_final": True,
-        "locks_data": True,
-    },
-    {
-        "code": "revoked",
-        "name": gettext_noop("Đã thu hồi công nhận"),
-        "order": 90,
-        "is_final": True,
-        "locks_data": True,
-    },
-]
-
-_PROVINCE_TRANSITIONS = [
-    {
-        "code": "return",
-        "name": gettext_noop("Trả lại (nêu lý do)"),
-        "source": "province_review",
-        "target": "returned",
-        "roles": [P],
-        "requires_reason": True,
-        "order": 31,
-    },
-    {
-        "code": "approve",
-        "name": gettext_noop("Thẩm định đạt"),
-        "source": "province_review",
-        "target": "province_approved",
-        "roles": [P],
-        "order": 40,
-    },
-    {
-        "code": "reopen",
-        "name": gettext_noop("Mở lại để sửa (nêu lý do)"),
-        "source": "province_approved",
-        "target": "returned",
-        "roles": [P],
-        "requires_reason": True,
-        "is_reopen": True,
-        "order": 45,
-    },
-    {
-        "code": "open_consultation",
-        "name": gettext_noop("Công khai lấy ý kiến nhân dân"),
-        "source": "province_approved",
-        "target": "consultation",
-        "roles": [P, A],
-        "order": 50,
-    },
-    {
-        "code": "close_consultation",
-        "name": gettext_noop("Kết thúc lấy ý kiến"),
-        "source": "consultation",
-        "target": "consultation_closed",
-        "roles": [P, A],
-        "order": 60,
-    },
-    {
-        "code": "recognise",
-        "name": gettext_noop("Ghi nhận quyết định công nhận"),
-        "source": "consultation_closed",
-        "target": "recognised",
-        "roles": [P, A],
-        "order": 70,
-    },
-    {
-        "code": "refuse",
-        "name": gettext_noop("Ghi nhận quyết định không công nhận"),
-        "source": "consultation_closed",
-        "target": "not_recognised",
-        "roles": [P, A],
-        "requires_reason": True,
-        "order": 75,
-    },
-    {
-        "code": "reopen",
-        "name": gettext_noop("Mở lại để sửa (nêu lý do)"),
-        "source": "consultation_closed",
-        "target": "returned",
-        "roles": [P],
-        "requires_reason": True,
-        "is_reopen": True,
-        "order": 76,
-    },
-    {
-        "code": "revoke",
-        "name": gettext_noop("Ghi nhận quyết định thu hồi"),
-        "source": "recognised",
-        "target": "revoked",
-        "roles": [P, A],
-        "requires_reason": True,
-        "order": 90,
-    },
-]
-
-WORKFLOWS = [
-    {
-        "code": "ntm-recognition-3-tier",
-        "name": gettext_noop("Xét, công nhận đạt chuẩn NTM — 3 cấp (xã → huyện → tỉnh)"),
-        "description": "Xã tự đánh giá, huyện thẩm tra, tỉnh thẩm định, lấy ý kiến nhân dân, Chủ tịch UBND "
-        "tỉnh quyết định. Áp dụng đến 30/6/2025 (hồ sơ các năm đến 2024).",
-        "states": [
-            *_COMMON_STATES[:2],
-            {
-                "code": "district_review",
-                "name": gettext_noop("Huyện đang thẩm tra"),
-                "order": 20,
-                "locks_data": True,
-            },
-            {
-                "code": "district_approved",
-                "name": gettext_noop("Huyện đã thẩm tra đạt"),
-                "order": 30,
-                "locks_data": True,
-            },
-            *_COMMON_STATES[2:],
-        ],
-        "transitions": [
-            {
-                "code": "submit",
-                "name": gettext_noop("Gửi huyện thẩm tra"),
-                "source": "draft",
-                "target": "district_review",
-                "roles": [C],
-                "order": 10,
-            },
-            {
-                "code": "submit",
-                "name": gettext_noop("Gửi lại huyện"),
-                "source": "returned",
-                "target": "district_review",
-                "roles": [C],
-                "order": 11,
-            },
-            {
-                "code": "return",
-                "name": gettext_noop("Trả lại (nêu lý do)"),
-                "source": "district_review",
-                "target": "returned",
-                "roles": [D],
-                "requires_reason": True,
-                "order": 20,
-            },
-            {
-                "code": "approve",
-                "name": gettext_noop("Thẩm tra đạt"),
-                "source": "district_review",
-                "target": "district_approved",
-                "roles": [D],
-                "order": 21,
-            },
-            {
-                "code": "reopen",
-                "name": gettext_noop("Mở lại để sửa (nêu lý do)"),
-                "source": "district_approved",
-                "target": "returned",
-                "roles": [D, P],
-                "requires_reason": True,
-                "is_reopen": True,
-                "order": 25,
-            },
-            {
-                "code": "submit",
-                "name": gettext_noop("Trình tỉnh thẩm định"),
-                "source": "district_approved",
-                "target": "province_review",
-                "roles": [D],
-                "order": 30,
-            },
-            *_PROVINCE_TRANSITIONS,
-        ],
-    },
-    {
-        "code": "ntm-recognition-2-tier",
-        "name": gettext_noop("Xét, công nhận đạt chuẩn NTM — 2 cấp (xã → tỉnh)"),
-        "description": "Chính quyền địa phương hai cấp từ 01/7/2025: xã tự đánh giá, tỉnh thẩm định, lấy ý "
-        "kiến nhân dân, Chủ tịch UBND tỉnh quyết định.",
-        "states": _COMMON_STATES,
-        "transitions": [
-            {
-                "code": "submit",
-                "name": gettext_noop("Gửi tỉnh thẩm định"),
-                "source": "draft",
-                "target": "province_review",
-                "roles": [C],
-                "order": 10,
-            },
-            {
-                "code": "submit",
-                "name": gettext_noop("Gửi lại tỉnh"),
-                "source": "returned",
-                "target": "province_review",
-                "roles": [C],
-                "order": 11,
-            },
-            *_PROVINCE_TRANSITIONS,
-        ],
-    },
-]
-
-
-def _district_transitions() -> list[dict]:
-    """The province's steps for a district dossier; the decision is the Prime Minister's."""
-    names = {
-        "approve": gettext_noop("Thẩm định đạt, trình Trung ương"),
-        "recognise": "Ghi nhận quyết định công nhận của Thủ tướng Chính phủ",
-        "refuse": gettext_noop("Ghi nhận quyết định không công nhận"),
-    }
-    return [{**t, "name": names.get(t["code"], t["name"])} for t in _PROVINCE_TRANSITIONS]
-
-
-WORKFLOWS.append(
-    {
-        "code": "ntm-district-recognition",
-        "name": "Xét, công nhận huyện đạt chuẩn NTM / thị xã, thành phố hoàn thành nhiệm vụ (huyện → tỉnh → "
-        "Thủ tướng Chính phủ)",
-        "description": "UBND huyện tự đánh giá (tỷ lệ xã đạt chuẩn tính từ sổ công nhận), Sở NN&PTNT "
-        "thẩm định, lấy ý kiến nhân dân, Thủ tướng Chính phủ quyết định công nhận. "
-        "Chỉ đến 30/6/2025 (hồ sơ các năm đến 2025), khi còn cấp huyện.",
-        "states": [
-            *_COMMON_STATES[:3],
-            {
-                "code": "province_approved",
-                "name": gettext_noop("Tỉnh đã thẩm định đạt, trình Trung ương"),
-                "order": 50,
-                "locks_data": True,
-            },
-            *_COMMON_STATES[4:],
-        ],
-        "transitions": [
-            {
-                "code": "submit",
-                "name": gettext_noop("Trình tỉnh thẩm định"),
-                "source": "draft",
-                "target": "province_review",
-                "roles": [D],
-                "order": 10,
-            },
-            {
-                "code": "submit",
-                "name": gettext_noop("Trình lại tỉnh"),
-                "source": "returned",
-                "target": "province_review",
-                "roles": [D],
-                "order": 11,
-            },
-            *_district_transitions(),
-        ],
-    }
-)
-
-
-# A province's dossier (QĐ 321/QĐ-TTg): the province prepares and submits it to the central government,
-# which appraises it; the Prime Minister decides. The central appraisal happens outside this system, so
-# the province records its outcome (returned with the central agencies' reasons, or appraised) and then
-# the decision. The state codes are the common ones, named for this path.
-_PROVINCE_LEVEL_NAMES = {
-    "province_review": gettext_noop("Trung ương đang thẩm định"),
-    "province_approved": "Trung ương đã thẩm định đạt, trình Thủ tướng Chính phủ",
-}
-WORKFLOWS.append(
-    {
-        "code": "ntm-province-recognition",
-        "name": "Xét, công nhận tỉnh hoàn thành nhiệm vụ xây dựng NTM "
-        "(tỉnh → Trung ương → Thủ tướng Chính phủ)",
-        "description": "UBND tỉnh (Văn phòng Điều phối NTM) tự đánh giá và trình Trung ương; kết quả thẩm "
-        "định của Trung ương và quyết định của Thủ tướng Chính phủ được ghi nhận trên hệ thống.",
-        "states": [
-            {**st, "name": _PROVINCE_LEVEL_NAMES.get(st["code"], st["name"])}
-            for st in _COMMON_STATES
-            if st["code"] not in {"consultation", "consultation_closed"}
-        ],
-        "transitions": [
-            {
-                "code": "submit",
-                "name": gettext_noop("Trình Trung ương thẩm định"),
-                "source": "draft",
-                "target": "province_review",
-                "roles": [P, A],
-                "order": 10,
-            },
-            {
-                "code": "submit",
-                "name": gettext_noop("Trình lại Trung ương"),
-                "source": "returned",
-                "target": "province_review",
-                "roles": [P, A],
-                "order": 11,
-            },
-            {
-                "code": "return",
-                "name": gettext_noop("Ghi nhận ý kiến trả lại của Trung ương (nêu lý do)"),
-                "source": "province_review",
-                "target": "returned",
-                "roles": [P, A],
-                "requires_reason": True,
-                "order": 20,
-            },
-            {
-                "code": "approve",
-                "name": gettext_noop("Ghi nhận Trung ương thẩm định đạt"),
-                "source": "province_review",
-                "target": "province_approved",
-                "roles": [P, A],
-                "order": 21,
-            },
-            {
-                "code": "recognise",
-                "name": gettext_noop("Ghi nhận quyết định công nhận của Thủ tướng Chính phủ"),
-                "source": "province_approved",
-                "target": "recognised",
-                "roles": [P, A],
-                "order": 70,
-            },
-            {
-                "code": "refuse",
-                "name": gettext_noop("Ghi nhận quyết định không công nhận"),
-                "source": "province_approved",
-                "target": "not_recognised",
-                "roles": [P, A],
-                "requires_reason": True,
-                "order": 75,
-            },
-            {
-                "code": "revoke",
-                "name": gettext_noop("Ghi nhận quyết định thu hồi"),
-                "source": "recognised",
-                "target": "revoked",
-                "roles": [P, A],
-                "requires_reason": True,
-                "order": 90,
-            },
-        ],
-    }
-)
-
-RULES = [
-    {
-        "workflow_code": "ntm-recognition-3-tier",
-        "level": "",
-        "year_from": None,
-        "year_to": 2024,
-        "note": "Hồ sơ các năm đến 2024, xét trước 30/6/2025 khi còn cấp huyện.",
-    },
-    {
-        "workflow_code": "ntm-recognition-2-tier",
-        "level": "",
-        "year_from": 2025,
-        "year_to": None,
-        "note": "Từ 01/7/2025 không còn cấp huyện (NQ 202/2025/QH15).",
-    },
-    {
-        "workflow_code": "ntm-district-recognition",
-        "level": "district",
-        "year_from": None,
-        "year_to": 2025,
-        "note": "Hồ sơ cấp huyện (QĐ 320/QĐ-TTg): huyện → tỉnh → Thủ tướng Chính phủ; "
-        "không còn sau 30/6/2025.",
-    },
-    {
-        "workflow_code": "ntm-province-recognition",
-        "level": "province",
-        "year_from": None,
-        "year_to": None,
-        "note": "Hồ sơ cấp tỉnh (QĐ 321/QĐ-TTg): tỉnh → Trung ương thẩm định → Thủ tướng Chính phủ.",
-    },
-]
+# The recognition workflows and the rules that choose one by level and year are data:
+# data/workflows/ntm_recognition.yaml (read by core.workflow_data).
+WORKFLOW_FILE = "ntm_recognition.yaml"
 
 _QD318_CONDITIONS_SOURCE = (
     "https://langngheviet.com.vn/nong-thon-moi/nhung-dieu-kien-de-cong-nhan-dia-phuong-dat-chuan-nong-thon-moi-"
@@ -584,17 +193,20 @@ def register_entries(path: Path | None = None) -> list[dict]:
     return entries
 
 
-def _load_workflows() -> None:
-    from chungsuc.core.workflow import workflow_define
+def _load_workflows() -> tuple[int, int]:
+    """Define the recognition workflows from their data file and upsert its selection rules."""
+    from chungsuc.core.workflow_data import data_dir, workflow_rules, workflows_load
 
-    for wf in WORKFLOWS:
-        workflow_define(actor=None, **wf)
-    for rule in RULES:
+    path = data_dir() / WORKFLOW_FILE
+    defined = workflows_load(paths=[path])
+    rules = workflow_rules([path])
+    for rule in rules:
         WorkflowRule.objects.update_or_create(
             workflow_code=rule["workflow_code"],
             level=rule["level"],
             defaults={k: v for k, v in rule.items() if k not in {"workflow_code", "level"}},
         )
+    return len(defined), len(rules)
 
 
 def _load_conditions() -> None:
@@ -653,11 +265,11 @@ def _load_register(stdout=None) -> int:
 
 def load(*, stdout=None) -> None:
     with transaction.atomic():
-        _load_workflows()
+        workflows, _rules = _load_workflows()
         _load_conditions()
         count = _load_register(stdout)
     if stdout is not None:
         stdout.write(
-            f"assessments: {len(WORKFLOWS)} quy trình công nhận, {len(CONDITIONS)} điều kiện, "
+            f"assessments: {workflows} quy trình công nhận, {len(CONDITIONS)} điều kiện, "
             f"{count} bản ghi sổ công nhận."
         )
