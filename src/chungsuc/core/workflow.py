@@ -926,9 +926,12 @@ def assert_editable(subject: models.Model) -> None:
 def next_actors(case: WorkflowCase, state: WorkflowState | None = None) -> list:
     """The users who can take a (non-reopen) step from `state` (default: the case's state)."""
     state = state or case.state
-    users: dict[int, Any] = {}
+    roles_by_anchor: dict[str, set[str]] = {}
     for nxt in WorkflowTransition.objects.filter(source=state, is_reopen=False):
-        for user in _recipients_for(case, nxt.roles, anchor=nxt.anchor, transition=nxt):
+        roles_by_anchor.setdefault(nxt.anchor or "unit", set()).update(nxt.roles)
+    users: dict[int, Any] = {}
+    for anchor, roles in sorted(roles_by_anchor.items()):  # one recipients query per anchor
+        for user in _recipients_for(case, roles, anchor=anchor):
             users.setdefault(user.pk, user)
     return list(users.values())
 
