@@ -403,3 +403,8 @@ urlpatterns = [
     path("recognitions/", RecognitionList.as_view(), name="recognition-list"),
     path("recognitions/import/", RecognitionImport.as_view(), name="recognition-import"),
 ]
+
+# the workbook import (dry run and commit) keeps its own module
+from chungsuc.assessments.api_import import urlpatterns as _import_urlpatterns  # noqa: E402
+
+urlpatterns += _import_urlpatterns

@@ -28,6 +28,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from chungsuc.assessments.models import STANDARD_RANK, Standard
 from chungsuc.criteria import engine
 
@@ -132,7 +134,7 @@ def children_status(parents: list[tuple[object, int]], efw: engine.Framework) ->
 
     # 1. the children on each parent's reference date (one query over every parent)
     versions = (
-        UnitVersion.objects.filter(parent_id__in={u.pk for u, _ in parents})
+        UnitVersion.objects.filter(parent_id__in={u.pk for u, _kind in parents})
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=hi))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=lo))
         .values_list("parent_id", "unit_id", "code", "name", "kind", "valid_from", "valid_to")
@@ -234,11 +236,11 @@ def _status_one(standard, year, ref, recs, evals) -> tuple[bool | None, str, str
     if held:
         best = max(held, key=lambda r: (STANDARD_RANK.get(r["standard"], 0), r["since"]))
         best_label = _label(best["standard"])
-        text = f"Công nhận {best_label} năm {best['year']}"
+        text = _("Công nhận %(std)s năm %(year)s") % {"std": best_label, "year": best["year"]}
         if best["decision_text"]:
             text += f" ({best['decision_text']})"
         elif best["since"]:
-            text += f", từ {_fmt(best['since'])}"
+            text += _(", từ %(d)s") % {"d": _fmt(best["since"])}
         return True, "register", text, bool(best["verified"])
     revoked = [
         r
@@ -251,16 +253,23 @@ def _status_one(standard, year, ref, recs, evals) -> tuple[bool | None, str, str
     if revoked:
         r = max(revoked, key=lambda r: r["until"])
         rlabel = _label(r["standard"])
-        text = f"Đã bị thu hồi công nhận {rlabel} từ {_fmt(r['until'] + dt.timedelta(days=1))}"
+        text = _("Đã bị thu hồi công nhận %(std)s từ %(d)s") % {
+            "std": rlabel,
+            "d": _fmt(r["until"] + dt.timedelta(days=1)),
+        }
         if r["revocation__number"]:
-            text += f" (QĐ {r['revocation__number']})"
+            text += _(" (QĐ %(n)s)") % {"n": r["revocation__number"]}
         return False, "revoked", text, True
     best_eval = None
     for a in evals:
         appraised = APPRAISED_STATES_3_TIER if "3-tier" in (a["workflow_code"] or "") else APPRAISED_STATES
         rank = STANDARD_RANK.get(a["framework__standard"], 0)
         if a["state_code"] in REFUSED_STATES and rank == need:
-            return False, "refused", f"Không công nhận theo hồ sơ {a['framework__code']} năm {year}", True
+            text = _("Không công nhận theo hồ sơ %(fw)s năm %(year)s") % {
+                "fw": a["framework__code"],
+                "year": year,
+            }
+            return False, "refused", text, True
         if a["state_code"] not in appraised or a["latest_met"] is None:
             continue
         usable = rank == need or (rank > need and a["latest_met"])
@@ -268,16 +277,28 @@ def _status_one(standard, year, ref, recs, evals) -> tuple[bool | None, str, str
             best_eval = a
     if best_eval is not None:
         met = bool(best_eval["latest_met"])
+        params = {
+            "fw": best_eval["framework__code"],
+            "met": best_eval["latest_crit"],
+            "total": best_eval["latest_total"],
+        }
         text = (
-            f"{'Đạt' if met else 'Chưa đạt'} theo kết quả đánh giá đã thẩm định "
-            f"({best_eval['framework__code']}, {best_eval['latest_crit']}/{best_eval['latest_total']} "
-            "tiêu chí); chưa có trong sổ công nhận"
-        )
+            _(
+                "Đạt theo kết quả đánh giá đã thẩm định (%(fw)s, %(met)s/%(total)s tiêu chí); "
+                "chưa có trong sổ công nhận"
+            )
+            if met
+            else _(
+                "Chưa đạt theo kết quả đánh giá đã thẩm định (%(fw)s, %(met)s/%(total)s tiêu chí); "
+                "chưa có trong sổ công nhận"
+            )
+        ) % params
         return met, "evaluation", text, True
     return (
         None,
         "none",
-        f"Chưa có trong sổ công nhận {label} và chưa có kết quả đánh giá đã thẩm định năm {year}",
+        _("Chưa có trong sổ công nhận %(std)s và chưa có kết quả đánh giá đã thẩm định năm %(year)s")
+        % {"std": label, "year": year},
         False,
     )
 
@@ -286,7 +307,7 @@ def _kinds_label(kinds) -> str:
     from chungsuc.geo.models import UnitKind
 
     names = [str(UnitKind(k).label).lower() for k in kinds if k in UnitKind.values]
-    return ", ".join(names) or "đơn vị cấp dưới"
+    return ", ".join(names) or _("đơn vị cấp dưới")
 
 
 def summary(
@@ -306,15 +327,22 @@ def summary(
         share = round(100.0 * len(yes) / len(counted), 1) if counted and not unknown else None
         what = _kinds_label(d.kinds)
         std = labels.get(d.framework, d.framework)
+        params = {"yes": len(yes), "n": len(counted), "what": what, "std": std, "unknown": len(unknown)}
         if not counted:
-            text = f"Không có {what} trực thuộc để tính"
+            text = _("Không có %(what)s trực thuộc để tính") % params
         elif unknown:
             text = (
-                f"{len(yes)}/{len(counted)} {what} đạt chuẩn {std}; {len(unknown)} {what} chưa có thông tin "
-                "(chỉ tiêu thiếu số liệu)"
+                _(
+                    "%(yes)s/%(n)s %(what)s đạt chuẩn %(std)s; %(unknown)s %(what)s chưa có thông tin "
+                    "(chỉ tiêu thiếu số liệu)"
+                )
+                % params
             )
         else:
-            text = f"{len(yes)}/{len(counted)} {what} đạt chuẩn {std} ({_pct(share)} %)"
+            text = _("%(yes)s/%(n)s %(what)s đạt chuẩn %(std)s (%(share)s %%)") % {
+                **params,
+                "share": _pct(share),
+            }
         out.append(
             {
                 "indicator": ind.code,

@@ -54,7 +54,7 @@ def _require_scope(actor, unit_id: int) -> None:
 def _require(actor, unit_id: int, roles, what: str) -> None:
     _require_scope(actor, unit_id)
     if not can_act_on_unit(actor, unit_id, roles):
-        raise PermissionDenied(f"Bạn không có quyền {what} trên địa bàn này.")
+        raise PermissionDenied(_("Bạn không có quyền %(what)s trên địa bàn này.") % {"what": what})
 
 
 # --- assessments and values ------------------------------------------------------------------------
@@ -190,12 +190,15 @@ def parse_values(efw, raw: dict[str, object]) -> tuple[dict[str, float | None], 
     for key, value in raw.items():
         field = types.get(key)
         if field is None:
-            errors[key] = f"Chỉ tiêu «{key}» không có trong bộ tiêu chí {efw.code}."
+            errors[key] = _("Chỉ tiêu «%(key)s» không có trong bộ tiêu chí %(fw)s.") % {
+                "key": key,
+                "fw": efw.code,
+            }
             continue
         try:
             out[key] = parse_value(value, field.value_type)
         except ValueError as exc:
-            errors[key] = f"Chỉ tiêu {key}: {exc}."
+            errors[key] = _("Chỉ tiêu %(key)s: %(why)s.") % {"key": key, "why": exc}
     return out, errors
 
 
@@ -268,13 +271,16 @@ def assessment_values_save(
     parsed, errors = parse_values(efw, values)
     for ind in efw.indicators:
         if ind.derived is not None and ind.code in parsed and parsed.pop(ind.code) is not None:
-            errors[ind.code] = (
-                f"Chỉ tiêu {ind.code} được tính từ kết quả của các đơn vị cấp dưới, không nhập tay."
-            )
+            errors[ind.code] = _(
+                "Chỉ tiêu %(key)s được tính từ kết quả của các đơn vị cấp dưới, không nhập tay."
+            ) % {"key": ind.code}
     comments = {k: (v or "").strip() for k, v in (comments or {}).items()}
     unknown = [k for k in comments if k not in {f.key for f in frameworks.fields(efw)}]
     for key in unknown:
-        errors[key] = f"Chỉ tiêu «{key}» không có trong bộ tiêu chí {efw.code}."
+        errors[key] = _("Chỉ tiêu «%(key)s» không có trong bộ tiêu chí %(fw)s.") % {
+            "key": key,
+            "fw": efw.code,
+        }
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -637,22 +643,28 @@ def evidence_add(
     wf.assert_editable(assessment)
     efw = frameworks.engine_framework(assessment.framework)
     if indicator_code and indicator_code not in {i.code for i in efw.indicators}:
-        raise ValidationError(f"Chỉ tiêu «{indicator_code}» không có trong bộ tiêu chí {efw.code}.")
-    from chungsuc.core.files import EVIDENCE_KINDS
+        raise ValidationError(
+            _("Chỉ tiêu «%(key)s» không có trong bộ tiêu chí %(fw)s.")
+            % {"key": indicator_code, "fw": efw.code}
+        )
+    from chungsuc.core.files import EVIDENCE_KINDS, store_upload
 
-    digest = _check_file(upload, allowed=EVIDENCE_KINDS)
     with transaction.atomic():
+        # checked by content and stored under a generated name with the detected type (core.files)
+        stored = store_upload(
+            upload, allowed=EVIDENCE_KINDS, folder=f"evidence/{assessment.pk}", name=upload.name
+        )
         ev = Evidence(
             assessment=assessment,
             indicator_code=indicator_code,
-            original_name=(upload.name or "")[:255],
-            content_type=getattr(upload, "content_type", "") or "",
-            size=upload.size or 0,
-            sha256=digest,
+            original_name=stored.original_name[:255],
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
             description=description[:300],
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        ev.file.save(upload.name, upload, save=False)
+        ev.file.name = stored.name
         ev.save()
         audit_record(
             actor=actor,

@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -161,10 +162,10 @@ class Sheet:
 def _error_text(kind, op, f1, f2) -> str:
     if kind == "list":
         return "Hãy chọn một giá trị trong danh sách: " + (f1 or "").strip('"')
-    noun = "số nguyên" if kind == "whole" else "số"
+    noun = _("số nguyên") if kind == "whole" else _("số")
     if op == "between":
-        return f"Hãy nhập {noun} từ {f1} đến {f2}."
-    return f"Hãy nhập {noun} không nhỏ hơn {f1}."
+        return _("Hãy nhập %(noun)s từ %(min)s đến %(max)s.") % {"noun": noun, "min": f1, "max": f2}
+    return _("Hãy nhập %(noun)s không nhỏ hơn %(min)s.") % {"noun": noun, "min": f1}
 
 
 def write(sheets: list[Sheet], active: int = 0) -> bytes:
@@ -324,8 +325,8 @@ def iter_rows(data: bytes, sheet: str, info: SheetInfo | None = None):
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         names = sheet_names(z)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise ReadError(f"tệp không đúng cấu trúc .xlsx ({type(exc).__name__})") from None
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        raise ReadError(_("tệp không đúng cấu trúc .xlsx")) from None
     if sheet not in names:
         raise KeyError(sheet)
     shared = _shared_strings(z)
@@ -402,8 +403,8 @@ def iter_rows(data: bytes, sheet: str, info: SheetInfo | None = None):
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]
-    except etree.XMLSyntaxError as exc:
-        raise ReadError(f"trang tính «{sheet}» hỏng ({exc.msg})") from None
+    except etree.XMLSyntaxError:
+        raise ReadError(_("trang tính «%(s)s» hỏng") % {"s": sheet}) from None
 
 
 def read_sheet(data: bytes, sheet: str) -> list[tuple[int, list]]:

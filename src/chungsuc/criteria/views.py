@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -177,10 +176,7 @@ def framework_export(request, code: str):
     return response
 
 
-def _staging_dir():
-    path = settings.VAR_DIR / "criteria-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+STAGING_KIND = "criteria.framework"
 
 
 @login_required
@@ -191,22 +187,23 @@ def framework_import(request):
     report = None
     token = ""
     if request.method == "POST" and request.POST.get("confirm"):
+        from chungsuc.core.staging import stage_discard, stage_get
+
         token = request.POST.get("token", "")
-        if not token or not all(ch in "0123456789abcdef" for ch in token):
-            raise Http404(_("Không tìm thấy tệp đã tải lên"))
-        staged = _staging_dir() / f"{token}.xlsx"
-        if not staged.exists():
-            messages.error(request, _("Tệp đã tải lên không còn; hãy tải lại."))
+        try:
+            staged = stage_get(token, user=request.user, kind=STAGING_KIND)
+        except (ValidationError, PermissionDenied) as exc:
+            for m in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, m)
             return redirect("criteria:framework-import")
-        with open(staged, "rb") as fh:
-            report = services.framework_import_excel(
-                actor=request.user,
-                file=io.BytesIO(fh.read()),
-                dry_run=False,
-                reason=request.POST.get("reason", ""),
-            )
+        report = services.framework_import_excel(
+            actor=request.user,
+            file=io.BytesIO(staged.data or b""),
+            dry_run=False,
+            reason=request.POST.get("reason", ""),
+        )
         if report.ok:
-            staged.unlink(missing_ok=True)
+            stage_discard(token)
             if report.framework is None:
                 messages.info(request, _("Không có thay đổi nào; không tạo phiên bản mới."))
                 return redirect("criteria:framework-detail", code=report.code)
@@ -228,8 +225,11 @@ def framework_import(request):
                 actor=request.user, file=io.BytesIO(content), dry_run=True, name=upload.name
             )
             if report.ok:
-                token = uuid.uuid4().hex
-                (_staging_dir() / f"{token}.xlsx").write_bytes(content)
+                from chungsuc.core.staging import stage_put
+
+                token = stage_put(
+                    user=request.user, kind=STAGING_KIND, payload={"name": upload.name}, data=content
+                )
     return render(
         request,
         "criteria/framework_import.html",
