@@ -718,7 +718,7 @@ def _mark_conflicts(plans: list[RowPlan], fields: dict, generated_at) -> None:
             plan = by_id[aid]
             if key not in plan.changes:
                 continue
-            who = " ".join(x for x in (last, first) if x) or username or _("hệ thống")
+            who = " ".join(x for x in (first, last) if x) or username or _("hệ thống")
             when = timezone.localtime(at).strftime("%d/%m/%Y %H:%M") if at else ""
             plan.last[key] = [who, when]
             if at and at > generated_at:
