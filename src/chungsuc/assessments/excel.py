@@ -161,6 +161,7 @@ def build_workbook(*, framework, year: int, units: list, assessments: dict[int, 
 # chooses the file's value.
 
 HELPER_LABELS = ("ten chi tieu", "nguong ap dung")
+SAME_TEXT = {"Đạt": 1.0, "Không đạt": 0.0}  # pass/fail as the template writes them
 HEADER_SEARCH_ROWS = 30
 STAGING_KIND = "assessments.values"
 
@@ -440,7 +441,7 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
         raw_rows = []
         orphans: dict[int, list[int]] = {}
         for r, cells in all_rows[header_at + 1 :]:
-            if not cells or all(c is None or (isinstance(c, str) and not clean_text(c)) for c in cells):
+            if not cells or all(c is None or (type(c) is str and not c.strip()) for c in cells):
                 continue
             code_raw = cells[code_col - 1] if code_col - 1 < len(cells) else None
             label = cells[name_col - 1] if name_col and name_col - 1 < len(cells) else None
@@ -569,8 +570,13 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                     if name_col - 1 < len(cells) and cells[name_col - 1]
                     else ""
                 )
-                known = {_bare(n) for n in names_by_code.get(code_text, ())} | {_bare(unit.name)}
-                if typed_name and _bare(typed_name) not in known:
+                names = names_by_code.get(code_text, set())
+                if (
+                    typed_name
+                    and typed_name != unit.name
+                    and typed_name not in names
+                    and _bare(typed_name) not in {_bare(n) for n in names} | {_bare(unit.name)}
+                ):
                     warnings.append(
                         str(
                             cx.CellError(
@@ -589,11 +595,20 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
             a = existing.get(unit.pk)
             current = unpack(a.packed, layout) if (a is not None and a.packed and a.layout == lkey) else {}
             plan = RowPlan(r, unit.pk, unit.code, unit.name, a.pk if a else None, a.version if a else None)
+            width = len(cells)
             for idx, key in columns.items():
-                raw = cells[idx - 1] if idx - 1 < len(cells) else None
-                if raw is None or (isinstance(raw, str) and not clean_text(raw)):
+                raw = cells[idx - 1] if idx - 1 < width else None
+                if raw is None:
                     continue
-                if isinstance(raw, xf.Formula) or cx.is_formula(raw):
+                kind = type(raw)
+                if (kind is float or kind is int) and raw == current.get(key):
+                    continue  # the stored value, unchanged (it was checked when it was stored)
+                if kind is str:
+                    if raw in SAME_TEXT and SAME_TEXT[raw] == current.get(key):
+                        continue
+                    if not raw.strip() and not clean_text(raw):
+                        continue
+                if kind is xf.Formula or (kind is str and raw[:1] == "=" and len(raw) > 1):
                     errors.add(
                         DATA_SHEET, r, idx, _("có công thức; hãy nhập giá trị (dán dạng giá trị)"), key
                     )

@@ -170,6 +170,17 @@ def _round(v: float, value_type: str) -> float:
 def parse_value(raw, value_type: str) -> float | None:
     if raw is None:
         return None
+    kind = type(raw)
+    if (kind is float or kind is int) and value_type != "pass_fail":  # the common case, fast
+        v = float(raw)
+        if math.isfinite(v) and v >= 0:
+            if value_type == "count":
+                if round(v, 6).is_integer():
+                    return round(v) + 0.0
+            else:
+                v = round(v, 2) + 0.0
+                if value_type != "percentage" or v <= 100:
+                    return v
     if isinstance(raw, str) and not clean_text(raw):
         return None
     if isinstance(raw, ErrorCell):
@@ -222,17 +233,16 @@ def parse_value(raw, value_type: str) -> float | None:
             )
     if not math.isfinite(v):
         raise ValueError(_("«%(v)s» không phải là số hữu hạn") % {"v": _show(raw)})
-    shown = format_number(v)
     if value_type == "count":
         if v < 0:
-            raise ValueError(_("số đếm %(v)s không được âm") % {"v": shown})
+            raise ValueError(_("số đếm %(v)s không được âm") % {"v": format_number(v)})
         if not round(v, 6).is_integer():
-            raise ValueError(_("số đếm %(v)s phải là số nguyên") % {"v": shown})
+            raise ValueError(_("số đếm %(v)s phải là số nguyên") % {"v": format_number(v)})
     v = _round(v, value_type)
     if value_type == "percentage" and not 0 <= v <= 100:
         raise ValueError(_("tỷ lệ %(v)s nằm ngoài khoảng 0–100") % {"v": format_number(v)})
     if value_type == "number" and v < 0:
-        raise ValueError(_("giá trị %(v)s không được âm") % {"v": shown})
+        raise ValueError(_("giá trị %(v)s không được âm") % {"v": format_number(v)})
     return v
 
 
