@@ -582,7 +582,7 @@ def assessment_import_commit(*, actor, plan, accept=()) -> int:
                 )
             )
         _write_values(to_update, to_create, changed_assessments, user)
-        AuditEntry.objects.bulk_create(audits, batch_size=2000)
+        _insert_audits(audits)
         for chunk in range(0, len(all_ids), 5000):
             evaluate_many(Assessment.objects.filter(pk__in=all_ids[chunk : chunk + 5000]))
     return sum(len(r.changes) for r in rows)
@@ -624,9 +624,71 @@ def _write_values(to_update, to_create, changed_assessments, user) -> None:
             )
     if to_create:
         AssessmentValue.objects.bulk_create(to_create, batch_size=1000)
-    written = list(to_update) + list(to_create)
-    if written:
-        AssessmentValue.history.bulk_history_create(written, batch_size=1000, default_user=user, update=True)
+    # the history rows (django-simple-history's table), written the same plain way: its
+    # bulk_history_create builds a model instance per row, which is most of the commit's time
+    ht = AssessmentValue.history.model._meta.db_table
+    now = ops.adapt_datetimefield_value(timezone.now())
+    uid = user.pk if user is not None else None
+    history = [
+        (
+            v.pk,
+            v.indicator_code,
+            v.value,
+            v.comment or "",
+            ops.adapt_datetimefield_value(v.updated_at),
+            v.assessment_id,
+            v.updated_by_id,
+            now,
+            None,
+            kind,
+            uid,
+        )
+        for kind, rows in (("~", to_update), ("+", to_create))
+        for v in rows
+    ]
+    if history:
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {ht} (id, indicator_code, value, comment, updated_at, assessment_id, "
+                "updated_by_id, history_date, history_change_reason, history_type, history_user_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                history,
+            )
+
+
+def _insert_audits(audits) -> None:
+    """AuditEntry rows in one executemany (bulk_create prepares every field of every row in Python)."""
+    from django.db import connection
+
+    from chungsuc.core.models import AuditEntry
+
+    if not audits:
+        return
+    ops = connection.ops
+    changes_field = AuditEntry._meta.get_field("changes")
+    now = ops.adapt_datetimefield_value(timezone.now())
+    rows = [
+        (
+            now,
+            e.actor_id,
+            e.actor_repr,
+            e.action,
+            e.target_type,
+            e.target_id,
+            e.target_repr,
+            e.unit_id,
+            changes_field.get_db_prep_save(e.changes, connection),
+            e.reason,
+        )
+        for e in audits
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {AuditEntry._meta.db_table} (at, actor_id, actor_repr, action, target_type, "
+            "target_id, target_repr, unit_id, changes, reason) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
 
 
 def _check_file(upload, *, allowed) -> str:

@@ -418,6 +418,9 @@ def test_the_official_may_choose_the_file_value_per_value_or_per_unit(setup, cli
     entry = AuditEntry.objects.filter(action="assessment.import", target_id=str(a.pk)).latest("id")
     assert entry.changes["3.1"] == ["75", "70"]
     assert "so-lieu.xlsx" in entry.reason and f"dòng {row_of(wb[excel.DATA_SHEET], VC)}" in entry.reason
+    assert entry.actor == officer and entry.unit_id == a.unit_id
+    latest = AssessmentValue.objects.get(assessment=a, indicator_code="3.1").history.latest()
+    assert (latest.value, latest.history_user, latest.history_type) == (70, officer, "~")
     # a fresh download, another change, and the whole unit chosen
     wb = district_workbook(client, officer, framework)
     a.refresh_from_db()
