@@ -25,6 +25,9 @@ class TransitionForm(forms.Form):
     transition = forms.SlugField()
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Lý do"))
     case_version = forms.IntegerField(required=False)
+    override = forms.BooleanField(required=False)
+    override_reason = forms.CharField(required=False, max_length=2000)
+    confirm_missing = forms.BooleanField(required=False)
 
 
 class ConsultationOpenForm(forms.Form):

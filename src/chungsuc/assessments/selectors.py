@@ -559,3 +559,15 @@ def district_sheet(user, district_pk, *, year: int, framework_code: str):
         a.unit_id: a for a in Assessment.objects.filter(unit__in=units, year=year, framework__code=fw.code)
     }
     return district, fw, units, assessments
+
+
+def overrides_of(assessment: Assessment) -> list:
+    """The overrides of the standard check on this dossier (who, when, which step, why), newest first:
+    shown on the dossier to every later level."""
+    from chungsuc.core.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            action="assessment.override", target_type="assessments.assessment", target_id=str(assessment.pk)
+        ).order_by("-id")
+    )

@@ -764,6 +764,68 @@ def _case(assessment: Assessment):
     return case
 
 
+# States that say "this dossier meets its standard" (appraised đạt, published for recognition). A
+# transition into one of them, for a dossier whose current evaluation does not meet its standard, needs
+# an explicit override with a reason: audited and shown on the dossier to the next level.
+STANDARD_CLAIMS = {"district_approved", "province_approved", "consultation"}
+
+
+class StandardNotMet(ValidationError):
+    """The dossier's current evaluation does not meet its standard; `failing` lists (code, name)."""
+
+    def __init__(self, failing, result):
+        self.failing = failing
+        self.result = result
+        names = ", ".join(f"{code}. {name}" for code, name in failing)
+        super().__init__(
+            f"Hồ sơ chưa đạt chuẩn theo kết quả đánh giá hiện tại ({result.criteria_met}/"
+            f"{result.criteria_total} tiêu chí); các tiêu chí chưa đạt: {names}. Muốn vẫn tiếp tục, hãy "
+            "xác nhận vượt cảnh báo và nêu lý do."
+        )
+
+
+def standard_failing(assessment: Assessment) -> tuple[list[tuple[str, str]], object]:
+    """(failing criteria as (code, name), evaluation) of the dossier as it stands now."""
+    result = evaluate_one(assessment)
+    return [(c.code, c.name) for c in result.criteria if not c.met], result
+
+
+def standard_override_check(
+    *, actor, assessment: Assessment, step: str, override: bool = False, reason: str = ""
+) -> None:
+    """Refuse `step` (a transition's name) on a dossier that does not meet its standard unless the
+    actor overrides with a reason; the override is audited (`assessment.override`). Call it inside the
+    transition's transaction."""
+    failing, result = standard_failing(assessment)
+    if result.standard_met:
+        return
+    if not override:
+        raise StandardNotMet(failing, result)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"override_reason": "Cần nêu lý do khi vẫn tiếp tục với hồ sơ chưa đạt chuẩn."})
+    audit_record(
+        actor=actor,
+        action="assessment.override",
+        target=assessment,
+        unit_id=assessment.unit_id,
+        reason=reason,
+        changes={
+            "step": [None, step],
+            "criteria_met": [None, f"{result.criteria_met}/{result.criteria_total}"],
+            "failing": [None, ", ".join(code for code, _name in failing)],
+        },
+    )
+
+
+def missing_values(assessment: Assessment) -> int:
+    """How many indicators of the dossier have no value (derived ones are computed, not entered)."""
+    efw = frameworks.engine_framework(assessment.framework)
+    keys = frameworks.layout(efw)
+    values = unpack(assessment.packed, keys) if assessment.packed else {}
+    return sum(1 for i in efw.indicators if i.derived is None and values.get(i.code) is None)
+
+
 def assessment_transition(
     *,
     actor,
@@ -771,19 +833,47 @@ def assessment_transition(
     transition_code: str,
     reason: str = "",
     expected_version: int | None = None,
+    override: bool = False,
+    override_reason: str = "",
+    confirm_missing: bool | None = None,
 ):
-    """Submit, approve, return with a reason, reopen: a plain transition of the dossier's case."""
+    """Submit, approve, return with a reason, reopen: a plain transition of the dossier's case.
+
+    Submitting with values missing needs `confirm_missing` when the caller asks for it (the page does:
+    False until the officer ticks the box; the message says how many); approving a
+    dossier that does not meet its standard needs `override` with `override_reason`."""
+    from chungsuc.core.models import WorkflowTransition
+
     _require_scope(actor, assessment.unit_id)
     if transition_code in SPECIAL_TRANSITIONS:
         raise ValidationError(f"Thao tác «{transition_code}» cần nhập thêm thông tin trên biểu mẫu riêng.")
     case = _case(assessment)
-    return wf.case_transition(
-        actor=actor,
-        case=case,
-        transition_code=transition_code,
-        reason=reason,
-        expected_version=expected_version,
+    t = (
+        WorkflowTransition.objects.filter(workflow=case.workflow, source=case.state, code=transition_code)
+        .select_related("target")
+        .first()
     )
+    with transaction.atomic():
+        if t is not None and transition_code == "submit" and confirm_missing is False:
+            n = missing_values(assessment)
+            if n:
+                raise ValidationError(
+                    {
+                        "confirm_missing": f"Còn {n} chỉ tiêu chưa có số liệu. Hãy xác nhận nếu vẫn muốn gửi "
+                        "hồ sơ khi chưa nhập đủ."
+                    }
+                )
+        if t is not None and t.target.code in STANDARD_CLAIMS:
+            standard_override_check(
+                actor=actor, assessment=assessment, step=t.name, override=override, reason=override_reason
+            )
+        return wf.case_transition(
+            actor=actor,
+            case=case,
+            transition_code=transition_code,
+            reason=reason,
+            expected_version=expected_version,
+        )
 
 
 def consultation_open(

@@ -98,6 +98,23 @@ def assessment_create(request):
     return redirect(a.get_absolute_url())
 
 
+def criterion_state(result) -> str:
+    """What a criterion's badge says: met; not met (some value fails); missing values; or, every value
+    entered, missing thresholds — "thiếu ngưỡng" is the programme office's gap, not the commune's."""
+    if result is None:
+        return "missing_value"
+    if result.met:
+        return "met"
+    indicators = result.indicators
+    if any(i.status == "not_met" for i in indicators):
+        return "not_met"
+    if any(i.status == "missing" and i.reason != "threshold" for i in indicators):
+        return "missing_value"
+    if any(i.status == "missing" for i in indicators):
+        return "missing_threshold"
+    return "not_met"
+
+
 def _detail_context(request, assessment, evaluation=None, errors=None, posted=None):
     if evaluation is None:
         evaluation = evaluate_one(assessment)
@@ -106,16 +123,18 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
     flags = selectors.quality_flags(assessment)
     for crit in sheet["criteria"]:
         crit["result"] = by_code.get(crit["code"])
+        crit["state"] = criterion_state(crit["result"])
         statuses = {i.code: i for i in crit["result"].indicators} if crit["result"] else {}
         for item in crit["items"]:
             item["result"] = statuses.get(item["key"])
             item["flags"] = flags.get(item["key"], [])
-            if posted is not None and item["key"] in posted:
-                item["posted"] = posted[item["key"]]
+            item["posted"] = posted.get(item["key"]) if posted else None
             item["error"] = (errors or {}).get(item["key"])
     case = wf.case_for(assessment)
     transitions = wf.available_transitions(request.user, case) if case else []
     locked = bool(case and case.state.locks_data)
+    failing = [(c.code, c.name) for c in evaluation.criteria if not c.met]
+    guarded = {t.code for t in transitions if t.target.code in services.STANDARD_CLAIMS}
     return {
         "assessment": assessment,
         "evaluation": evaluation,
@@ -153,6 +172,10 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "evidence_form": EvidenceForm(),
         "standards": selectors.unit_standards(assessment.unit),
         "newer_framework": services.newer_framework(assessment),
+        "standard_failing": [] if evaluation.standard_met else failing,
+        "guarded": guarded,
+        "missing_count": services.missing_values(assessment),
+        "overrides": selectors.overrides_of(assessment),
         "can_move": bool(scope_for(request.user).roles & services.ENTRY_ROLES or request.user.is_superuser),
         "can_move_all": bool(scope_for(request.user).roles & services.PROVINCE_ROLES)
         or request.user.is_superuser,
@@ -172,6 +195,9 @@ def assessment_detail(request, pk):
 @login_required
 @require_POST
 def assessment_values(request, pk):
+    """Save the sheet. Through HTMX the answer is the sheet itself, at once, whatever happened: the
+    values saved (200), a refused entry marked on its cell (422), someone else's save first (409, the
+    values typed kept on the cells), or a refusal (403) — each with its message above the sheet."""
     assessment = selectors.assessment_or_404(request.user, pk)
     values, comments = {}, {}
     for name, value in request.POST.items():
@@ -182,6 +208,7 @@ def assessment_values(request, pk):
     errors = None
     evaluation = None
     status = 200
+    posted = None
     try:
         evaluation = services.assessment_values_save(
             actor=request.user,
@@ -193,7 +220,14 @@ def assessment_values(request, pk):
         messages.success(request, _("Đã lưu số liệu (phiên bản %(v)s).") % {"v": assessment.version})
     except ConflictError as exc:
         _error(request, exc)
-        status = 409
+        messages.warning(
+            request,
+            _("Các giá trị bạn vừa nhập vẫn ở trên các ô; hãy xem lại rồi bấm lưu lần nữa."),
+        )
+        status, posted = 409, values
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Bạn không có quyền nhập số liệu cho hồ sơ này."))
+        status = 403
     except ValidationError as exc:
         if hasattr(exc, "message_dict"):
             errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
@@ -202,11 +236,15 @@ def assessment_values(request, pk):
             )
         else:
             _error(request, exc)
-        status = 422
+        status, posted = 422, values
     assessment.refresh_from_db()
     if request.headers.get("HX-Request"):
-        ctx = _detail_context(request, assessment, evaluation, errors, posted=values if errors else None)
+        ctx = _detail_context(request, assessment, evaluation, errors, posted=posted)
+        ctx["inline_messages"] = True
         return render(request, "assessments/_sheet.html", ctx, status=status)
+    if status != 200:
+        ctx = _detail_context(request, assessment, evaluation, errors, posted=posted)
+        return render(request, "assessments/detail.html", ctx, status=status)
     return redirect(assessment.get_absolute_url())
 
 
@@ -301,6 +339,9 @@ def assessment_transition(request, pk):
                 transition_code=form.cleaned_data["transition"],
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["case_version"],
+                override=form.cleaned_data["override"],
+                override_reason=form.cleaned_data["override_reason"],
+                confirm_missing=form.cleaned_data["confirm_missing"],
             )
             messages.success(request, _("Hồ sơ nay ở trạng thái «%(s)s».") % {"s": case.state.name})
         except (ValidationError, PermissionDenied) as exc:
