@@ -587,3 +587,84 @@ class ClusterScore(models.Model):
         return (
             f"{self.cluster} {self.year}: {self.scorer_id}→{self.scored_id} {self.criterion_id}={self.points}"
         )
+
+
+class ExemplaryModel(models.Model):
+    """An exemplary example, initiative or model (IV.2, VII.3): who, what, where, with evidence and
+    photos; endorsed by Sở Nội vụ, then published to the public portal; where it was replicated."""
+
+    class Kind(models.TextChoices):
+        MODEL = "model", _("Mô hình, cách làm hay")
+        INITIATIVE = "initiative", _("Sáng kiến")
+        EXAMPLE = "example", _("Điển hình tiên tiến")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Đề xuất")
+        ENDORSED = "endorsed", _("Đã công nhận")
+        PUBLISHED = "published", _("Đã công bố")
+        REJECTED = "rejected", _("Không công nhận")
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="exemplary_models")
+    proposed_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.MODEL)
+    title = models.CharField(_("tên mô hình"), max_length=300)
+    who = models.CharField(_("tập thể, cá nhân"), max_length=300)
+    unit = models.ForeignKey(
+        "geo.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("địa bàn")
+    )
+    description = models.TextField(_("nội dung, hiệu quả"))
+    media_links = models.TextField(_("bài viết, phóng sự (mỗi dòng một đường dẫn)"), blank=True)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["movement", "-created_at"]
+        verbose_name = _("mô hình, điển hình")
+        verbose_name_plural = _("mô hình, điển hình")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("movements:model", args=[self.pk])
+
+    @property
+    def links(self) -> list[str]:
+        return [line.strip() for line in self.media_links.splitlines() if line.strip()]
+
+
+class ModelReplication(models.Model):
+    model = models.ForeignKey(ExemplaryModel, on_delete=models.CASCADE, related_name="replications")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["model", "year", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["model", "unit"], name="movements_replication_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} → {self.unit_id} ({self.year})"
+
+
+class ModelAttachment(StoredFileModel):
+    """Evidence and photos of an exemplary model (checked by content)."""
+
+    model = models.ForeignKey(ExemplaryModel, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["model", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

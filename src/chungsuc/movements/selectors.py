@@ -777,3 +777,58 @@ def cluster_data(cluster, *, year: int) -> dict:
             if s.evidence
         ],
     }
+
+
+# --- exemplary models ---------------------------------------------------------------------------
+
+
+def models_for(user, movement: Movement):
+    """The movement's models: every one for its officials; published ones, for the portal, via
+    `published_models`."""
+    from chungsuc.movements.models import ExemplaryModel
+
+    return (
+        ExemplaryModel.objects.filter(movement=movement)
+        .select_related("unit", "proposed_by__organisation")
+        .prefetch_related("replications__unit")
+    )
+
+
+def model_or_404(user, pk):
+    from chungsuc.movements.models import ExemplaryModel
+
+    try:
+        model = ExemplaryModel.objects.select_related("movement", "unit", "proposed_by__organisation").get(
+            pk=pk
+        )
+    except (ExemplaryModel.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy mô hình") from None
+    movement_or_404(user, model.movement_id)
+    return model
+
+
+def published_models(movement: Movement | None = None) -> list[dict]:
+    """Published models for the public portal (no login): plain data, nothing internal."""
+    from chungsuc.movements.models import ExemplaryModel
+
+    qs = ExemplaryModel.objects.filter(state=ExemplaryModel.State.PUBLISHED).select_related(
+        "unit", "movement"
+    )
+    if movement is not None:
+        qs = qs.filter(movement=movement)
+    return [
+        {
+            "id": m.pk,
+            "title": m.title,
+            "kind": m.get_kind_display(),
+            "who": m.who,
+            "where": m.unit.name,
+            "description": m.description,
+            "links": m.links,
+            "published_at": m.published_at,
+            "movement": str(m.movement),
+            "is_demo": m.movement.is_demo,
+            "replicated_in": [r.unit.name for r in m.replications.select_related("unit")],
+        }
+        for m in qs.order_by("-published_at")
+    ]

@@ -35,7 +35,10 @@ from chungsuc.movements.models import (
     Cluster,
     ClusterMember,
     ClusterScore,
+    ExemplaryModel,
     LegalBasis,
+    ModelAttachment,
+    ModelReplication,
     Movement,
     MovementStatus,
     MovementVersion,
@@ -1426,3 +1429,169 @@ def cluster_scores_save(
         },
     )
     return len(clean)
+
+
+# --- exemplary models and initiatives (IV.2, VII.3) ----------------------------------------------
+
+
+@transaction.atomic
+def model_propose(
+    *,
+    actor,
+    movement: Movement,
+    title: str,
+    who: str,
+    unit: Unit | None,
+    description: str,
+    kind: str = "model",
+    media_links: str = "",
+    participant: Participant | None = None,
+) -> ExemplaryModel:
+    """A participant (or Sở Nội vụ) proposes a model; errors keyed by field, nothing written."""
+    if participant is not None:
+        access.require(
+            access.can_write_report(actor, participant),
+            _("Chỉ cán bộ của đơn vị tham gia được đề xuất thay đơn vị."),
+        )
+    else:
+        access.require(access.can_manage(actor, movement), _("Cần chọn đơn vị đề xuất."))
+    from chungsuc.movements.selectors import movement_units
+
+    errors: dict[str, list[str]] = {}
+    title = _clean_text(errors, "title", title, _("tên mô hình"), max_length=300)
+    who = _clean_text(errors, "who", who, _("tập thể, cá nhân"), max_length=300)
+    description = _clean_text(errors, "description", description, _("nội dung, hiệu quả"), max_length=20000)
+    if kind not in ExemplaryModel.Kind.values:
+        errors.setdefault("kind", []).append(_("Loại không hợp lệ."))
+    if unit is None or unit.pk not in movement_units(movement):
+        errors.setdefault("unit", []).append(_("Cần chọn địa bàn thuộc phong trào."))
+    links = [line.strip() for line in (media_links or "").splitlines() if line.strip()]
+    bad = [u for u in links if not u.startswith(("http://", "https://"))]
+    if bad:
+        errors.setdefault("media_links", []).append(
+            _("Đường dẫn «%(u)s» phải bắt đầu bằng http:// hoặc https://.") % {"u": bad[0]}
+        )
+    if errors:
+        raise ValidationError(errors)
+    model = ExemplaryModel.objects.create(
+        movement=movement,
+        proposed_by=participant,
+        kind=kind,
+        title=title,
+        who=who,
+        unit=unit,
+        description=description,
+        media_links="\n".join(links),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="movement.model_propose",
+        target=model,
+        unit_id=unit.pk,
+        after={"title": title, "who": who, "kind": kind},
+    )
+    return model
+
+
+@transaction.atomic
+def model_decide(*, actor, model: ExemplaryModel, action: str, note: str = "") -> ExemplaryModel:
+    """Sở Nội vụ endorses or rejects (with a reason) a proposed model, publishes an endorsed one to
+    the public portal, or withdraws a published one (with a reason)."""
+    access.require(access.can_manage(actor, model.movement), _("Chỉ Sở Nội vụ công nhận, công bố mô hình."))
+    model = ExemplaryModel.objects.select_for_update().get(pk=model.pk)
+    S = ExemplaryModel.State
+    moves = {
+        "endorse": (S.PROPOSED, S.ENDORSED),
+        "reject": (S.PROPOSED, S.REJECTED),
+        "publish": (S.ENDORSED, S.PUBLISHED),
+        "withdraw": (S.PUBLISHED, S.ENDORSED),
+    }
+    if action not in moves:
+        raise ValidationError(_("Thao tác không hợp lệ."))
+    source, target = moves[action]
+    if model.state != source:
+        raise ValidationError(
+            _("Không thể thực hiện khi mô hình đang ở trạng thái «%(s)s».") % {"s": model.get_state_display()}
+        )
+    if action in ("reject", "withdraw") and not note.strip():
+        raise ValidationError({"note": [_("Cần nêu lý do.")]})
+    before = {"state": model.state}
+    model.state = target
+    model.decision_note = note.strip() or model.decision_note
+    now = timezone.now()
+    if action == "endorse":
+        model.endorsed_at = now
+    elif action == "publish":
+        model.published_at = now
+    elif action == "withdraw":
+        model.published_at = None
+    model.save(update_fields=["state", "decision_note", "endorsed_at", "published_at"])
+    audit_record(
+        actor=actor,
+        action="movement.model_" + action,
+        target=model,
+        unit_id=model.unit_id,
+        before=before,
+        after={"state": target},
+        reason=note.strip(),
+    )
+    return model
+
+
+@transaction.atomic
+def model_replicate(
+    *, actor, model: ExemplaryModel, unit: Unit | None, year: int | None, note: str = ""
+) -> ModelReplication:
+    """Where the model has been replicated (a unit, a year)."""
+    movement = model.movement
+    allowed = access.can_manage(actor, movement) or (
+        model.proposed_by is not None and access.can_write_report(actor, model.proposed_by)
+    )
+    access.require(allowed, _("Bạn không có quyền ghi nơi nhân rộng mô hình này."))
+    from chungsuc.movements.selectors import movement_units
+
+    errors: dict[str, list[str]] = {}
+    if unit is None or unit.pk not in movement_units(movement):
+        errors["unit"] = [_("Cần chọn địa bàn thuộc phong trào.")]
+    if year is None or not (movement.period_start <= year <= movement.period_end):
+        errors["year"] = [
+            _("Năm phải trong giai đoạn %(a)s–%(b)s.")
+            % {"a": movement.period_start, "b": movement.period_end}
+        ]
+    if not errors and ModelReplication.objects.filter(model=model, unit=unit).exists():
+        errors["unit"] = [_("Đã ghi nhân rộng tại %(u)s.") % {"u": unit.name}]
+    if errors:
+        raise ValidationError(errors)
+    rep = ModelReplication.objects.create(model=model, unit=unit, year=year, note=note.strip()[:300])
+    audit_record(
+        actor=actor,
+        action="movement.model_replicate",
+        target=model,
+        unit_id=unit.pk,
+        after={"unit": unit.name, "year": year},
+    )
+    return rep
+
+
+MODEL_ATTACHMENT_KINDS = {"pdf", "jpeg", "png", "docx"}
+
+
+@transaction.atomic
+def model_attach(*, actor, model: ExemplaryModel, file) -> ModelAttachment:
+    allowed = access.can_manage(actor, model.movement) or (
+        model.proposed_by is not None and access.can_write_report(actor, model.proposed_by)
+    )
+    access.require(allowed)
+    stored = store_upload(file, allowed=MODEL_ATTACHMENT_KINDS, folder="movements/models")
+    a = ModelAttachment(model=model, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    a.set_stored(stored)
+    a.save()
+    audit_record(
+        actor=actor,
+        action="movement.model_attach",
+        target=model,
+        unit_id=model.unit_id,
+        after={"file": stored.original_name},
+    )
+    return a

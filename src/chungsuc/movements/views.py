@@ -720,3 +720,134 @@ def cluster_detail(request, pk):
             "tab": "clusters",
         },
     )
+
+
+def _unit_choices(movement):
+    from chungsuc.movements import sources
+
+    on = min(timezone.localdate(), dt.date(movement.period_end, 12, 31))
+    units = set(selectors.movement_units(movement))
+    return sorted(
+        sources.units_on(units, on, "commune") + sources.units_on(units, on, "district"),
+        key=lambda u: u["name"],
+    )
+
+
+@login_required
+def models_list(request, pk):
+    """Exemplary models and initiatives of the movement; a participant proposes one."""
+    movement = selectors.movement_or_404(request.user, pk)
+    manage = access.can_manage(request.user, movement)
+    mine = [
+        p
+        for p in movement.participants.select_related("organisation")
+        if not manage and access.can_write_report(request.user, p)
+    ]
+    errors = {}
+    if request.method == "POST":
+        participant = None
+        if request.POST.get("participant"):
+            participant = next((p for p in mine if str(p.pk) == request.POST["participant"]), None)
+            if participant is None:
+                raise PermissionDenied(_("Bạn không đề xuất thay đơn vị này được."))
+        unit = (
+            Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
+            if (request.POST.get("unit") or "").isdigit()
+            else None
+        )
+        try:
+            model = services.model_propose(
+                actor=request.user,
+                movement=movement,
+                participant=participant,
+                title=request.POST.get("title", ""),
+                who=request.POST.get("who", ""),
+                unit=unit,
+                description=request.POST.get("description", ""),
+                kind=request.POST.get("kind", "model"),
+                media_links=request.POST.get("media_links", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
+            messages.error(request, _("Chưa ghi được: xem các lỗi ghi dưới từng ô."))
+        else:
+            messages.success(request, _("Đã ghi đề xuất mô hình."))
+            return redirect(model.get_absolute_url())
+    from chungsuc.movements.models import ExemplaryModel
+
+    return render(
+        request,
+        "movements/models.html",
+        {
+            "movement": movement,
+            "models": selectors.models_for(request.user, movement),
+            "can_propose": manage or bool(mine),
+            "mine": mine,
+            "units": _unit_choices(movement),
+            "kinds": ExemplaryModel.Kind.choices,
+            "errors": errors,
+            "other_errors": errors.get("__all__", []),
+            "posted": request.POST if errors else {},
+            "tab": "models",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def model_detail(request, pk):
+    model = selectors.model_or_404(request.user, pk)
+    movement = model.movement
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "replicate":
+                raw = request.POST.get("unit") or ""
+                unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
+                year = request.POST.get("year") or ""
+                services.model_replicate(
+                    actor=request.user,
+                    model=model,
+                    unit=unit,
+                    year=int(year) if year.isdigit() else None,
+                    note=request.POST.get("note", ""),
+                )
+            elif action == "attach":
+                if "file" not in request.FILES:
+                    raise ValidationError(_("Cần chọn một tệp để đính kèm."))
+                services.model_attach(actor=request.user, model=model, file=request.FILES["file"])
+            else:
+                services.model_decide(
+                    actor=request.user, model=model, action=action, note=request.POST.get("note", "")
+                )
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Đã cập nhật mô hình."))
+        return redirect(model.get_absolute_url())
+    manage = access.can_manage(request.user, movement)
+    can_edit = manage or (
+        model.proposed_by is not None and access.can_write_report(request.user, model.proposed_by)
+    )
+    return render(
+        request,
+        "movements/model.html",
+        {
+            "movement": movement,
+            "model": model,
+            "can_manage": manage,
+            "can_edit": can_edit,
+            "units": _unit_choices(movement) if can_edit else [],
+            "tab": "models",
+        },
+    )
+
+
+@login_required
+def model_attachment(request, pk):
+    from chungsuc.movements.models import ModelAttachment
+
+    attachment = get_object_or_404(ModelAttachment, pk=pk)
+    selectors.model_or_404(request.user, attachment.model_id)
+    return attachment.as_download()

@@ -13,4 +13,5 @@ urlpatterns = [
     path("public/units/<int:pk>/", views_map.public_unit, name="unit"),
     path("public/open-data/", views_map.open_data, name="open-data"),
     path("public/open-data/<str:key>.<str:fmt>", views_map.open_data_file, name="open-data-file"),
+    path("public/models/", views.exemplary_models, name="models"),
 ]

@@ -7,3 +7,10 @@ from chungsuc.portal import selectors
 
 def home(request):
     return render(request, "portal/home.html", selectors.home_figures())
+
+
+def exemplary_models(request):
+    """Exemplary models and initiatives Sở Nội vụ has published (movements)."""
+    from chungsuc.movements.selectors import published_models
+
+    return render(request, "portal/models.html", {"models": published_models()})
