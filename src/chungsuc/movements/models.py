@@ -668,3 +668,103 @@ class ModelAttachment(StoredFileModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ChecklistItem(models.Model):
+    """A line of the inspection checklist (data), tied to the paragraph of the plan it checks."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="checklist")
+    code = models.CharField(_("mã"), max_length=20)
+    text = models.CharField(_("nội dung kiểm tra"), max_length=400)
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["movement", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "code"], name="movements_checklist_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class Inspection(models.Model):
+    """An inspection of a unit (or a participant) in a year's inspection plan (VI.4, VII.6), by a team;
+    its findings against the checklist, its recommendations, its conclusion (a legal act)."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Theo kế hoạch")
+        INSPECTED = "inspected", _("Đã kiểm tra")
+        CONCLUDED = "concluded", _("Đã có kết luận")
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="inspections")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    team_name = models.CharField(_("đoàn kiểm tra"), max_length=200)
+    leader = models.CharField(_("trưởng đoàn"), max_length=200, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("thành viên")
+    )
+    unit = models.ForeignKey(
+        "geo.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị được kiểm tra")
+    )
+    planned_on = models.DateField(_("ngày kiểm tra dự kiến"), null=True, blank=True)
+    inspected_on = models.DateField(_("ngày kiểm tra"), null=True, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PLANNED)
+    conclusion = models.ForeignKey(
+        "core.LegalAct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["movement", "-year", "planned_on", "id"]
+        verbose_name = _("cuộc kiểm tra")
+        verbose_name_plural = _("cuộc kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{self.team_name} — {self.unit.name} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("movements:inspection", args=[self.pk])
+
+
+class Finding(models.Model):
+    class Result(models.TextChoices):
+        MET = "met", _("Đạt")
+        PARTLY = "partly", _("Đạt một phần")
+        NOT_MET = "not_met", _("Không đạt")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="findings")
+    result = models.CharField(_("kết quả"), max_length=10, choices=Result.choices)
+    note = models.TextField(_("ghi nhận"), blank=True)
+
+    class Meta:
+        ordering = ["inspection", "item__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="movements_finding_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.item_id}: {self.result}"
+
+
+class Recommendation(models.Model):
+    """A recommendation of an inspection with its deadline; followed up until done (overdue shows)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField(_("kiến nghị"))
+    due_date = models.DateField(_("hạn khắc phục"))
+    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    follow_up = models.TextField(_("kết quả khắc phục"), blank=True)
+
+    class Meta:
+        ordering = ["inspection", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def status(self, today) -> str:
+        if self.done_on:
+            return "done"
+        return "overdue" if today > self.due_date else "open"

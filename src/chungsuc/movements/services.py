@@ -32,10 +32,13 @@ from chungsuc.movements import access, obligations
 from chungsuc.movements.models import (
     REPORT_NUMBER_FIELDS,
     Amendment,
+    ChecklistItem,
     Cluster,
     ClusterMember,
     ClusterScore,
     ExemplaryModel,
+    Finding,
+    Inspection,
     LegalBasis,
     ModelAttachment,
     ModelReplication,
@@ -48,6 +51,7 @@ from chungsuc.movements.models import (
     ParticipantKind,
     PilotKind,
     PilotUnit,
+    Recommendation,
     ReminderSent,
     Report,
     ReportAttachment,
@@ -566,6 +570,12 @@ def movement_load(*, actor, data: dict, province: Unit, reported: list[dict], de
             resp.participants.set([p for p in participants if p.organisation.code in r["organisations"]])
         if r.get("kinds"):
             resp.participants.add(*[p for p in participants if p.kind in r["kinds"]])
+    for order, item in enumerate(data.get("checklist") or [], start=1):
+        ChecklistItem.objects.update_or_create(
+            movement=movement,
+            code=item["code"],
+            defaults={"text": item["text"], "section": sections.get(item.get("section", "")), "order": order},
+        )
     for row in reported:
         ReportedCount.objects.update_or_create(
             movement=movement,
@@ -1595,3 +1605,207 @@ def model_attach(*, actor, model: ExemplaryModel, file) -> ModelAttachment:
         after={"file": stored.original_name},
     )
     return a
+
+
+# --- inspections (VI.4, VII.6) -----------------------------------------------------------------
+
+
+def _inspector(actor, inspection: Inspection) -> bool:
+    return (
+        access.can_manage(actor, inspection.movement)
+        or inspection.members.filter(pk=getattr(actor, "pk", None)).exists()
+    )
+
+
+@transaction.atomic
+def inspection_plan(
+    *,
+    actor,
+    movement: Movement,
+    year: int,
+    team_name: str,
+    leader: str,
+    unit: Unit | None,
+    members=(),
+    planned_on=None,
+) -> Inspection:
+    """A line of the year's inspection plan: the team (its name, leader, members among the users with
+    the inspector role), the unit it inspects and when."""
+    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ lập kế hoạch kiểm tra."))
+    from chungsuc.movements.selectors import movement_units
+
+    errors: dict[str, list[str]] = {}
+    if not (movement.period_start <= int(year or 0) <= movement.period_end):
+        errors["year"] = [
+            _("Năm phải trong giai đoạn %(a)s–%(b)s.")
+            % {"a": movement.period_start, "b": movement.period_end}
+        ]
+    team_name = _clean_text(errors, "team_name", team_name, _("tên đoàn kiểm tra"), max_length=200)
+    if unit is None or unit.pk not in movement_units(movement):
+        errors["unit"] = [_("Cần chọn đơn vị được kiểm tra thuộc phong trào.")]
+    if errors:
+        raise ValidationError(errors)
+    inspection = Inspection.objects.create(
+        movement=movement,
+        year=int(year),
+        team_name=team_name,
+        leader=(leader or "").strip()[:200],
+        unit=unit,
+        planned_on=planned_on,
+    )
+    inspection.members.set(list(members))
+    audit_record(
+        actor=actor,
+        action="movement.inspection_plan",
+        target=inspection,
+        unit_id=unit.pk,
+        after={"team": team_name, "year": int(year), "members": [str(m) for m in members]},
+    )
+    return inspection
+
+
+@transaction.atomic
+def findings_save(
+    *, actor, inspection: Inspection, results: dict[str, tuple[str, str]], inspected_on=None
+) -> int:
+    """The team's findings against the checklist: {item code: (result, note)}; all or nothing."""
+    access.require(_inspector(actor, inspection), _("Chỉ thành viên đoàn kiểm tra ghi kết quả kiểm tra."))
+    if inspection.state == Inspection.State.CONCLUDED:
+        raise ValidationError(_("Cuộc kiểm tra đã có kết luận, không sửa kết quả được."))
+    items = {i.code: i for i in inspection.movement.checklist.all()}
+    errors: dict[str, list[str]] = {}
+    clean = {}
+    for code, (result, note) in results.items():
+        if code not in items:
+            errors.setdefault(code, []).append(_("Không có nội dung kiểm tra «%(c)s».") % {"c": code})
+        elif result and result not in Finding.Result.values:
+            errors.setdefault(code, []).append(_("%(t)s: kết quả không hợp lệ.") % {"t": items[code].text})
+        elif result == Finding.Result.NOT_MET and not (note or "").strip():
+            errors.setdefault(code, []).append(
+                _("%(t)s: «Không đạt» cần ghi nhận cụ thể.") % {"t": items[code].text}
+            )
+        elif result:
+            clean[code] = (result, (note or "").strip())
+    if errors:
+        raise ValidationError(errors)
+    if not clean:
+        raise ValidationError(_("Chưa ghi kết quả nào."))
+    for code, (result, note) in clean.items():
+        Finding.objects.update_or_create(
+            inspection=inspection, item=items[code], defaults={"result": result, "note": note}
+        )
+    inspection.state = Inspection.State.INSPECTED
+    inspection.inspected_on = inspected_on or inspection.inspected_on or timezone.localdate()
+    inspection.save(update_fields=["state", "inspected_on"])
+    audit_record(
+        actor=actor,
+        action="movement.inspection_findings",
+        target=inspection,
+        unit_id=inspection.unit_id,
+        after={k: v[0] for k, v in clean.items()},
+    )
+    return len(clean)
+
+
+@transaction.atomic
+def recommendation_add(*, actor, inspection: Inspection, text: str, due_date) -> Recommendation:
+    access.require(_inspector(actor, inspection), _("Chỉ thành viên đoàn kiểm tra ghi kiến nghị."))
+    errors: dict[str, list[str]] = {}
+    text = _clean_text(errors, "text", text, _("nội dung kiến nghị"), max_length=2000)
+    if due_date is None:
+        errors["due_date"] = [_("Cần nhập hạn khắc phục (dd/mm/yyyy).")]
+    if errors:
+        raise ValidationError(errors)
+    rec = Recommendation.objects.create(inspection=inspection, text=text, due_date=due_date)
+    audit_record(
+        actor=actor,
+        action="movement.recommendation_add",
+        target=inspection,
+        unit_id=inspection.unit_id,
+        after={"text": text, "due_date": due_date},
+    )
+    return rec
+
+
+@transaction.atomic
+def recommendation_follow_up(
+    *, actor, recommendation: Recommendation, done_on, follow_up: str
+) -> Recommendation:
+    """The inspected unit (its officers) or Sở Nội vụ records what was done about a recommendation."""
+    from chungsuc.accounts.selectors import can_act_on_unit
+
+    inspection = recommendation.inspection
+    allowed = access.can_manage(actor, inspection.movement) or can_act_on_unit(
+        actor, inspection.unit_id, {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER}
+    )
+    access.require(allowed, _("Chỉ đơn vị được kiểm tra hoặc Sở Nội vụ ghi kết quả khắc phục."))
+    if not (follow_up or "").strip():
+        raise ValidationError({"follow_up": [_("Cần ghi kết quả khắc phục.")]})
+    if done_on is None:
+        raise ValidationError({"done_on": [_("Cần nhập ngày hoàn thành (dd/mm/yyyy).")]})
+    before = {"done_on": recommendation.done_on}
+    recommendation.done_on = done_on
+    recommendation.follow_up = follow_up.strip()
+    recommendation.save(update_fields=["done_on", "follow_up"])
+    audit_record(
+        actor=actor,
+        action="movement.recommendation_follow_up",
+        target=inspection,
+        unit_id=inspection.unit_id,
+        before=before,
+        after={"done_on": done_on, "follow_up": recommendation.follow_up},
+    )
+    return recommendation
+
+
+@transaction.atomic
+def inspection_conclude(
+    *, actor, inspection: Inspection, number: str, symbol: str, issued_on, signer_name: str = ""
+) -> Inspection:
+    """The conclusion of the inspection, recorded as a legal act (kết luận)."""
+    access.require(access.can_manage(actor, inspection.movement), _("Chỉ Sở Nội vụ ghi kết luận kiểm tra."))
+    if inspection.state != Inspection.State.INSPECTED:
+        raise ValidationError(_("Cần ghi kết quả kiểm tra trước khi kết luận."))
+    errors: dict[str, list[str]] = {}
+    values = _validate_act(
+        errors,
+        number,
+        symbol,
+        issued_on,
+        inspection.movement.issuing_body,
+        signer_name,
+        "",
+        str(inspection),
+        kind="ket_luan",
+    )
+    if errors:
+        names = {"act_number": "number", "act_symbol": "symbol", "act_date": "issued_on"}
+        raise ValidationError({names.get(k, k): v for k, v in errors.items()})
+    from chungsuc.core.legal import legal_act_create
+
+    act = legal_act_create(
+        actor=actor,
+        kind="ket_luan",
+        number=values["number"],
+        symbol=values["symbol"],
+        year=values["year"],
+        issued_on=values["issued_on"],
+        issuing_body=inspection.movement.issuing_body,
+        signer_name=values["signer_name"],
+        summary=_("Kết luận kiểm tra: %(i)s") % {"i": inspection},
+        targets=[(inspection, "conclusion")],
+        unit_id=inspection.unit_id,
+        is_demo=inspection.movement.is_demo,
+        require_signer=False,
+    )
+    inspection.conclusion = act
+    inspection.state = Inspection.State.CONCLUDED
+    inspection.save(update_fields=["conclusion", "state"])
+    audit_record(
+        actor=actor,
+        action="movement.inspection_conclude",
+        target=inspection,
+        unit_id=inspection.unit_id,
+        after={"conclusion": act.reference},
+    )
+    return inspection

@@ -851,3 +851,147 @@ def model_attachment(request, pk):
     attachment = get_object_or_404(ModelAttachment, pk=pk)
     selectors.model_or_404(request.user, attachment.model_id)
     return attachment.as_download()
+
+
+def _vn_date(raw, field):
+    try:
+        return VNDateField(required=False).clean(raw)
+    except forms.ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
+@login_required
+def inspections(request, pk):
+    """The yearly inspection plans: teams, their members, the units they inspect."""
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.accounts.models import Role
+
+    movement = selectors.movement_or_404(request.user, pk)
+    manage = access.can_manage(request.user, movement)
+    inspectors = (
+        get_user_model()
+        .objects.filter(memberships__role=Role.INSPECTOR, memberships__active=True, is_active=True)
+        .distinct()
+    )
+    if request.method == "POST":
+        raw = request.POST.get("unit") or ""
+        unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
+        year = request.POST.get("year") or ""
+        try:
+            inspection = services.inspection_plan(
+                actor=request.user,
+                movement=movement,
+                year=int(year) if year.isdigit() else 0,
+                team_name=request.POST.get("team_name", ""),
+                leader=request.POST.get("leader", ""),
+                unit=unit,
+                members=list(inspectors.filter(pk__in=request.POST.getlist("members"))),
+                planned_on=_vn_date(request.POST.get("planned_on"), "planned_on"),
+            )
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                messages.error(request, m)
+            return redirect("movements:inspections", movement.pk)
+        messages.success(request, _("Đã đưa cuộc kiểm tra vào kế hoạch."))
+        return redirect(inspection.get_absolute_url())
+    today = timezone.localdate()
+    rows = []
+    for i in movement.inspections.select_related("unit", "conclusion").prefetch_related("recommendations"):
+        recs = list(i.recommendations.all())
+        rows.append(
+            {
+                "i": i,
+                "open": sum(1 for r in recs if r.status(today) == "open"),
+                "overdue": sum(1 for r in recs if r.status(today) == "overdue"),
+            }
+        )
+    return render(
+        request,
+        "movements/inspections.html",
+        {
+            "movement": movement,
+            "rows": rows,
+            "can_manage": manage,
+            "inspectors": inspectors if manage else [],
+            "units": _unit_choices(movement) if manage else [],
+            "tab": "inspections",
+        },
+    )
+
+
+@login_required
+def inspection_detail(request, pk):
+    from chungsuc.movements.models import Finding, Inspection, Recommendation
+
+    inspection = get_object_or_404(Inspection.objects.select_related("movement", "unit", "conclusion"), pk=pk)
+    movement = selectors.movement_or_404(request.user, inspection.movement_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "findings":
+                results = {
+                    item.code: (
+                        request.POST.get(f"r:{item.code}", ""),
+                        request.POST.get(f"n:{item.code}", ""),
+                    )
+                    for item in movement.checklist.all()
+                }
+                services.findings_save(
+                    actor=request.user,
+                    inspection=inspection,
+                    results=results,
+                    inspected_on=_vn_date(request.POST.get("inspected_on"), "inspected_on"),
+                )
+            elif action == "recommend":
+                services.recommendation_add(
+                    actor=request.user,
+                    inspection=inspection,
+                    text=request.POST.get("text", ""),
+                    due_date=_vn_date(request.POST.get("due_date"), "due_date"),
+                )
+            elif action == "follow_up":
+                rec = get_object_or_404(
+                    Recommendation, pk=request.POST.get("recommendation") or 0, inspection=inspection
+                )
+                services.recommendation_follow_up(
+                    actor=request.user,
+                    recommendation=rec,
+                    done_on=_vn_date(request.POST.get("done_on"), "done_on"),
+                    follow_up=request.POST.get("follow_up", ""),
+                )
+            elif action == "conclude":
+                services.inspection_conclude(
+                    actor=request.user,
+                    inspection=inspection,
+                    number=request.POST.get("number", ""),
+                    symbol=request.POST.get("symbol", ""),
+                    issued_on=_vn_date(request.POST.get("issued_on"), "issued_on"),
+                    signer_name=request.POST.get("signer_name", ""),
+                )
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Đã ghi."))
+        return redirect(inspection.get_absolute_url())
+    today = timezone.localdate()
+    findings = {f.item_id: f for f in inspection.findings.all()}
+    items = [{"item": i, "finding": findings.get(i.pk)} for i in movement.checklist.select_related("section")]
+    recs = [{"r": r, "status": r.status(today)} for r in inspection.recommendations.all()]
+    is_member = inspection.members.filter(pk=request.user.pk).exists()
+    manage = access.can_manage(request.user, movement)
+    return render(
+        request,
+        "movements/inspection.html",
+        {
+            "movement": movement,
+            "inspection": inspection,
+            "items": items,
+            "recs": recs,
+            "can_inspect": (manage or is_member) and inspection.state != Inspection.State.CONCLUDED,
+            "can_manage": manage,
+            "results": Finding.Result.choices,
+            "tab": "inspections",
+        },
+    )
