@@ -60,6 +60,16 @@ def movement_units(movement: Movement) -> frozenset[int]:
     return cached
 
 
+def reference_date(movement: Movement, on: dt.date | None = None) -> dt.date:
+    """The date whose units a page lists: today, but not after the period's end nor after the
+    province itself ended (old An Giang's units, for Plan 861, as they were on 30/6/2025)."""
+    on = on or timezone.localdate()
+    end = dt.date(movement.period_end, 12, 31)
+    if movement.province.valid_to is not None:
+        end = min(end, movement.province.valid_to)
+    return min(on, end)
+
+
 def movements_for(user):
     qs = Movement.objects.select_related("province").order_by("-period_start", "name")
     if getattr(user, "is_superuser", False):

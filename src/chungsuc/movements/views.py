@@ -413,7 +413,7 @@ def unit_groups(request, pk):
             else:
                 messages.success(request, _("Đã ghi nhóm xã của %(u)s.") % {"u": unit.name})
         return redirect("movements:groups", movement.pk)
-    on = min(timezone.localdate(), dt.date(movement.period_end, 12, 31))
+    on = selectors.reference_date(movement)
     from chungsuc.movements import sources
 
     units = sorted(
@@ -463,7 +463,7 @@ def roadmaps(request, pk):
     from chungsuc.accounts.models import Role
     from chungsuc.movements import sources
 
-    when = min(on, dt.date(movement.period_end, 12, 31))
+    when = selectors.reference_date(movement, on)
     level_units = sources.units_on(units_in, when, "commune") + sources.units_on(units_in, when, "district")
     manage = access.can_manage(request.user, movement)
     choices = [
@@ -725,7 +725,7 @@ def cluster_detail(request, pk):
 def _unit_choices(movement):
     from chungsuc.movements import sources
 
-    on = min(timezone.localdate(), dt.date(movement.period_end, 12, 31))
+    on = selectors.reference_date(movement)
     units = set(selectors.movement_units(movement))
     return sorted(
         sources.units_on(units, on, "commune") + sources.units_on(units, on, "district"),

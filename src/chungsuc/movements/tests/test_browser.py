@@ -76,3 +76,92 @@ def test_plan_861_pages_fit_the_screen(browser, live_server, login, transactiona
     assert page.locator('[data-testid="target-2.1"]').is_visible()
     assert "33" in page.locator('[data-testid="total-2.1"]').inner_text()
     context.close()
+
+
+def test_amendment_model_inspection_and_cluster_end_to_end_in_the_browser(
+    browser, live_server, login, transactional_demo
+):
+    from chungsuc.movements.models import Amendment, Cluster, ExemplaryModel, Inspection, Movement
+
+    m = Movement.objects.get(code="kh-861-2022")
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    login(page, "demo.tinh", transactional_demo.DEMO_PASSWORD)
+    base = f"{live_server.url}/movements/{m.pk}"
+
+    # an amendment producing version 2
+    page.goto(f"{base}/amendments/")
+    page.fill('input[name="c:2.1:2025"]', "4")
+    page.fill("#am-reason", "Sáp nhập tỉnh")
+    page.click('[data-testid="propose-form"] button[type=submit]')
+    a = Amendment.objects.get(movement=m)
+    page.click(f'[data-testid="amendment-{a.pk}"] summary')
+    form = page.locator(f'[data-testid="decide-{a.pk}"]')
+    form.locator('input[name="number"]').fill("1250")
+    form.locator('input[name="issued_on"]').fill("01/06/2025")
+    form.locator('button[value="approve"]').click()
+    page.wait_for_load_state("networkidle")
+    assert "1250/QĐ-UBND" in page.locator('[data-testid="version-compare"]').inner_text()
+    assert _no_sideways_scroll(page)
+
+    # a model proposed, endorsed, published, then on the public portal
+    page.goto(f"{base}/models/")
+    page.fill("#md-title", "Đường hoa nông thôn")
+    page.fill("#md-who", "Ấp Hòa Long")
+    page.select_option("#md-unit", index=1)
+    page.fill("#md-description", "Dân góp đất làm đường hoa.")
+    page.click('[data-testid="model-form"] button[type=submit]')
+    page.wait_for_url("**/movements/models/*/")
+    page.click('button[value="endorse"]')
+    page.click('[data-testid="model-publish"]')
+    assert ExemplaryModel.objects.get().state == "published"
+    page.goto(f"{live_server.url}/mo-hinh/")
+    assert "Đường hoa nông thôn" in page.locator('[data-testid="public-models"]').inner_text()
+
+    # an inspection with findings, a recommendation, its conclusion
+    page.goto(f"{base}/inspections/")
+    page.fill("#in-team", "Đoàn kiểm tra số 1")
+    page.select_option("#in-unit", index=0)
+    page.click('[data-testid="inspection-form"] button[type=submit]')
+    page.wait_for_url("**/movements/inspections/*/")
+    page.select_option('select[name="r:K1"]', "met")
+    page.select_option('select[name="r:K2"]', "partly")
+    page.click('[data-testid="findings-form"] button[type=submit]')
+    page.fill('[data-testid="recommend-form"] input[name="text"]', "Nộp báo cáo đúng hạn")
+    page.fill('[data-testid="recommend-form"] input[name="due_date"]', "31/12/2024")
+    page.click('[data-testid="recommend-form"] button[type=submit]')
+    page.fill('[data-testid="conclude-form"] input[name="number"]', "7")
+    page.fill('[data-testid="conclude-form"] input[name="issued_on"]', "20/12/2024")
+    page.click('[data-testid="conclude-form"] button[type=submit]')
+    inspection = Inspection.objects.get(movement=m)
+    assert inspection.state == "concluded" and inspection.recommendations.count() == 1
+    assert _no_sideways_scroll(page)
+
+    # a cluster with members and a score, ranked
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.movements import services
+
+    services.scoring_table_set(
+        actor=get_user_model().objects.get(username="demo.tinh"),
+        movement=m,
+        rows=[{"code": "1", "name": "Kết quả", "max_points": 100}],
+    )
+    page.goto(f"{base}/clusters/")
+    page.fill("#cl-name", "Cụm thi đua số 1")
+    page.click('[data-testid="cluster-create"] button[type=submit]')
+    page.wait_for_url("**/movements/clusters/*/")
+    page.select_option("#cl-year", "2025")
+    page.click('form[method="get"] button')
+    boxes = page.locator('[data-testid="members-form"] input[type=checkbox]')
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click('[data-testid="members-form"] button[type=submit]')
+    page.fill('input[name="p:1"]', "80")
+    page.click('[data-testid="score-form"] button[type=submit]')
+    cluster = Cluster.objects.get(movement=m)
+    assert cluster.scores.count() == 1
+    assert page.locator('[data-testid="cluster-ranking"]').is_visible()
+    assert _no_sideways_scroll(page)
+    context.close()
