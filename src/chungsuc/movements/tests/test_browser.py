@@ -116,7 +116,7 @@ def test_amendment_model_inspection_and_cluster_end_to_end_in_the_browser(
     page.click('button[value="endorse"]')
     page.click('[data-testid="model-publish"]')
     assert ExemplaryModel.objects.get().state == "published"
-    page.goto(f"{live_server.url}/mo-hinh/")
+    page.goto(f"{live_server.url}/public/models/")
     assert "Đường hoa nông thôn" in page.locator('[data-testid="public-models"]').inner_text()
 
     # an inspection with findings, a recommendation, its conclusion

@@ -61,7 +61,7 @@ def test_a_model_from_proposal_to_the_public_portal_with_its_replication(plan861
     )
     assert [a.original_name for a in model.attachments.all()] == ["anh.png"]
     # not on the portal before publication; the participant cannot publish
-    assert "Tuyến đường hoa" not in Client().get("/mo-hinh/").content.decode()
+    assert "Tuyến đường hoa" not in Client().get("/public/models/").content.decode()
     assert so.post(f"/movements/models/{model.pk}/", {"action": "endorse"}).status_code == 403
     tinh.post(f"/movements/models/{model.pk}/", {"action": "publish"})  # not endorsed yet: refused
     model.refresh_from_db()
@@ -74,7 +74,7 @@ def test_a_model_from_proposal_to_the_public_portal_with_its_replication(plan861
         f"/movements/models/{model.pk}/", {"action": "replicate", "unit": unit("30706").pk, "year": "2024"}
     )
     assert [(r.unit.key, r.year) for r in model.replications.all()] == [("30706", 2024)]
-    public = Client().get("/mo-hinh/").content.decode()
+    public = Client().get("/public/models/").content.decode()
     assert "Tuyến đường hoa do dân tự góp" in public and "Xã Định Mỹ" in public
     # withdrawing needs a reason
     tinh.post(f"/movements/models/{model.pk}/", {"action": "withdraw"})
