@@ -6,6 +6,9 @@
 - `GET /api/v1/movements/{id}/forecast/?on=YYYY-MM-DD` — the remaining years' forecast;
 - `GET /api/v1/movements/{id}/obligations/?year=` — obligations with timeliness and completeness;
 - `GET /api/v1/movements/{id}/consolidation/?year=` — a year's reports merged (Sở Nội vụ, council);
+- `GET .../{id}/pilots/`, `roadmaps/`, `versions/` (with amendments), `clusters/?year=`, `models/`,
+  `inspections/` — the same data as the pages;
+- `GET /api/v1/movements/public-models/` — published exemplary models (public);
 - `POST /api/v1/movements/reports/{id}/transitions/` — submit / accept / return (reason) a report.
 """
 
@@ -24,6 +27,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -164,12 +168,128 @@ class ReportTransitions(VietnameseErrorsMixin, APIView):
         return Response({"id": report.pk, "state": case.state.code, "case_version": case.version})
 
 
+class Pilots(VietnameseErrorsMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        return Response(selectors.pilots_data(movement, on=_on(request)))
+
+
+class Roadmaps(VietnameseErrorsMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        return Response(selectors.roadmap_data(movement, on=_on(request)))
+
+
+class Versions(VietnameseErrorsMixin, APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        data = selectors.versions_compared(movement)
+        data["amendments"] = [
+            {
+                "id": a.pk,
+                "state": a.state,
+                "reason": a.reason,
+                "changes": a.changes,
+                "proposed_by": str(a.proposed_by) if a.proposed_by else None,
+                "decision": a.decision.reference if a.decision else None,
+                "version": a.version.number if a.version else None,
+                "created_at": a.created_at,
+            }
+            for a in selectors.amendments_for(request.user, movement)
+        ]
+        return Response(data)
+
+
+class Clusters(VietnameseErrorsMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        year = _year(request, movement, required=True)
+        return Response(
+            [
+                {"id": c.pk, "name": c.name, "kind": c.kind, **selectors.cluster_data(c, year=year)}
+                for c in movement.clusters.all()
+            ]
+        )
+
+
+class Models(VietnameseErrorsMixin, APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        return Response(
+            [
+                {
+                    "id": m.pk,
+                    "title": m.title,
+                    "kind": m.kind,
+                    "who": m.who,
+                    "unit": m.unit.name,
+                    "state": m.state,
+                    "links": m.links,
+                    "replicated_in": [{"unit": r.unit.name, "year": r.year} for r in m.replications.all()],
+                }
+                for m in selectors.models_for(request.user, movement)
+            ]
+        )
+
+
+class Inspections(VietnameseErrorsMixin, APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        today = timezone.localdate()
+        return Response(
+            [
+                {
+                    "id": i.pk,
+                    "year": i.year,
+                    "team": i.team_name,
+                    "unit": i.unit.name,
+                    "state": i.state,
+                    "conclusion": i.conclusion.reference if i.conclusion else None,
+                    "findings": {f.item.code: f.result for f in i.findings.select_related("item")},
+                    "recommendations": [
+                        {
+                            "text": r.text,
+                            "due_date": r.due_date,
+                            "status": r.status(today),
+                            "done_on": r.done_on,
+                        }
+                        for r in i.recommendations.all()
+                    ],
+                }
+                for i in movement.inspections.select_related("unit", "conclusion")
+            ]
+        )
+
+
+class PublishedModels(VietnameseErrorsMixin, APIView):
+    """Public: the exemplary models Sở Nội vụ has published (no login)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(selectors.published_models())
+
+
 urlpatterns = [
     path("movements/", MovementList.as_view(), name="movement-list"),
     path("movements/<int:pk>/progress/", Progress.as_view(), name="movement-progress"),
     path("movements/<int:pk>/forecast/", Forecast.as_view(), name="movement-forecast"),
     path("movements/<int:pk>/obligations/", Obligations.as_view(), name="movement-obligations"),
     path("movements/<int:pk>/consolidation/", Consolidation.as_view(), name="movement-consolidation"),
+    path("movements/<int:pk>/pilots/", Pilots.as_view(), name="movement-pilots"),
+    path("movements/<int:pk>/roadmaps/", Roadmaps.as_view(), name="movement-roadmaps"),
+    path("movements/<int:pk>/versions/", Versions.as_view(), name="movement-versions"),
+    path("movements/<int:pk>/clusters/", Clusters.as_view(), name="movement-clusters"),
+    path("movements/<int:pk>/models/", Models.as_view(), name="movement-models"),
+    path("movements/<int:pk>/inspections/", Inspections.as_view(), name="movement-inspections"),
+    path("movements/public-models/", PublishedModels.as_view(), name="movement-public-models"),
     path(
         "movements/reports/<int:pk>/transitions/",
         ReportTransitions.as_view(),

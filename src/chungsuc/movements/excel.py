@@ -146,3 +146,56 @@ def consolidation_response(movement, data: dict):
     return workbook_response(
         consolidation_workbook(movement, data), f"tong-hop-{movement.code}-{data['year']}.xlsx"
     )
+
+
+def obligations_workbook(movement, data: dict) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nghĩa vụ báo cáo"
+    write_header_row(
+        ws,
+        [
+            ("Đơn vị", 36),
+            ("Loại đơn vị", 20),
+            ("Nội dung", 22),
+            ("Năm", 8),
+            ("Mục kế hoạch", 10),
+            ("Hạn nộp", 12),
+            ("Nộp lần đầu", 12),
+            ("Trạng thái hồ sơ", 14),
+            ("Đúng hạn", 18),
+        ],
+    )
+    for i in data["items"]:
+        ws.append(
+            [
+                i["participant"],
+                i["participant_kind"],
+                i["kind_label"],
+                i["year"],
+                i["section"],
+                i["due_date"].strftime("%d/%m/%Y"),
+                i["first_submitted"].strftime("%d/%m/%Y") if i["first_submitted"] else "",
+                i["state_label"],
+                i["status_label"],
+            ]
+        )
+    s = wb.create_sheet("Theo đơn vị")
+    write_header_row(
+        s,
+        [
+            ("Đơn vị", 36),
+            ("Phải nộp", 10),
+            ("Đúng hạn", 10),
+            ("Trễ hạn", 10),
+            ("Chưa nộp", 10),
+            ("Chưa đến hạn", 12),
+        ],
+    )
+    for p in data["by_participant"]:
+        s.append([p["participant"], p["owed"], p["on_time"], p["late"], p["missing"], p["pending"]])
+    return wb
+
+
+def obligations_response(movement, data: dict):
+    return workbook_response(obligations_workbook(movement, data), f"nghia-vu-bao-cao-{movement.code}.xlsx")

@@ -223,6 +223,8 @@ def movement_obligations(request, pk):
     movement = selectors.movement_or_404(request.user, pk)
     year = _year(request, movement)
     data = selectors.obligations_data(movement, year=year, user=request.user)
+    if request.GET.get("format") == "xlsx":
+        return excel.obligations_response(movement, data)
     return render(
         request,
         "movements/obligations.html",

@@ -74,3 +74,20 @@ def test_report_transitions_through_the_api(plan861, django_user_model):
     r = admin.post(url, {"transition": "accept"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "accepted"
     assert api_for("demo.chomoi").post(url, {"transition": "accept"}, format="json").status_code == 404
+
+
+def test_the_other_lists_through_the_api(plan861, user_factory):
+    c = api_for("demo.tinh")
+    pilots = c.get(f"/api/v1/movements/{plan861.pk}/pilots/").json()
+    assert len(pilots["items"]) == 38 and pilots["unverified"] == 38
+    assert c.get(f"/api/v1/movements/{plan861.pk}/roadmaps/").status_code == 200
+    versions = c.get(f"/api/v1/movements/{plan861.pk}/versions/").json()
+    assert [v["number"] for v in versions["versions"]] == [1] and versions["amendments"] == []
+    assert c.get(f"/api/v1/movements/{plan861.pk}/clusters/").status_code == 400  # year required
+    assert c.get(f"/api/v1/movements/{plan861.pk}/clusters/", {"year": "2024"}).json() == []
+    assert c.get(f"/api/v1/movements/{plan861.pk}/models/").json() == []
+    assert c.get(f"/api/v1/movements/{plan861.pk}/inspections/").json() == []
+    assert api_for().get("/api/v1/movements/public-models/").status_code == 200
+    outsider = api_for(user=user_factory(username="ngoai2"))
+    for path in ["pilots/", "roadmaps/", "versions/", "models/", "inspections/"]:
+        assert outsider.get(f"/api/v1/movements/{plan861.pk}/{path}").status_code == 404, path

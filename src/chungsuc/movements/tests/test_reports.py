@@ -137,6 +137,23 @@ def test_on_time_submission_and_missing_obligations(plan861, ob, django_user_mod
     assert statuses["Hội Nông dân"] == "missing"
     years = {y["year"]: y for y in data["by_year"]}
     assert years[2024]["on_time"] == 1 and years[2024]["missing"] == years[2024]["owed"] - 1
+    x = client_for("demo.tinh").get(
+        f"/movements/{plan861.pk}/obligations/", {"year": "2024", "format": "xlsx"}
+    )
+    rows = list(
+        load_workbook(io.BytesIO(x.content))["Nghĩa vụ báo cáo"].iter_rows(min_row=2, values_only=True)
+    )
+    assert (
+        "Sở TT&TT",
+        "Sở, ban, ngành",
+        "Báo cáo hằng năm",
+        2024,
+        "VII.5",
+        "15/12/2024",
+        "10/12/2024",
+        "Đã nộp",
+        "Đúng hạn",
+    ) in rows
 
 
 def test_the_scheduled_job_reminds_before_and_after_and_marks_late_as_the_system(plan861):
