@@ -490,6 +490,8 @@ def text_alternative(table: DataTable) -> str:
         if not rated:
             return _("Chưa có kết quả đánh giá theo tiêu chí.")
         hardest = min(rated, key=lambda r: r["rate"])
+        if hardest["rate"] >= 100:
+            return _("Mọi tiêu chí được đánh giá đều đạt ở tất cả các xã có kết quả.")
         return _("Tiêu chí khó đạt nhất: %(code)s %(name)s (%(rate)s số xã đạt).") % {
             "code": hardest["code"],
             "name": hardest["name"],

@@ -88,6 +88,42 @@ class EvaluationSheetForm(DocumentOptionsForm):
         )
 
 
+class AnnualReportForm(DocumentOptionsForm):
+    movement = forms.TypedChoiceField(label=_("Phong trào"), coerce=int)
+    scope = forms.ChoiceField(
+        label=_("Loại báo cáo"),
+        choices=[("year", _("Báo cáo năm")), ("final", _("Báo cáo tổng kết cả giai đoạn"))],
+        initial="year",
+    )
+    year = forms.IntegerField(label=_("Năm báo cáo"), required=False, min_value=2000, max_value=2100)
+
+    field_order = ["movement", "scope", "year", "fmt"]
+
+    def __init__(self, *args, movements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.movements = {m.pk: m for m in movements}
+        self.fields["movement"].choices = [(m.pk, str(m)) for m in movements]
+        self.fields["movement"].error_messages["invalid_choice"] = _(
+            "Phong trào đã chọn không có trong danh sách bạn được xem."
+        )
+        self.fields["year"].error_messages["invalid"] = _("Năm báo cáo phải là một số, ví dụ 2024.")
+
+    def clean(self):
+        data = super().clean()
+        movement = self.movements.get(data.get("movement"))
+        if movement is not None and data.get("scope") == "year":
+            year = data.get("year")
+            if not year:
+                self.add_error("year", _("Nhập năm báo cáo."))
+            elif not movement.period_start <= year <= movement.period_end:
+                self.add_error(
+                    "year",
+                    _("Năm %(y)s nằm ngoài giai đoạn %(a)s–%(b)s của phong trào.")
+                    % {"y": year, "a": movement.period_start, "b": movement.period_end},
+                )
+        return data
+
+
 class RecognisedListForm(DocumentOptionsForm):
     on = VnDateField(label=_("Tính đến ngày"), required=True)
     standard = forms.ChoiceField(label=_("Mức đạt chuẩn"), required=False)

@@ -92,6 +92,21 @@ def _build(doc: GeneratedDocument, progress) -> tuple[officialdoc.OfficialDocume
             documents.recognised_list(records, opts, on=on, today=today, progress=progress, **labels),
             False,
         )
+    if doc.kind == DocumentKind.ANNUAL_REPORT:
+        from chungsuc.movements import selectors as movement_selectors
+        from chungsuc.reports import annual
+
+        movement = movement_selectors.movement_or_404(doc.requested_by, doc.params["movement"])
+        final = bool(doc.params.get("final"))
+        years = list(movement.years) if final else [int(doc.params["year"])]
+        progress(15, _("Đọc tiến độ thực hiện kế hoạch"))
+        figures = movement_selectors.progress_data(movement, on=today)
+        progress(30, _("Tổng hợp báo cáo của các đơn vị tham gia"))
+        reports = [movement_selectors.consolidation(movement, year=y) for y in years]
+        content = annual.annual_report(
+            movement, figures, reports, opts, years=years, today=today, final=final, progress_cb=progress
+        )
+        return content, False
     raise ValueError(f"no builder for {doc.kind}")
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from chungsuc.core.files import download_response
 from chungsuc.reports import selectors, services
-from chungsuc.reports.forms import EvaluationSheetForm, RecognisedListForm
+from chungsuc.reports.forms import AnnualReportForm, EvaluationSheetForm, RecognisedListForm
 from chungsuc.reports.models import DocumentKind, DocumentStatus
 from chungsuc.reports.permissions import may
 
@@ -27,6 +27,7 @@ def home(request):
             "documents": selectors.documents_for(request.user),
             "may_sheet": may(request.user, "report.evaluation_sheet.generate"),
             "may_list": may(request.user, "report.recognised_list.generate"),
+            "may_annual": may(request.user, "report.annual_report.generate"),
         },
     )
 
@@ -102,6 +103,44 @@ def new_recognised_list(request):
         if response:
             return response
     return render(request, "reports/new.html", {"form": form, "heading": _("Danh sách đơn vị đạt chuẩn")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_annual_report(request):
+    from chungsuc.movements.selectors import movements_for
+
+    movements = list(movements_for(request.user))
+    initial = {"year": timezone.localdate().year - 1}
+    if movements:
+        initial["movement"] = movements[0].pk
+    form = AnnualReportForm(request.POST or None, movements=movements, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        movement = form.movements[d["movement"]]
+        final = d["scope"] == "final"
+        period = f"giai đoạn {movement.period_start}–{movement.period_end}" if final else f"năm {d['year']}"
+        title = f"Báo cáo {'tổng kết' if final else 'kết quả thực hiện'} phong trào {period}"
+        response = _request(
+            request,
+            form,
+            kind=DocumentKind.ANNUAL_REPORT,
+            params={
+                "movement": movement.pk,
+                "final": final,
+                "year": d.get("year"),
+                "options": form.options(),
+            },
+            unit=movement.province,
+            title=title,
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "reports/new.html",
+        {"form": form, "heading": _("Báo cáo kết quả thực hiện phong trào thi đua")},
+    )
 
 
 @login_required
