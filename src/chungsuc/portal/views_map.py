@@ -142,3 +142,23 @@ def map_licences(request):
     path = Path(settings.DATA_DIR) / "geo" / "LICENSES-THIRD-PARTY.txt"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     return render(request, "portal/licences.html", {"text": text})
+
+
+@require_GET
+def public_progress(request, pk: int | None = None):
+    """What the province promised and what it achieved: each target of a published movement by year,
+    against the register (public facts only; a draft or DEMO movement is not shown)."""
+    from chungsuc.movements.models import Movement, MovementStatus
+    from chungsuc.movements.selectors import progress_data
+
+    published = Movement.objects.exclude(status=MovementStatus.DRAFT).filter(is_demo=False)
+    movement = published.filter(pk=pk).first() if pk else published.order_by("-period_start").first()
+    if movement is None:
+        raise Http404(_("Không tìm thấy phong trào"))
+    on, date_error = parse_on(request.GET.get("on"))
+    figures = progress_data(movement, on=on)
+    return render(
+        request,
+        "portal/progress.html",
+        {"movement": movement, "figures": figures, "on": on, "date_error": date_error},
+    )

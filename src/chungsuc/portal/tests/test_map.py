@@ -121,3 +121,21 @@ def test_open_data_page_has_a_dictionary_and_a_licence(client, an_giang):
     assert (
         client.get(reverse("portal:open-data-file", args=["register", "csv"]), {"on": "x"}).status_code == 400
     )
+
+
+def test_public_progress_shows_the_plans_targets_against_the_register(client, an_giang):
+    from chungsuc.movements.models import Movement
+    from chungsuc.movements.selectors import progress_data
+
+    plan = Movement.objects.get(code="kh-861-2022")
+    figures = progress_data(plan)
+    resp = client.get(reverse("portal:progress"))
+    assert resp.status_code == 200
+    from django.utils.html import escape
+
+    body = resp.content.decode()
+    assert escape(str(plan)) in body
+    for t in figures["targets"]:
+        assert escape(t["name"]) in body
+        assert f"Đã thực hiện {t['total_actual']} trên {t['total_target']} theo kế hoạch." in body
+    assert client.get(reverse("portal:progress-movement", args=[10**9])).status_code == 404
