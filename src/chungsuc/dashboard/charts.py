@@ -395,19 +395,105 @@ def by_unit(ctx: Context, year: int, results=None) -> DataTable:
     )
 
 
-TABLES = ("recognitions", "bands", "criteria", "regressions", "units")
+STATUS_LABELS = {"met": "Đạt", "not_met": "Không đạt", "missing": "Chưa đủ dữ liệu"}
+
+
+def commune_gaps(ctx: Context, year: int, results) -> DataTable:
+    """A commune's criteria in its latest evaluation: which are met, which are its gaps."""
+    from chungsuc.criteria.models import Criterion
+
+    result = results[0] if results else None
+    names = {}
+    if result is not None:
+        names = dict(
+            Criterion.objects.filter(framework__code=result.framework_code).values_list("code", "name")
+        )
+    order = {"not_met": 0, "missing": 1, "met": 2}
+    items = sorted(
+        (result.criteria or {}).items() if result else [], key=lambda kv: (order.get(kv[1], 3), kv[0])
+    )
+    return DataTable(
+        key="gaps",
+        title=_("Các tiêu chí của xã"),
+        subtitle=_("%(unit)s — kết quả đánh giá mới nhất năm %(y)s") % {"unit": ctx.version.name, "y": year},
+        columns=[
+            Column("code", _("Tiêu chí"), TEXT),
+            Column("name", _("Tên tiêu chí"), TEXT),
+            Column("status", _("Kết quả"), TEXT),
+        ],
+        rows=[{"code": c, "name": names.get(c, ""), "status": STATUS_LABELS.get(st, st)} for c, st in items],
+    )
+
+
+def commune_peers(ctx: Context, year: int) -> DataTable:
+    """The commune among the communes of the same parent: criteria met in the latest evaluation."""
+    from chungsuc.assessments.models import Assessment
+
+    parent = ctx.version.parent_id
+    peers = [uid for uid in (ctx.children.get(parent, []) if parent else [ctx.root.pk]) if ctx.visible(uid)]
+    peer_ctx = Context(
+        user=ctx.user,
+        on=ctx.on,
+        root=ctx.root,
+        version=ctx.version,
+        communes=set(peers),
+        versions=ctx.versions,
+        children=ctx.children,
+        everything=ctx.everything,
+        scope_ids=ctx.scope_ids,
+    )
+    results = _latest_results(peer_ctx, year)
+    unit_of = dict(
+        Assessment.objects.filter(pk__in=[r.assessment_id for r in results]).values_list("id", "unit_id")
+    )
+    met = {unit_of[r.assessment_id]: r.criteria_met for r in results if r.assessment_id in unit_of}
+    ranked = sorted(
+        peers, key=lambda u: (-(met.get(u) if met.get(u) is not None else -1), ctx.versions[u].code)
+    )
+    rows = []
+    for i, uid in enumerate(ranked, start=1):
+        rows.append(
+            {
+                "rank": i if uid in met else None,
+                "unit": ctx.versions[uid].name,
+                "unit_id": uid,
+                "met": met.get(uid),
+                "self": "◀" if uid == ctx.root.pk else "",
+            }
+        )
+    return DataTable(
+        key="peers",
+        title=_("Vị trí so với các xã cùng đơn vị cấp trên"),
+        subtitle=_("Số tiêu chí đạt theo kết quả đánh giá mới nhất năm %(y)s") % {"y": year},
+        columns=[
+            Column("rank", _("Thứ tự"), INT),
+            Column("unit", _("Đơn vị"), TEXT),
+            Column("met", _("Số tiêu chí đạt"), INT, _("tiêu chí")),
+            Column("self", _("Xã đang xem"), TEXT),
+        ],
+        rows=rows,
+    )
+
+
+TABLES = ("recognitions", "bands", "criteria", "regressions", "units", "gaps", "peers")
 
 
 def all_tables(ctx: Context) -> dict[str, DataTable]:
     year = evaluation_year(ctx)
     results = _latest_results(ctx, year)
-    return {
+    tables = {
         "recognitions": recognitions_by_year(ctx),
         "bands": communes_by_band(ctx, year, results),
         "criteria": criteria_rates(ctx, year, results),
         "regressions": regressions(ctx),
         "units": by_unit(ctx, year, results),
     }
+    if ctx.version.level == UnitLevel.COMMUNE:
+        # a commune's page: its criteria and gaps, its place among its peers (no per-unit breakdown)
+        del tables["units"], tables["bands"]
+        tables["gaps"] = commune_gaps(ctx, year, results)
+        tables["peers"] = commune_peers(ctx, year)
+    return tables
 
 
 # --- ECharts options and text alternatives (plain data; the static script draws them) ------------------

@@ -41,6 +41,8 @@ def chart_page(request):
     tables = charts.all_tables(ctx)
     cards = []
     for key in charts.TABLES:
+        if key not in tables:
+            continue
         table = tables[key]
         totals = table.totals()
         cards.append(
@@ -80,7 +82,9 @@ def chart_export(request, table: str, fmt: str):
         raise Http404("Không có bảng này")
     on, _err = parse_on(request.GET.get("on"))
     ctx = charts.context_for(request.user, on=on, unit_id=request.GET.get("unit"))
-    data = charts.all_tables(ctx)[table]
+    data = charts.all_tables(ctx).get(table)
+    if data is None:
+        raise Http404("Không có bảng này")
     return export_response(data, fmt, f"{data.title} - {ctx.version.name} - {on:%d-%m-%Y}")
 
 

@@ -158,3 +158,30 @@ def test_officials_map_by_criteria_met_and_by_standard(client, users):
     assert "Chưa có kết quả đánh giá" in body and "vietnam63" in body
     by_standard = client.get(reverse("dashboard:map"), {"on": "31/12/2024"}).context["values"]
     assert {v["value"] for v in by_standard} <= {0, 1, 2, 3}
+
+
+def test_a_communes_page_shows_its_gaps_and_its_place_among_peers(client, users):
+    from chungsuc.assessments import demo as assessment_demo
+    from chungsuc.assessments.evaluation import evaluate_one
+    from chungsuc.assessments.models import Assessment
+
+    assessment_demo.load()
+    a = Assessment.objects.get(unit__code="30703", year=2024, is_demo=True)
+    result = evaluate_one(a, store=True)
+    client.force_login(users["demo.thoaison"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024", "unit": a.unit_id})
+    assert resp.status_code == 200
+    tables = {c["table"].key: c["table"] for c in resp.context["cards"]}
+    assert "units" not in tables
+    gaps = tables["gaps"].rows
+    assert len(gaps) == result.criteria_total
+    assert sum(1 for g in gaps if g["status"] == "Đạt") == result.criteria_met
+    peers = tables["peers"].rows
+    assert (
+        peers[0]["unit_id"] == a.unit_id and peers[0]["rank"] == 1 and peers[0]["met"] == result.criteria_met
+    )
+    assert len(peers) > 5  # the other communes of Thoại Sơn, without results yet
+    export = client.get(
+        reverse("dashboard:chart-export", args=["gaps", "csv"]), {"unit": a.unit_id, "on": "2024-12-31"}
+    )
+    assert export.status_code == 200 and export.content.decode("utf-8-sig").count("\n") == len(gaps) + 1
