@@ -924,13 +924,24 @@ def assert_editable(subject: models.Model) -> None:
 
 
 def next_actors(case: WorkflowCase, state: WorkflowState | None = None) -> list:
-    """The users who can take a (non-reopen) step from `state` (default: the case's state)."""
+    """The users who can take a (non-reopen) step from `state` (default: the case's state).
+
+    A subject's own recipients hook is asked once per next transition (it may answer by transition);
+    otherwise one recipients query per anchor."""
     state = state or case.state
-    roles_by_anchor: dict[str, set[str]] = {}
-    for nxt in WorkflowTransition.objects.filter(source=state, is_reopen=False):
-        roles_by_anchor.setdefault(nxt.anchor or "unit", set()).update(nxt.roles)
+    transitions = list(
+        WorkflowTransition.objects.filter(source=state, is_reopen=False).order_by("order", "id")
+    )
     users: dict[int, Any] = {}
-    for anchor, roles in sorted(roles_by_anchor.items()):  # one recipients query per anchor
+    if _subject_hook(case, "recipients") is not None:
+        for nxt in transitions:
+            for user in _recipients_for(case, nxt.roles, anchor=nxt.anchor, transition=nxt):
+                users.setdefault(user.pk, user)
+        return list(users.values())
+    roles_by_anchor: dict[str, set[str]] = {}
+    for nxt in transitions:
+        roles_by_anchor.setdefault(nxt.anchor or "unit", set()).update(nxt.roles)
+    for anchor, roles in sorted(roles_by_anchor.items()):
         for user in _recipients_for(case, roles, anchor=anchor):
             users.setdefault(user.pk, user)
     return list(users.values())

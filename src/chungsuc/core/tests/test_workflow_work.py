@@ -210,6 +210,26 @@ def test_a_subject_can_plug_its_own_who_may_act_check(three_tier, people):
         wf._SUBJECT_HOOKS.clear()
 
 
+def test_a_subjects_recipients_hook_is_asked_for_each_next_transition(three_tier, people):
+    asked = []
+
+    def recipients(case, roles, transition):
+        asked.append(transition.code if transition else None)
+        return [people["province"]] if transition and transition.code == "approve" else []
+
+    wf.workflow_subject_register(Group, recipients=recipients)
+    try:
+        case = wf.case_start(
+            actor=people["commune"], workflow=three_tier, subject=_group("Z"), unit_id=COMMUNE
+        )
+        wf.case_transition(actor=people["commune"], case=case, transition_code="submit")
+        assert sorted(asked) == ["approve", "return"]  # the two steps out of «submitted», by name
+        assert Notification.objects.filter(recipient=people["province"]).count() == 1
+        assert not Notification.objects.filter(recipient=people["district"]).exists()
+    finally:
+        wf._SUBJECT_HOOKS.clear()
+
+
 # --- parallel tasks -----------------------------------------------------------------------------
 
 APPRAISAL = {
