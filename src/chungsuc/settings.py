@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "chungsuc.accounts",
     "chungsuc.criteria",
     "chungsuc.assessments",
+    "chungsuc.recognitions",
     "chungsuc.movements",
     "chungsuc.reports",
     "chungsuc.dashboard",
@@ -244,3 +245,9 @@ LOGGING = {
 # Scoping hooks for code below accounts in the dependency order (core, geo).
 CHUNGSUC_SCOPE = "chungsuc.accounts.selectors.scope_for"
 CHUNGSUC_USER_ROLES = "chungsuc.accounts.selectors.roles_of"
+
+# The dossier page (assessments) shows parts owned by higher apps: each hook takes (request, assessment,
+# case) and returns context for its templates.
+CHUNGSUC_DOSSIER_CONTEXT = ["chungsuc.recognitions.views.dossier_context"]
+# A district's derived indicators count its communes' register entries (recognitions, above assessments).
+CHUNGSUC_REGISTER_RECORDS = "chungsuc.recognitions.selectors.register_records"

@@ -15,6 +15,7 @@ API_MODULES = [
     "chungsuc.accounts.api",
     "chungsuc.criteria.api",
     "chungsuc.assessments.api",
+    "chungsuc.recognitions.api",
     "chungsuc.movements.api",
 ]
 

@@ -394,8 +394,11 @@ def run(*, options, emit):
 def _seed_register(rng) -> int:
     """A register for the synthetic country: about 60 % of communes recognised new-rural in 2021,
     a quarter of those advanced in 2023 (so the dashboard's counts and regression watch have work)."""
-    from chungsuc.assessments.models import RecognitionRecord
+    from django.apps import apps
+
     from chungsuc.geo.models import Unit
+
+    RecognitionRecord = apps.get_model("recognitions", "RecognitionRecord")  # the app above, no import
 
     ids = list(Unit.objects.filter(key__startswith="bench-", level="commune").values_list("id", flat=True))
     draws = rng.random(len(ids))

@@ -116,10 +116,12 @@ def _fmt(d: dt.date | None) -> str:
 
 def children_status(parents: list[tuple[object, int]], efw: engine.Framework) -> dict[tuple[int, int], list]:
     """{(parent unit id, year): [ChildStatus, …]} for every (parent unit, year) in `parents`."""
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import OuterRef, Q, Subquery
+    from django.utils.module_loading import import_string
 
-    from chungsuc.assessments.models import Assessment, EvaluationResult, RecognitionRecord
+    from chungsuc.assessments.models import Assessment, EvaluationResult
     from chungsuc.core.models import WorkflowCase
     from chungsuc.geo.models import UnitVersion
 
@@ -155,17 +157,23 @@ def children_status(parents: list[tuple[object, int]], efw: engine.Framework) ->
 
     # 2. the register entries of every child (one query)
     records: dict[int, list[dict]] = {}
-    for rec in RecognitionRecord.objects.filter(unit_id__in=child_ids).values(
-        "unit_id",
-        "standard",
-        "year",
-        "since",
-        "until",
-        "verified",
-        "decision_text",
-        "revocation_id",
-        "revocation__number",
-        "revocation__date",
+    # The register belongs to the app above (recognitions); it is read through a settings hook.
+    register_records = import_string(settings.CHUNGSUC_REGISTER_RECORDS)
+    for rec in (
+        register_records()
+        .filter(unit_id__in=child_ids)
+        .values(
+            "unit_id",
+            "standard",
+            "year",
+            "since",
+            "until",
+            "verified",
+            "decision_text",
+            "revocation_id",
+            "revocation__number",
+            "revocation__date",
+        )
     ):
         records.setdefault(rec["unit_id"], []).append(rec)
 

@@ -8,20 +8,14 @@ import datetime as dt
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from chungsuc.accounts.selectors import scope_for, visible_units
 from chungsuc.assessments import derived, frameworks
 from chungsuc.assessments.models import (
-    STANDARD_RANK,
     Assessment,
-    ConditionCheck,
-    Consultation,
     EvaluationResult,
     Evidence,
     QualitySettings,
-    RecognitionCondition,
-    RecognitionRecord,
     unpack,
 )
 from chungsuc.core.text import fold
@@ -188,206 +182,7 @@ def value_history(assessment: Assessment, key: str):
     )
 
 
-# --- consultation and conditions -------------------------------------------------------------------
-
-
-def satisfaction(consultation: Consultation) -> dict:
-    comments = consultation.comments.all()
-    answered = [c.satisfied for c in comments if c.satisfied is not None]
-    yes = sum(1 for s in answered if s)
-    rate = round(100.0 * yes / len(answered), 1) if answered else None
-    return {"comments": len(comments), "answered": len(answered), "satisfied": yes, "rate": rate}
-
-
-def conditions_for(assessment: Assessment) -> QuerySet:
-    """The conditions of recognition that apply to this dossier's framework and level."""
-    level = assessment.framework.level or assessment.unit.level
-    return RecognitionCondition.objects.filter(framework_code__in=["", assessment.framework.code]).filter(
-        Q(levels="") | Q(levels__contains=level)
-    )
-
-
-def conditions_status(assessment: Assessment) -> list[dict]:
-    """Each recognition condition with whether it holds now and why (data from QĐ 318)."""
-    out = []
-    checks = {c.condition_id: c for c in ConditionCheck.objects.filter(assessment=assessment)}
-    consultation = Consultation.objects.filter(assessment=assessment).first()
-    result = latest_result(assessment)
-    for cond in conditions_for(assessment):
-        item = {"code": cond.code, "name": cond.name, "verified": cond.verified, "source": cond.source}
-        if cond.kind == RecognitionCondition.Kind.CRITERIA:
-            met = bool(result and result.standard_met)
-            item.update(
-                met=met,
-                detail=f"{result.criteria_met}/{result.criteria_total} tiêu chí"
-                if result
-                else "Chưa đánh giá",
-            )
-        elif cond.kind == RecognitionCondition.Kind.SATISFACTION:
-            stats = satisfaction(consultation) if consultation else None
-            rate = stats["rate"] if stats else None
-            met = rate is not None and cond.threshold is not None and rate >= cond.threshold
-            item.update(
-                met=met,
-                detail=(
-                    f"{rate:g}% hài lòng ({stats['satisfied']}/{stats['answered']}), "
-                    f"yêu cầu ≥ {cond.threshold:g}%"
-                    if rate is not None
-                    else "Chưa có ý kiến"
-                ),
-            )
-        else:
-            check = checks.get(cond.pk)
-            item.update(met=bool(check and check.met), detail=(check.note if check else "Chưa xác nhận"))
-        out.append(item)
-    return out
-
-
-def open_consultations() -> QuerySet:
-    today = timezone.localdate()
-    return (
-        Consultation.objects.filter(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
-        .select_related("assessment__unit", "assessment__framework")
-        .order_by("closes_on")
-    )
-
-
-def public_consultation_or_404(pk) -> Consultation:
-    return get_object_or_404(
-        Consultation.objects.select_related("assessment__unit", "assessment__framework"), pk=pk
-    )
-
-
-# --- the register --------------------------------------------------------------------------------
-
-
-def register_as_of(on: dt.date | None = None, *, standard: str = "", q: str = "") -> QuerySet:
-    on = on or timezone.localdate()
-    qs = RecognitionRecord.objects.as_of(on).select_related("unit", "decision")
-    if standard:
-        qs = qs.filter(standard=standard)
-    if q:
-        key = fold(q)
-        qs = qs.filter(Q(unit__search_name__contains=key) | Q(unit__code=q.strip()))
-    return qs.order_by("unit__code", "standard")
-
-
-def unit_recognition_history(unit) -> QuerySet:
-    """Every register entry of the unit, past and present (revoked ones with their revocation)."""
-    return (
-        RecognitionRecord.objects.filter(unit=unit)
-        .select_related("decision", "revocation")
-        .order_by("-since", "standard")
-    )
-
-
-def highest_standards(on: dt.date | None = None) -> dict[int, RecognitionRecord]:
-    best: dict[int, RecognitionRecord] = {}
-    for rec in register_as_of(on):
-        cur = best.get(rec.unit_id)
-        if cur is None or STANDARD_RANK.get(rec.standard, 0) > STANDARD_RANK.get(cur.standard, 0):
-            best[rec.unit_id] = rec
-    return best
-
-
-def unit_standards(unit, on: dt.date | None = None) -> dict:
-    """The unit's own recognitions as of `on`, and its predecessors' (through merges), with the flag
-    that a unit formed by a merger needs its own assessment."""
-    from chungsuc.geo.models import LineageLink
-
-    on = on or timezone.localdate()
-    own = list(RecognitionRecord.objects.as_of(on).filter(unit=unit).order_by("since"))
-    inherited = []
-    links = (
-        LineageLink.objects.filter(successor=unit)
-        .exclude(predecessor=unit)
-        .select_related("event", "predecessor")
-    )
-    for link in links:
-        day_before = link.event.date - dt.timedelta(days=1)
-        for rec in (
-            RecognitionRecord.objects.as_of(day_before).filter(unit=link.predecessor).order_by("since")
-        ):
-            inherited.append(
-                {
-                    "record": rec,
-                    "predecessor": link.predecessor,
-                    "event": link.event,
-                    "verified": link.verified,
-                }
-            )
-    merged = links.exists()
-    return {
-        "own": own,
-        "inherited": inherited,
-        "needs_own_assessment": merged and not own,
-    }
-
-
-# --- regression watch and quality flags ------------------------------------------------------------
-
-
-def regression_watch(user, on: dt.date | None = None, *, limit: int | None = None) -> list[dict]:
-    """Recognised units (in scope) whose latest evaluated assessment no longer meets their standard.
-
-    Set-at-a-time, whatever the number of recognised units (national scale: thousands): one query for
-    the latest results that fail, then the failing assessments (the first `limit` by unit code, if
-    given) with their units, and criterion names once per framework."""
-
-    on = on or timezone.localdate()
-    # One statement: the latest-year assessment per (unit, standard held) — none later for the same
-    # unit and standard, an anti-join rather than a correlated "max year" per row —, its latest result
-    # (one GROUP BY), kept only where that result does not meet the standard.
-    from django.db.models import Exists, Max
-
-    holds = RecognitionRecord.objects.as_of(on).filter(
-        unit_id=OuterRef("unit_id"), standard=OuterRef("framework__standard")
-    )
-    later = Assessment.objects.filter(
-        unit_id=OuterRef("unit_id"),
-        framework__standard=OuterRef("framework__standard"),
-        year__gt=OuterRef("year"),
-    )
-    candidates = _scoped(user, Assessment.objects.filter(Exists(holds)).filter(~Exists(later)))
-    latest_ids = (
-        EvaluationResult.objects.filter(assessment__in=candidates.values("pk"))
-        .order_by()
-        .values("assessment_id")
-        .annotate(latest=Max("id"))
-        .values("latest")
-    )
-    failing_results = EvaluationResult.objects.filter(id__in=latest_ids, standard_met=False)
-    failing_qs = (
-        Assessment.objects.filter(pk__in=failing_results.values("assessment_id"))
-        .select_related("unit", "framework")
-        .defer("packed")
-        .annotate(latest_id=Subquery(latest_result_subquery().values("id")[:1]))
-        .order_by("unit__code", "year", "id")
-    )
-    if limit is not None:
-        failing_qs = failing_qs[:limit]
-    failing_qs = list(failing_qs)
-    results = EvaluationResult.objects.in_bulk([a.latest_id for a in failing_qs])
-    out = []
-    names: dict[tuple[int, str], str] = {}
-    for a in failing_qs:
-        res = results[a.latest_id]
-        failing = [c for c, st in res.criteria.items() if st == "not_met"]
-        if (a.framework_id, "") not in names:
-            for c in a.framework.criteria.all():
-                names[(a.framework_id, c.code)] = c.name
-            names[(a.framework_id, "")] = ""
-        out.append(
-            {
-                "assessment": a,
-                "unit": a.unit,
-                "standard": a.framework.get_standard_display(),
-                "result": res,
-                "failing": [(c, names.get((a.framework_id, c), "")) for c in failing],
-                "missing": [c for c, st in res.criteria.items() if st == "missing"],
-            }
-        )
-    return sorted(out, key=lambda x: (x["unit"].code, x["assessment"].year))
+# --- quality flags ------------------------------------------------------------
 
 
 def quality_flags(assessment: Assessment) -> dict[str, list[str]]:

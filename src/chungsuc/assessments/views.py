@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,15 +18,9 @@ from chungsuc.assessments import derived, frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.forms import (
     AssessmentCreateForm,
-    CommentForm,
-    ConditionForm,
-    ConsultationOpenForm,
-    DecisionForm,
     EvidenceForm,
-    RevocationForm,
     TransitionForm,
 )
-from chungsuc.assessments.models import RecognitionCondition, RecognitionRecord, Standard
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError
 
@@ -135,7 +128,7 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
     locked = bool(case and case.state.locks_data)
     failing = [(c.code, c.name) for c in evaluation.criteria if not c.met]
     guarded = {t.code for t in transitions if t.target.code in services.STANDARD_CLAIMS}
-    return {
+    context = {
         "assessment": assessment,
         "evaluation": evaluation,
         "sheet": sheet,
@@ -146,31 +139,10 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "locked": locked,
         "can_edit": not locked
         and bool(scope_for(request.user).roles & services.ENTRY_ROLES or request.user.is_superuser),
-        "conditions": selectors.conditions_status(assessment),
-        "attestations": selectors.conditions_for(assessment).filter(
-            kind=RecognitionCondition.Kind.ATTESTATION
-        ),
-        "consultation": getattr(assessment, "consultation", None)
-        if hasattr(assessment, "consultation")
-        else None,
-        "satisfaction": selectors.satisfaction(assessment.consultation)
-        if hasattr(assessment, "consultation")
-        else None,
-        "decisions": assessment.decisions.all(),
         "unverified_count": selectors.unverified_in_use(assessment),
         "errors": errors or {},
-        "decision_form": DecisionForm(
-            initial={
-                "date": timezone.localdate(),
-                "signer": services.decision_authority(assessment),
-                "authority": services.decision_authority(assessment),
-            }
-        ),
-        "authority": services.decision_authority(assessment),
         "children": selectors.children_rows(request.user, assessment, evaluation),
-        "consultation_form": ConsultationOpenForm(),
         "evidence_form": EvidenceForm(),
-        "standards": selectors.unit_standards(assessment.unit),
         "newer_framework": services.newer_framework(assessment),
         "standard_failing": [] if evaluation.standard_met else failing,
         "guarded": guarded,
@@ -180,6 +152,11 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "can_move_all": bool(scope_for(request.user).roles & services.PROVINCE_ROLES)
         or request.user.is_superuser,
     }
+    for hook in settings.CHUNGSUC_DOSSIER_CONTEXT:
+        # The apps above assessments (recognitions: conditions, consultation, decisions, the unit's
+        # standards) add their part of the dossier page through a settings hook.
+        context.update(import_string(hook)(request, assessment, case))
+    return context
 
 
 @login_required
@@ -347,258 +324,3 @@ def assessment_transition(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             _error(request, exc)
     return redirect(assessment.get_absolute_url())
-
-
-@login_required
-@require_POST
-def consultation_open(request, pk):
-    assessment = selectors.assessment_or_404(request.user, pk)
-    form = ConsultationOpenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consultation_open(
-                actor=request.user,
-                assessment=assessment,
-                days=form.cleaned_data["days"],
-                summary=form.cleaned_data["summary"],
-                expected_version=form.cleaned_data["case_version"],
-            )
-            messages.success(request, _("Đã công khai lấy ý kiến nhân dân trên cổng thông tin."))
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-    else:
-        messages.error(request, _("Số ngày công khai không hợp lệ (1–90)."))
-    return redirect(assessment.get_absolute_url())
-
-
-@login_required
-@require_POST
-def consultation_close(request, pk):
-    assessment = selectors.assessment_or_404(request.user, pk)
-    try:
-        services.consultation_close(actor=request.user, assessment=assessment)
-        messages.success(request, _("Đã kết thúc lấy ý kiến."))
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    return redirect(assessment.get_absolute_url())
-
-
-@login_required
-@require_POST
-def condition_set(request, pk):
-    assessment = selectors.assessment_or_404(request.user, pk)
-    form = ConditionForm(request.POST)
-    if form.is_valid():
-        condition = get_object_or_404(RecognitionCondition, pk=form.cleaned_data["condition"])
-        try:
-            services.condition_check_set(
-                actor=request.user,
-                assessment=assessment,
-                condition=condition,
-                met=form.cleaned_data["met"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("Đã ghi nhận điều kiện «%(c)s».") % {"c": condition.name})
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-    return redirect(assessment.get_absolute_url())
-
-
-@login_required
-@require_POST
-def decision_record(request, pk):
-    assessment = selectors.assessment_or_404(request.user, pk)
-    form = DecisionForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            messages.error(
-                request, f"{form.fields[field].label if field in form.fields else field}: {' '.join(errs)}"
-            )
-        return redirect(assessment.get_absolute_url())
-    d = form.cleaned_data
-    try:
-        services.decision_record(
-            actor=request.user,
-            assessment=assessment,
-            recognised=d["recognised"],
-            number=d["number"],
-            date=d["date"],
-            signer=d["signer"],
-            signed_pdf=d.get("signed_pdf"),
-            reason=d["reason"],
-            expected_version=d["case_version"],
-            authority=d.get("authority") or "",
-        )
-        messages.success(request, _("Đã ghi nhận quyết định."))
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    return redirect(assessment.get_absolute_url())
-
-
-@login_required
-def decision_pdf(request, pk):
-    from chungsuc.assessments.models import Decision
-
-    decision = get_object_or_404(Decision, pk=pk)
-    if not scope_for(request.user).covers(decision.unit_id) or not decision.signed_pdf:
-        raise Http404
-    from chungsuc.core.files import download_response
-
-    return download_response(decision.signed_pdf.name, original_name=f"{decision.number}.pdf", kind="pdf")
-
-
-# --- register, watch -------------------------------------------------------------------------------
-
-
-def _date_param(request) -> dt.date:
-    """The `on` date of a page: dd/mm/yyyy as shown in the interface, or ISO; today otherwise (with a
-    message when the text given is not a date)."""
-    from chungsuc.assessments.recognitions import _date_of
-
-    text = request.GET.get("on", "").strip()
-    if text:
-        try:
-            return _date_of(text)
-        except ValueError:
-            messages.warning(
-                request, _("Ngày «%(d)s» không hợp lệ (nhập dd/mm/yyyy); đang xem đến hôm nay.") % {"d": text}
-            )
-    return timezone.localdate()
-
-
-@login_required
-def register(request):
-    on = _date_param(request)
-    records = selectors.register_as_of(
-        on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
-    )
-    page = Paginator(records.select_related("decision__assessment", "revocation"), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "assessments/register.html",
-        {
-            "page": page,
-            "records": page.object_list,
-            "on": on,
-            "standards": Standard.choices,
-            "standard": request.GET.get("standard", ""),
-            "q": request.GET.get("q", ""),
-            "revocation_form": RevocationForm(),
-            "can_revoke": bool(scope_for(request.user).roles & services.PROVINCE_ROLES)
-            or request.user.is_superuser,
-        },
-    )
-
-
-@login_required
-def unit_standards(request, unit_pk):
-    from chungsuc.accounts.selectors import unit_or_404
-
-    unit = unit_or_404(request.user, unit_pk)
-    on = _date_param(request)
-    return render(
-        request,
-        "assessments/unit_standards.html",
-        {
-            "unit": unit,
-            "on": on,
-            **selectors.unit_standards(unit, on),
-            "history": selectors.unit_recognition_history(unit),
-            "dossiers": selectors.assessments_for(request.user).filter(unit=unit)[:20],
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def revoke(request, pk):
-    record = get_object_or_404(RecognitionRecord, pk=pk)
-    if not scope_for(request.user).covers(record.unit_id):
-        raise Http404
-    form = RevocationForm(request.POST, request.FILES)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.revocation_record(
-                actor=request.user,
-                record=record,
-                number=d["number"],
-                date=d["date"],
-                signer=d["signer"],
-                reason=d["reason"],
-                signed_pdf=d.get("signed_pdf"),
-            )
-            messages.success(request, _("Đã ghi nhận quyết định thu hồi."))
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-    else:
-        for field, errs in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errs)}")
-    return redirect("assessments:register")
-
-
-@login_required
-def watch(request):
-    page = Paginator(selectors.regression_watch(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "assessments/watch.html", {"page": page, "rows": page.object_list})
-
-
-# --- public pages (portal) -------------------------------------------------------------------------
-
-
-def public_consultations(request):
-    return render(
-        request, "assessments/public_consultations.html", {"consultations": selectors.open_consultations()}
-    )
-
-
-def public_consultation(request, pk):
-    consultation = selectors.public_consultation_or_404(pk)
-    form = CommentForm()
-    if request.method == "POST":
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.consultation_comment_add(consultation=consultation, **form.cleaned_data)
-                messages.success(request, _("Cảm ơn ông/bà đã góp ý."))
-                return redirect(consultation.get_absolute_url())
-            except ValidationError as exc:
-                _error(request, exc)
-    today = timezone.localdate()
-    is_open = consultation.closed_at is None and consultation.opens_on <= today <= consultation.closes_on
-    evaluation = evaluate_one(consultation.assessment)
-    return render(
-        request,
-        "assessments/public_consultation.html",
-        {
-            "consultation": consultation,
-            "form": form,
-            "is_open": is_open,
-            "evaluation": evaluation,
-            "stats": selectors.satisfaction(consultation),
-            "comments": consultation.comments.exclude(text=""),
-        },
-    )
-
-
-def public_recognised(request):
-    on = _date_param(request)
-    records = selectors.register_as_of(
-        on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
-    )
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "assessments/public_recognised.html",
-        {
-            "page": page,
-            "records": page.object_list,
-            "on": on,
-            "standards": Standard.choices,
-            "standard": request.GET.get("standard", ""),
-            "q": request.GET.get("q", ""),
-        },
-    )

@@ -12,6 +12,7 @@ from chungsuc.accounts import selectors as account_selectors
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
 from chungsuc.geo.models import Unit, UnitLevel
+from chungsuc.recognitions import selectors as recognition_selectors
 
 
 def overview(user, *, on: dt.date | None = None) -> dict:
@@ -20,7 +21,7 @@ def overview(user, *, on: dt.date | None = None) -> dict:
     on = on or timezone.localdate()
     scope = account_selectors.scope_for(user)
     everything = assessment_selectors.covers_every_unit(scope)
-    register = assessment_selectors.register_as_of(on)
+    register = recognition_selectors.register_as_of(on)
     if not everything:
         register = register.filter(unit_id__in=scope.unit_ids)
     # Counted by the database (GROUP BY), not by iterating rows in Python: at national scale (10,000
@@ -51,7 +52,7 @@ def overview(user, *, on: dt.date | None = None) -> dict:
         ],
         "assessment_states": sorted(states.items()),
         # the page shows the first ten (the full list is on the watch page)
-        "watch": assessment_selectors.regression_watch(user, on, limit=10),
+        "watch": recognition_selectors.regression_watch(user, on, limit=10),
         "threshold_gaps": threshold_work(user),
     }
 

@@ -16,4 +16,7 @@ urlpatterns = [
     path("public/open-data/", views_map.open_data, name="open-data"),
     path("public/open-data/<str:key>.<str:fmt>", views_map.open_data_file, name="open-data-file"),
     path("public/models/", views.exemplary_models, name="models"),
+    path("public/consultations/", views.public_consultations, name="consultations"),
+    path("public/consultations/<int:pk>/", views.public_consultation, name="consultation"),
+    path("public/recognised/", views.public_recognised, name="recognised"),
 ]

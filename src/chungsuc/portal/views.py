@@ -1,8 +1,20 @@
-"""Public pages (no login)."""
+"""Public pages (no login): the home page, the open consultations and the list of recognised units."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from chungsuc.assessments.evaluation import evaluate_one
+from chungsuc.assessments.models import Standard
+from chungsuc.assessments.views import _error
 from chungsuc.portal import selectors
+from chungsuc.recognitions import selectors as recognition_selectors
+from chungsuc.recognitions import services as recognition_services
+from chungsuc.recognitions.forms import CommentForm
+from chungsuc.recognitions.views import date_param
 
 
 def home(request):
@@ -14,3 +26,58 @@ def exemplary_models(request):
     from chungsuc.movements.selectors import published_models
 
     return render(request, "portal/models.html", {"models": published_models()})
+
+
+def public_consultations(request):
+    return render(
+        request, "portal/consultations.html", {"consultations": recognition_selectors.open_consultations()}
+    )
+
+
+def public_consultation(request, pk):
+    consultation = recognition_selectors.public_consultation_or_404(pk)
+    form = CommentForm()
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                recognition_services.consultation_comment_add(consultation=consultation, **form.cleaned_data)
+                messages.success(request, _("Cảm ơn ông/bà đã góp ý."))
+                return redirect(consultation.get_absolute_url())
+            except ValidationError as exc:
+                _error(request, exc)
+    today = timezone.localdate()
+    is_open = consultation.closed_at is None and consultation.opens_on <= today <= consultation.closes_on
+    evaluation = evaluate_one(consultation.assessment)
+    return render(
+        request,
+        "portal/consultation.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "is_open": is_open,
+            "evaluation": evaluation,
+            "stats": recognition_selectors.satisfaction(consultation),
+            "comments": consultation.comments.exclude(text=""),
+        },
+    )
+
+
+def public_recognised(request):
+    on = date_param(request)
+    records = recognition_selectors.register_as_of(
+        on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
+    )
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/recognised.html",
+        {
+            "page": page,
+            "records": page.object_list,
+            "on": on,
+            "standards": Standard.choices,
+            "standard": request.GET.get("standard", ""),
+            "q": request.GET.get("q", ""),
+        },
+    )

@@ -40,7 +40,9 @@ def recognised_records(user, *, on: dt.date, standard: str = "", level: str = ""
     from chungsuc.geo.models import UnitLevel
 
     scope = scope_for(user)
-    qs = assessment_selectors.register_as_of(on, standard=standard)
+    from chungsuc.recognitions import selectors as recognition_selectors
+
+    qs = recognition_selectors.register_as_of(on, standard=standard)
     if not assessment_selectors.covers_every_unit(scope):
         qs = qs.filter(unit_id__in=scope.unit_ids)
     if level:

@@ -77,7 +77,6 @@ def workflows(an_giang):
     from chungsuc.assessments import builtin
 
     builtin._load_workflows()
-    builtin._load_conditions()
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
-import datetime as dt
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from chungsuc.assessments import selectors, services
-from chungsuc.assessments.models import AssessmentValue, QualitySettings, RecognitionRecord
+from chungsuc.assessments.models import AssessmentValue, QualitySettings
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -91,37 +89,8 @@ def test_schema_documents_the_assessment_endpoints(users):
     for p in [
         "/api/v1/assessments/{id}/values/",
         "/api/v1/assessments/{id}/transitions/",
-        "/api/v1/recognitions/",
     ]:
         assert p in text
-
-
-def test_recognitions_api_is_public_and_as_of(an_giang):
-    from rest_framework.test import APIClient
-
-    r = APIClient().get("/api/v1/recognitions/?on=2018-11-20&standard=ntm&page_size=500")
-    codes = {x["unit_code"] for x in r.json()["results"]}
-    assert "30388" in codes  # Tân An, 20/11/2018
-    r = APIClient().get("/api/v1/recognitions/?on=2018-11-19&standard=ntm")
-    assert "30388" not in {x["unit_code"] for x in r.json()["results"]}
-
-
-def test_regression_watch_lists_recognised_units_that_slipped(assessment, users, vinh_chanh):
-    officer = users["demo.vinhchanh"]
-    RecognitionRecord.objects.create(
-        unit=vinh_chanh, standard="ntm", year=2022, since=dt.date(2022, 12, 1), source="thử", origin="import"
-    )
-    services.assessment_values_save(
-        actor=officer,
-        assessment=assessment,
-        values={"1.1": "Đạt", "3.1": 60, "3.2": "Đạt", "10.1": 70, "10.2": 3},
-    )
-    rows = selectors.regression_watch(users["demo.nnptnt"])
-    assert [r["unit"].code for r in rows] == ["30703"]
-    assert rows[0]["failing"][0][0] == "3"
-    assert selectors.regression_watch(users["demo.chomoi"]) == []
-    services.assessment_values_save(actor=officer, assessment=assessment, values={"3.1": 90})
-    assert selectors.regression_watch(users["demo.nnptnt"]) == []
 
 
 def test_quality_flags_jumps_and_claims_without_evidence_never_block(workflows, users, framework, vinh_chanh):

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from chungsuc.assessments.models import RecognitionRecord
+from chungsuc.recognitions.models import RecognitionRecord
 
 pytestmark = pytest.mark.django_db
 

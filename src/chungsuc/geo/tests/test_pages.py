@@ -126,4 +126,4 @@ def test_unit_page_links_to_its_assessments_and_standards(as_user):
     unit = Unit.objects.get(code="890")
     page = client.get(f"/units/{unit.pk}/").content.decode()
     assert f'href="/assessments/?q={unit.code}"' in page
-    assert f'href="/assessments/units/{unit.pk}/standards/"' in page
+    assert f'href="/recognitions/units/{unit.pk}/standards/"' in page

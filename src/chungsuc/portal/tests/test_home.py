@@ -1,6 +1,6 @@
 import pytest
 
-from chungsuc.assessments.models import RecognitionRecord
+from chungsuc.recognitions.models import RecognitionRecord
 
 pytestmark = pytest.mark.django_db
 

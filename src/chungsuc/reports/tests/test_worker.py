@@ -28,7 +28,7 @@ import django
 django.setup()
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from chungsuc.assessments.models import RecognitionRecord
+from chungsuc.recognitions.models import RecognitionRecord
 from chungsuc.geo.models import Unit, UnitVersion
 from chungsuc.reports import services
 from chungsuc.reports.models import GeneratedDocument

@@ -9,7 +9,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-ORDER = ["core", "geo", "accounts", "criteria", "assessments", "movements", "awards"]
+ORDER = ["core", "geo", "accounts", "criteria", "assessments", "recognitions", "movements", "awards"]
 
 
 class Command(BaseCommand):

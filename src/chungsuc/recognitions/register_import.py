@@ -2,7 +2,8 @@
 
 The same check serves the Excel page (rows read from the sheet, errors named by sheet, row and column)
 and the API (JSON rows, errors named by row number and field). `check_rows` only reads; the write is
-`services.recognition_import`, which runs the check again inside its transaction.
+`services.recognition_import`, which runs the check again inside its transaction (this module never
+imports the services: the dependency runs one way).
 
 Row fields: unit_code, standard (code or Vietnamese label), year, since (recognition date; empty =
 only the year is known), decision_number, decision_date, signer (person or body), source, verified,
@@ -22,9 +23,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from chungsuc.assessments.models import RecognitionRecord, Standard
+from chungsuc.assessments.models import Standard
 from chungsuc.core import excel as cx
 from chungsuc.core.text import fold
+from chungsuc.recognitions.models import RecognitionRecord
+from chungsuc.recognitions.roles import PROVINCE_ROLES
 
 SHEET = "SoCongNhan"
 FIRST_YEAR, LAST_YEAR = 2010, 2035
@@ -159,7 +162,6 @@ class Plan:
 def require_importer(actor) -> None:
     """Only the province (programme office, province administrator) keeps the register."""
     from chungsuc.accounts.selectors import scope_for
-    from chungsuc.assessments.services import PROVINCE_ROLES
 
     if not (getattr(actor, "is_superuser", False) or PROVINCE_ROLES & set(scope_for(actor).roles)):
         raise PermissionDenied(

@@ -123,7 +123,7 @@ def test_whole_path_in_the_browser(browser, live_server, login, transactional_de
     # a resident answers on the portal (no login)
     resident_ctx = browser.new_context(locale="vi-VN")
     resident = resident_ctx.new_page()
-    resident.goto(f"{live_server.url}/assessments/public/consultations/")
+    resident.goto(f"{live_server.url}/consultations/")
     resident.click("text=Xã Vĩnh Chánh")
     resident.fill('input[name="name"]', "Nguyễn Văn Dân")
     resident.check('input[name="satisfied"][value="1"]')
@@ -150,12 +150,12 @@ def test_whole_path_in_the_browser(browser, live_server, login, transactional_de
     assert "Đã công nhận" in province.locator('[data-testid="state"]').inner_text()
     assert "456/QĐ-UBND" in province.locator('[data-testid="decision"]').inner_text()
     province.screenshot(path=str(artifacts / "assessment-recognised.png"), full_page=True)
-    province.goto(f"{live_server.url}/assessments/register/?q=30703")
+    province.goto(f"{live_server.url}/recognitions/register/?q=30703")
     assert "Xã Vĩnh Chánh" in province.locator('[data-testid="register"]').inner_text()
     ctx.close()
     _outsider_404(browser, live_server, login, password, url)
 
     # the public list
-    resident.goto(f"{live_server.url}/assessments/public/recognised/")
+    resident.goto(f"{live_server.url}/recognised/")
     assert "Xã Vĩnh Chánh" in resident.locator('[data-testid="public-recognised"]').inner_text()
     resident_ctx.close()

@@ -8,15 +8,15 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chungsuc.assessments import recognitions
-from chungsuc.assessments.models import RecognitionRecord
 from chungsuc.core.models import AuditEntry
+from chungsuc.recognitions import register_import as recognitions
+from chungsuc.recognitions.models import RecognitionRecord
 
 
 @pytest.fixture
 def template(client, users):
     client.force_login(users["demo.nnptnt"])
-    r = client.get("/assessments/register/template.xlsx")
+    r = client.get("/recognitions/register/template.xlsx")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     return openpyxl.load_workbook(io.BytesIO(r.content))
@@ -72,7 +72,7 @@ def test_template_has_headers_lists_and_readme(template):
 
 def test_round_trip_dry_run_lists_entries_then_commit_writes_and_audits(client, template, users):
     before = RecognitionRecord.objects.count()
-    r = client.post("/assessments/register/import/", {"file": fill(template, GOOD)})
+    r = client.post("/recognitions/register/import/", {"file": fill(template, GOOD)})
     assert r.status_code == 200
     text = r.content.decode()
     assert "Sẽ thêm 2 mục" in text
@@ -80,8 +80,8 @@ def test_round_trip_dry_run_lists_entries_then_commit_writes_and_audits(client, 
     assert "chỉ biết năm" in text
     assert RecognitionRecord.objects.count() == before  # a dry run writes nothing
     token = r.context["token"]
-    r = client.post(f"/assessments/register/import/{token}/commit/")
-    assert r.status_code == 302 and r["Location"].endswith("/assessments/register/")
+    r = client.post(f"/recognitions/register/import/{token}/commit/")
+    assert r.status_code == 302 and r["Location"].endswith("/recognitions/register/")
     assert RecognitionRecord.objects.count() == before + 2
     rec = RecognitionRecord.objects.get(unit__code="30703", standard="ntm", year=2019)
     assert rec.since == dt.date(2019, 12, 20) and rec.verified and rec.origin == "import"
@@ -91,7 +91,7 @@ def test_round_trip_dry_run_lists_entries_then_commit_writes_and_audits(client, 
     audits = AuditEntry.objects.filter(action="recognition.import")
     assert audits.count() == 2 and all("so-cong-nhan.xlsx" in a.reason for a in audits)
     # the same file again: nothing new, no commit button
-    r = client.post("/assessments/register/import/", {"file": fill(template, GOOD)})
+    r = client.post("/recognitions/register/import/", {"file": fill(template, GOOD)})
     assert "Không có gì mới" in r.content.decode() and r.context["token"] is None
 
 
@@ -108,7 +108,7 @@ def test_bad_rows_are_named_by_sheet_row_and_column_and_nothing_is_written(clien
         GOOD[0],
     ]
     before = RecognitionRecord.objects.count()
-    r = client.post("/assessments/register/import/", {"file": fill(template, bad)})
+    r = client.post("/recognitions/register/import/", {"file": fill(template, bad)})
     errors = r.context["plan"].errors
     text = "\n".join(errors)
     s = recognitions.SHEET
@@ -126,7 +126,7 @@ def test_bad_rows_are_named_by_sheet_row_and_column_and_nothing_is_written(clien
 
 
 def test_wrong_file_and_wrong_template_get_a_message(client, template):
-    r = client.post("/assessments/register/import/", {"file": SimpleUploadedFile("x.xlsx", b"not excel")})
+    r = client.post("/recognitions/register/import/", {"file": SimpleUploadedFile("x.xlsx", b"not excel")})
     assert r.status_code == 200 and r.context["plan"] is None
     assert any("x.xlsx" in str(m) for m in r.context["messages"])
     wb = openpyxl.Workbook()
@@ -134,7 +134,7 @@ def test_wrong_file_and_wrong_template_get_a_message(client, template):
     wb.active.append(["Mã đơn vị", "Năm"])
     buf = io.BytesIO()
     wb.save(buf)
-    r = client.post("/assessments/register/import/", {"file": SimpleUploadedFile("y.xlsx", buf.getvalue())})
+    r = client.post("/recognitions/register/import/", {"file": SimpleUploadedFile("y.xlsx", buf.getvalue())})
     msgs = " ".join(str(m) for m in r.context["messages"])
     assert "thiếu cột" in msgs and "«Mức đạt chuẩn»" in msgs and "«Nguồn»" in msgs
 
@@ -148,16 +148,16 @@ def test_decision_entries_are_not_overwritten(client, template, users, vinh_chan
         decision_text="1/QĐ",
         origin=RecognitionRecord.Origin.DECISION,
     )
-    r = client.post("/assessments/register/import/", {"file": fill(template, GOOD[:1])})
+    r = client.post("/recognitions/register/import/", {"file": fill(template, GOOD[:1])})
     assert "chỉ thay đổi bằng quyết định" in "\n".join(r.context["plan"].errors)
 
 
 @pytest.mark.parametrize("username", ["demo.vinhchanh", "demo.thoaison"])
 def test_only_province_roles_may_import(client, users, username):
     client.force_login(users[username])
-    assert client.get("/assessments/register/import/").status_code == 403
-    assert client.get("/assessments/register/template.xlsx").status_code == 403
-    assert client.post("/assessments/register/import/abc/commit/").status_code == 403
+    assert client.get("/recognitions/register/import/").status_code == 403
+    assert client.get("/recognitions/register/template.xlsx").status_code == 403
+    assert client.post("/recognitions/register/import/abc/commit/").status_code == 403
     r = client.post(
         "/api/v1/recognitions/import/",
         {"rows": [{"unit_code": "30703", "standard": "ntm", "year": 2019, "source": "x"}]},
@@ -168,10 +168,10 @@ def test_only_province_roles_may_import(client, users, username):
 
 
 def test_commit_token_of_another_user_is_refused(client, template, users):
-    r = client.post("/assessments/register/import/", {"file": fill(template, GOOD)})
+    r = client.post("/recognitions/register/import/", {"file": fill(template, GOOD)})
     token = r.context["token"]
     client.force_login(users["demo.tinh"])
-    r = client.post(f"/assessments/register/import/{token}/commit/", follow=True)
+    r = client.post(f"/recognitions/register/import/{token}/commit/", follow=True)
     assert "của người khác" in r.content.decode()
     assert not RecognitionRecord.objects.filter(unit__code="30703", year=2019).exists()
 
@@ -236,20 +236,20 @@ def test_pages_link_dossier_unit_and_register_and_take_vietnamese_dates(client, 
         source="thử",
         origin=RecognitionRecord.Origin.IMPORT,
     )
-    r = client.get(f"/assessments/register/?on=01/01/2020&q={vinh_chanh.code}")
+    r = client.get(f"/recognitions/register/?on=01/01/2020&q={vinh_chanh.code}")
     assert r.context["on"] == dt.date(2020, 1, 1)
     text = r.content.decode()
-    assert f"/assessments/units/{vinh_chanh.pk}/standards/" in text
+    assert f"/recognitions/units/{vinh_chanh.pk}/standards/" in text
     assert "năm 2016" in text and "chỉ biết năm" in text
     assert r.context["page"].paginator.count == 1
-    r = client.get("/assessments/register/?on=31/02/2020")
+    r = client.get("/recognitions/register/?on=31/02/2020")
     assert r.context["on"] != dt.date(2020, 2, 28)  # not a date: falls back to today
     assert any("31/02/2020" in str(m) for m in r.context["messages"])
-    r = client.get(f"/assessments/units/{vinh_chanh.pk}/standards/?on=01/01/2020")
+    r = client.get(f"/recognitions/units/{vinh_chanh.pk}/standards/?on=01/01/2020")
     text = r.content.decode()
     assert "Nông thôn mới" in text and f"/units/{vinh_chanh.pk}/" in text
     client.force_login(users["demo.chomoi"])
-    assert client.get(f"/assessments/units/{vinh_chanh.pk}/standards/").status_code == 404
+    assert client.get(f"/recognitions/units/{vinh_chanh.pk}/standards/").status_code == 404
 
 
 def test_create_form_errors_name_the_field_in_vietnamese(client, demo):

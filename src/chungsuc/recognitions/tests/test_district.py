@@ -10,8 +10,11 @@ from django.test import Client
 
 from chungsuc.assessments import selectors, services
 from chungsuc.assessments.evaluation import evaluate_many, evaluate_one
-from chungsuc.assessments.models import Assessment, Decision, EvaluationResult, RecognitionRecord
+from chungsuc.assessments.models import Assessment, EvaluationResult
 from chungsuc.core.models import AuditEntry
+from chungsuc.recognitions import selectors as recognition_selectors
+from chungsuc.recognitions import services as recognition_services
+from chungsuc.recognitions.models import Decision, RecognitionRecord
 
 
 @pytest.fixture
@@ -33,7 +36,7 @@ def _indicator(result, code):
 
 
 def _import(users, rows):
-    return services.recognition_import(
+    return recognition_services.recognition_import(
         actor=users["demo.nnptnt"],
         rows=[
             {
@@ -80,7 +83,7 @@ def test_derived_share_follows_the_register(workflows, users, thoai_son, huyen_f
 
     # revoke Phú Thuận's recognition (NTM 2018) in mid-2023: at the year's end it no longer counts
     rec = RecognitionRecord.objects.get(unit__code="30700", standard="ntm", year=2018)
-    services.revocation_record(
+    recognition_services.revocation_record(
         actor=users["demo.nnptnt"],
         record=rec,
         number="12/QĐ-UBND",
@@ -133,7 +136,7 @@ def test_dossier_page_reevaluates_and_lists_communes(workflows, users, thoai_son
     assert EvaluationResult.objects.filter(assessment=a).count() == 1
     # a commune loses its recognition: the next opening re-evaluates, stores and audits
     rec = RecognitionRecord.objects.get(unit__code="30700", standard="ntm", year=2018)
-    services.revocation_record(
+    recognition_services.revocation_record(
         actor=users["demo.nnptnt"],
         record=rec,
         number="12/QĐ-UBND",
@@ -178,8 +181,8 @@ def test_evaluate_many_derives_set_at_a_time(workflows, users, thoai_son, huyen_
 
 def test_district_path_to_prime_minister_decision(workflows, users, thoai_son, huyen_fw):
     from chungsuc.assessments import frameworks
-    from chungsuc.assessments.models import RecognitionCondition
     from chungsuc.core.workflow import case_for
+    from chungsuc.recognitions.models import RecognitionCondition
 
     district, nnptnt = users["demo.thoaison"], users["demo.nnptnt"]
     _import(
@@ -204,18 +207,20 @@ def test_district_path_to_prime_minister_decision(workflows, users, thoai_son, h
         services.assessment_transition(actor=district, assessment=a, transition_code="approve")
     services.assessment_transition(actor=nnptnt, assessment=a, transition_code="approve")
     assert case_for(a).state.code == "province_approved"
-    consultation = services.consultation_open(actor=nnptnt, assessment=a, days=15)
-    services.consultation_comment_add(
+    consultation = recognition_services.consultation_open(actor=nnptnt, assessment=a, days=15)
+    recognition_services.consultation_comment_add(
         consultation=consultation, name="", hamlet="", satisfied=True, text="Đồng ý"
     )
-    services.consultation_close(actor=nnptnt, assessment=a)
+    recognition_services.consultation_close(actor=nnptnt, assessment=a)
     for cond in RecognitionCondition.objects.filter(kind="attestation"):
-        services.condition_check_set(actor=nnptnt, assessment=a, condition=cond, met=True, note="Đã xác nhận")
+        recognition_services.condition_check_set(
+            actor=nnptnt, assessment=a, condition=cond, met=True, note="Đã xác nhận"
+        )
     # the decision form defaults to the Prime Minister
     page = _client(nnptnt).get(f"/assessments/{a.pk}/").content.decode()
     assert 'value="Thủ tướng Chính phủ"' in page
-    assert services.decision_authority(a) == "Thủ tướng Chính phủ"
-    d = services.decision_record(
+    assert recognition_services.decision_authority(a) == "Thủ tướng Chính phủ"
+    d = recognition_services.decision_record(
         actor=nnptnt,
         assessment=a,
         recognised=True,
@@ -230,7 +235,7 @@ def test_district_path_to_prime_minister_decision(workflows, users, thoai_son, h
     assert rec.decision_text == (
         "750/QĐ-TTg ngày 01/08/2024 của Thủ tướng Chính phủ (người ký: Phó Thủ tướng Chính phủ)"
     )
-    assert selectors.register_as_of(dt.date(2024, 8, 1)).filter(pk=rec.pk).exists()
+    assert recognition_selectors.register_as_of(dt.date(2024, 8, 1)).filter(pk=rec.pk).exists()
     audit = AuditEntry.objects.filter(action="assessment.decision", target_id=str(a.pk)).latest("id")
     assert audit.changes["authority"] == [None, "Thủ tướng Chính phủ"]
 
@@ -239,7 +244,7 @@ def test_commune_decision_still_defaults_to_the_province_chairman(workflows, use
     a = services.assessment_create(
         actor=users["demo.vinhchanh"], unit=vinh_chanh, year=2023, framework=framework
     )
-    assert services.decision_authority(a) == "Chủ tịch UBND tỉnh"
+    assert recognition_services.decision_authority(a) == "Chủ tịch UBND tỉnh"
 
 
 def test_no_district_dossier_after_2025(workflows, users, thoai_son, huyen_fw):
@@ -303,11 +308,11 @@ def test_province_dossier_goes_to_the_centre_and_the_prime_minister(workflows, u
     )
     services.assessment_transition(actor=nnptnt, assessment=a, transition_code="submit")
     services.assessment_transition(actor=nnptnt, assessment=a, transition_code="approve")
-    assert services.decision_authority(a) == "Thủ tướng Chính phủ"
+    assert recognition_services.decision_authority(a) == "Thủ tướng Chính phủ"
     # no public consultation or commune attestations for a province: only the criteria condition
-    conditions = [c["name"] for c in selectors.conditions_status(a)]
+    conditions = [c["name"] for c in recognition_selectors.conditions_status(a)]
     assert conditions == ["Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí"]
-    d = services.decision_record(
+    d = recognition_services.decision_record(
         actor=nnptnt,
         assessment=a,
         recognised=True,

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chungsuc.assessments.models import Assessment, AssessmentValue, Decision, Evidence, RecognitionRecord
+from chungsuc.assessments.models import Assessment, AssessmentValue, Evidence
 from chungsuc.core.models import AuditEntry
+from chungsuc.recognitions.models import Decision, RecognitionRecord
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -27,7 +28,7 @@ def assert_outsider_404(outsider, a):
         (f"/assessments/{a.pk}/values/", {"v:3.1": "99"}),
         (f"/assessments/{a.pk}/transition/", {"transition": "approve"}),
         (
-            f"/assessments/{a.pk}/decision/",
+            f"/recognitions/dossiers/{a.pk}/decision/",
             {"recognised": "1", "number": "1", "date": "2026-01-01", "signer": "x"},
         ),
     ]:
@@ -117,24 +118,24 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     assert state(a) == "province_approved"
 
     # public consultation
-    province.post(f"/assessments/{a.pk}/consultation/open/", {"days": 10, "summary": "Xin ý kiến"})
+    province.post(f"/recognitions/dossiers/{a.pk}/consultation/open/", {"days": 10, "summary": "Xin ý kiến"})
     assert state(a) == "consultation"
     public = client
-    listing = public.get("/assessments/public/consultations/").content.decode()
+    listing = public.get("/consultations/").content.decode()
     assert "Vĩnh Chánh" in listing
     cid = a.consultation.pk
     for i in range(9):
         public.post(
-            f"/assessments/public/consultations/{cid}/",
+            f"/consultations/{cid}/",
             {"name": f"Người {i}", "satisfied": "1", "text": "Tốt"},
         )
-    public.post(f"/assessments/public/consultations/{cid}/", {"satisfied": "0", "text": "Đường ấp 3 còn lầy"})
-    page = public.get(f"/assessments/public/consultations/{cid}/").content.decode()
+    public.post(f"/consultations/{cid}/", {"satisfied": "0", "text": "Đường ấp 3 còn lầy"})
+    page = public.get(f"/consultations/{cid}/").content.decode()
     assert "90.0%" in page or "90,0%" in page
     assert_outsider_404(outsider, a)
-    province.post(f"/assessments/{a.pk}/consultation/close/")
+    province.post(f"/recognitions/dossiers/{a.pk}/consultation/close/")
     assert state(a) == "consultation_closed"
-    r = public.post(f"/assessments/public/consultations/{cid}/", {"satisfied": "1"})
+    r = public.post(f"/consultations/{cid}/", {"satisfied": "1"})
     assert a.consultation.comments.count() == 10  # closed: no more comments
 
     # conditions: attestations, then the decision
@@ -145,27 +146,27 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
         "signer": "Chủ tịch UBND tỉnh",
         "signed_pdf": SimpleUploadedFile("qd.pdf", PDF, "application/pdf"),
     }
-    province.post(f"/assessments/{a.pk}/decision/", decision)
+    province.post(f"/recognitions/dossiers/{a.pk}/decision/", decision)
     assert state(a) == "consultation_closed"  # refused: attestations missing
-    from chungsuc.assessments.models import RecognitionCondition
+    from chungsuc.recognitions.models import RecognitionCondition
 
     for cond in RecognitionCondition.objects.filter(kind="attestation"):
         province.post(
-            f"/assessments/{a.pk}/condition/",
+            f"/recognitions/dossiers/{a.pk}/condition/",
             {"condition": cond.pk, "met": "1", "note": "Công an tỉnh xác nhận"},
         )
     decision["signed_pdf"] = SimpleUploadedFile("qd.pdf", PDF, "application/pdf")
     assert_outsider_404(outsider, a)
-    province.post(f"/assessments/{a.pk}/decision/", decision)
+    province.post(f"/recognitions/dossiers/{a.pk}/decision/", decision)
     assert state(a) == "recognised"
     d = Decision.objects.get(assessment=a)
     assert d.number == "123/QĐ-UBND" and d.signed_pdf
     rec = RecognitionRecord.objects.get(unit=vinh_chanh, standard="ntm", year=2024)
     assert rec.decision == d
-    assert "Vĩnh Chánh" in public.get("/assessments/public/recognised/").content.decode()
-    assert "Vĩnh Chánh" in province.get("/assessments/register/").content.decode()
-    assert outsider.get(f"/assessments/decisions/{d.pk}.pdf").status_code == 404
-    assert province.get(f"/assessments/decisions/{d.pk}.pdf").status_code == 200
+    assert "Vĩnh Chánh" in public.get("/recognised/").content.decode()
+    assert "Vĩnh Chánh" in province.get("/recognitions/register/").content.decode()
+    assert outsider.get(f"/recognitions/decisions/{d.pk}.pdf").status_code == 404
+    assert province.get(f"/recognitions/decisions/{d.pk}.pdf").status_code == 200
     actions = set(AuditEntry.objects.filter(target_id=str(a.pk)).values_list("action", flat=True))
     assert {
         "assessment.create",

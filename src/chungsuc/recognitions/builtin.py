@@ -1,0 +1,249 @@
+"""Built-in data of the recognitions app (idempotent; `chungsuc load_builtin` calls `load` after
+assessments).
+
+1. The conditions of recognition besides the criteria (QĐ 318/QĐ-TTg, with their sources).
+2. The recognition register from the sourced facts in `data/geo/an_giang_units.yaml`
+   (`communes[].ntm_facts`: recognitions 2016–2022; pilot lists "Xã điểm …" and "Xã bổ sung …" are
+   plans, not recognitions, and are skipped) and the district-level recognitions in
+   `data/movements/an_giang_ntm_timeseries.yaml`. Every record keeps its source URL; what is not
+   certain (only the year known, a range of decision numbers, sources disagreeing on the year) is
+   written in `uncertainty`, and records whose year the sources disagree on are loaded unverified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from chungsuc.assessments.models import Standard
+from chungsuc.recognitions.models import RecognitionCondition, RecognitionRecord
+
+_QD318_CONDITIONS_SOURCE = (
+    "https://langngheviet.com.vn/nong-thon-moi/nhung-dieu-kien-de-cong-nhan-dia-phuong-dat-chuan-nong-thon-moi-"
+    "giai-doan-2021-2025.html33991 (điều kiện công nhận theo QĐ 318/QĐ-TTg và quy định xét, công nhận 2022)"
+)
+# The QĐ 318 conditions besides the criteria apply to communes' and districts' dossiers; a province's
+# dossier (QĐ 321) is decided on its criteria and the central appraisal, recorded in its workflow.
+CONDITIONS = [
+    {
+        "code": "criteria",
+        "name": gettext_noop("Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí"),
+        "kind": "criteria",
+        "levels": "",
+        "threshold": None,
+        "verified": True,
+        "order": 10,
+    },
+    {
+        "code": "satisfaction",
+        "levels": "commune,district",
+        "name": gettext_noop("Tỷ lệ hài lòng của người dân đáp ứng yêu cầu"),
+        "kind": "satisfaction",
+        # The required rate is not in the stored sources; 90 % is a placeholder an administrator sets.
+        "threshold": 90.0,
+        "verified": False,
+        "order": 20,
+    },
+    {
+        "code": "no_construction_debt",
+        "levels": "commune,district",
+        "name": gettext_noop("Không có nợ đọng xây dựng cơ bản thuộc CT MTQG XD NTM"),
+        "kind": "attestation",
+        "threshold": None,
+        "verified": True,
+        "order": 30,
+    },
+    {
+        "code": "security_order",
+        "levels": "commune,district",
+        "name": gettext_noop("Xã không phức tạp về an ninh, trật tự theo quy định của Bộ Công an"),
+        "kind": "attestation",
+        "threshold": None,
+        "verified": True,
+        "order": 40,
+    },
+]
+
+_YEAR = re.compile(r"năm (\d{4})")
+
+
+def parse_fact(fact: str) -> dict | None:
+    """A register entry from a sourced fact's text, or None when the fact is not a recognition."""
+    text = fact.strip()
+    if not (text.startswith("Công nhận") or text.startswith("Đạt chuẩn")):
+        return None  # "Xã điểm …", "Xã bổ sung …", "Trong QĐ 785 …": pilots and plans, not recognitions
+    standard = (
+        Standard.ADVANCED if "nâng cao" in text else Standard.MODEL if "kiểu mẫu" in text else Standard.NTM
+    )
+    out = {
+        "standard": standard,
+        "fact": text,
+        "verified": True,
+        "since_precision": "year",
+        "decision_text": "",
+    }
+    uncertainty = []
+    if "11 tháng đầu năm 2021" in text:
+        out["year"] = 2021
+        out["since"] = dt.date(2021, 11, 30)
+        uncertainty.append("Nguồn chỉ nói «trong 11 tháng đầu năm 2021»; ngày là mốc muộn nhất.")
+    elif "QĐ 395–399" in text:
+        out["year"] = 2020
+        out["since"] = dt.date(2021, 3, 14)
+        out["decision_text"] = "Một trong các QĐ 395–399/QĐ-UBND (ký năm 2021)"
+        out["verified"] = False
+        uncertainty.append(
+            "Công nhận «năm 2020» nhưng ký năm 2021 (tin 14/03/2021); "
+            "báo Dân Việt tính vào 11 tháng năm 2021. "
+            "Số quyết định cụ thể của xã trong dãy 395–399 chưa xác định."
+        )
+    elif "QĐ 2931–2936" in text:
+        out["year"] = 2018
+        out["since"] = dt.date(2018, 11, 20)
+        out["since_precision"] = "day"
+        out["decision_text"] = "Một trong các QĐ 2931–2936/QĐ-UBND ngày 20/11/2018"
+        uncertainty.append("Số quyết định cụ thể của xã trong dãy 2931–2936 chưa xác định.")
+    else:
+        match = re.search(r"(\d{4})", text)
+        if not match:
+            return None
+        out["year"] = int(match.group(1))
+        out["since"] = dt.date(out["year"], 12, 31)
+        uncertainty.append("Chỉ biết năm công nhận; số và ngày quyết định chưa xác minh (ngày ghi là 31/12).")
+        if "lễ công bố" in text:
+            uncertainty.append("Nguồn nêu ngày lễ công bố, không nêu ngày ký quyết định.")
+    out["uncertainty"] = " ".join(uncertainty)
+    return out
+
+
+DISTRICT_RECOGNITIONS = [
+    # (code, standard, year, since, precision, decision_text, verified, uncertainty)
+    (
+        "884",
+        Standard.TASK_COMPLETED,
+        2017,
+        dt.date(2018, 11, 14),
+        "day",
+        "QĐ 1552/QĐ-TTg ngày 14/11/2018",
+        True,
+        "",
+    ),
+    (
+        "883",
+        Standard.TASK_COMPLETED,
+        2018,
+        dt.date(2018, 12, 31),
+        "year",
+        "",
+        True,
+        "Số và ngày quyết định chưa xác minh.",
+    ),
+    (
+        "894",
+        Standard.NTM,
+        2018,
+        dt.date(2018, 12, 31),
+        "year",
+        "",
+        True,
+        "Số và ngày quyết định chưa xác minh.",
+    ),
+    ("894", Standard.ADVANCED, 2023, dt.date(2024, 8, 1), "day", "QĐ 750/QĐ-TTg ngày 01/8/2024", True, ""),
+]
+DISTRICT_SOURCE = (
+    "data/movements/an_giang_ntm_timeseries.yaml (district_level_recognitions); "
+    "https://danviet.vn/print-2024080210004844.htm"
+)
+
+
+def _unit(code: str, on: dt.date):
+    from chungsuc.geo.selectors import unit_by_code
+
+    for day in (on, dt.date(2021, 2, 3), dt.date(2025, 6, 30)):
+        unit = unit_by_code(code, day)
+        if unit is not None:
+            return unit
+    return None
+
+
+def register_entries(path: Path | None = None) -> list[dict]:
+    """The register entries from the units file (plain data, for the loader and the tests)."""
+    path = path or Path(settings.DATA_DIR) / "geo" / "an_giang_units.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = []
+    for commune in data.get("communes", []):
+        for fact in commune.get("ntm_facts") or []:
+            parsed = parse_fact(fact.get("fact", ""))
+            if parsed is None:
+                continue
+            parsed.update(code=str(commune["code"]), name=commune["name"], source=fact.get("source", ""))
+            entries.append(parsed)
+    return entries
+
+
+def _load_conditions() -> None:
+    for cond in CONDITIONS:
+        RecognitionCondition.objects.update_or_create(
+            code=cond["code"],
+            framework_code="",
+            defaults={**{k: v for k, v in cond.items() if k != "code"}, "source": _QD318_CONDITIONS_SOURCE},
+        )
+
+
+def _load_register(stdout=None) -> int:
+    count = 0
+    for entry in register_entries():
+        unit = _unit(entry["code"], entry["since"])
+        if unit is None:
+            raise ValueError(f"Sổ công nhận: không tìm thấy đơn vị mã {entry['code']} ({entry['name']}).")
+        RecognitionRecord.objects.update_or_create(
+            unit=unit,
+            standard=entry["standard"],
+            year=entry["year"],
+            defaults={
+                "since": entry["since"],
+                "since_precision": entry["since_precision"],
+                "decision_text": entry["decision_text"],
+                "fact": entry["fact"],
+                "source": entry["source"],
+                "verified": entry["verified"],
+                "uncertainty": entry["uncertainty"],
+                "origin": RecognitionRecord.Origin.BUILTIN,
+            },
+        )
+        count += 1
+    for code, standard, year, since, precision, decision_text, verified, uncertainty in DISTRICT_RECOGNITIONS:
+        unit = _unit(code, since)
+        if unit is None:
+            continue
+        RecognitionRecord.objects.update_or_create(
+            unit=unit,
+            standard=standard,
+            year=year,
+            defaults={
+                "since": since,
+                "since_precision": precision,
+                "decision_text": decision_text,
+                "fact": f"{Standard(standard).label} năm {year}",
+                "source": DISTRICT_SOURCE,
+                "verified": verified,
+                "uncertainty": uncertainty,
+                "origin": RecognitionRecord.Origin.BUILTIN,
+            },
+        )
+        count += 1
+    return count
+
+
+def load(*, stdout=None) -> None:
+    with transaction.atomic():
+        _load_conditions()
+        count = _load_register(stdout)
+    if stdout is not None:
+        stdout.write(f"recognitions: {len(CONDITIONS)} điều kiện, {count} bản ghi sổ công nhận.")

@@ -1,0 +1,322 @@
+"""Views of the recognitions app (thin: parse, call a service or selector, render): the dossier's
+consultation, conditions and decision forms (their part of the dossier page comes through
+`dossier_context`), the register, revocation, the register import, a unit's standards, the
+regression watch. The public pages are in `portal`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chungsuc.accounts.selectors import scope_for
+from chungsuc.assessments import selectors as assessment_selectors
+from chungsuc.assessments.models import Standard
+from chungsuc.assessments.views import _error
+from chungsuc.assessments.views_excel import _form_errors_to_messages, _xlsx
+from chungsuc.recognitions import register_import as reg
+from chungsuc.recognitions import selectors, services
+from chungsuc.recognitions.forms import (
+    ConditionForm,
+    ConsultationOpenForm,
+    DecisionForm,
+    ImportForm,
+    RevocationForm,
+)
+from chungsuc.recognitions.models import Decision, RecognitionCondition, RecognitionRecord
+from chungsuc.recognitions.roles import PROVINCE_ROLES
+
+
+def dossier_context(request, assessment, case) -> dict:
+    """This app's part of the dossier page (settings.CHUNGSUC_DOSSIER_CONTEXT)."""
+    consultation = _consultation_of(assessment)
+    authority = services.decision_authority(assessment)
+    return {
+        "conditions": selectors.conditions_status(assessment),
+        "attestations": selectors.conditions_for(assessment).filter(
+            kind=RecognitionCondition.Kind.ATTESTATION
+        ),
+        "consultation": consultation,
+        "satisfaction": selectors.satisfaction(consultation) if consultation else None,
+        "decisions": assessment.decisions.all(),
+        "decision_form": DecisionForm(
+            initial={"date": timezone.localdate(), "signer": authority, "authority": authority}
+        ),
+        "authority": authority,
+        "consultation_form": ConsultationOpenForm(),
+        "standards": selectors.unit_standards(assessment.unit),
+    }
+
+
+def _consultation_of(assessment):
+    return getattr(assessment, "consultation", None) if hasattr(assessment, "consultation") else None
+
+
+@login_required
+@require_POST
+def consultation_open(request, pk):
+    assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    form = ConsultationOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_open(
+                actor=request.user,
+                assessment=assessment,
+                days=form.cleaned_data["days"],
+                summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data["case_version"],
+            )
+            messages.success(request, _("Đã công khai lấy ý kiến nhân dân trên cổng thông tin."))
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("Số ngày công khai không hợp lệ (1–90)."))
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def consultation_close(request, pk):
+    assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    try:
+        services.consultation_close(actor=request.user, assessment=assessment)
+        messages.success(request, _("Đã kết thúc lấy ý kiến."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def condition_set(request, pk):
+    assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    form = ConditionForm(request.POST)
+    if form.is_valid():
+        condition = get_object_or_404(RecognitionCondition, pk=form.cleaned_data["condition"])
+        try:
+            services.condition_check_set(
+                actor=request.user,
+                assessment=assessment,
+                condition=condition,
+                met=form.cleaned_data["met"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Đã ghi nhận điều kiện «%(c)s».") % {"c": condition.name})
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def decision_record(request, pk):
+    assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    form = DecisionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else field}: {' '.join(errs)}"
+            )
+        return redirect(assessment.get_absolute_url())
+    d = form.cleaned_data
+    try:
+        services.decision_record(
+            actor=request.user,
+            assessment=assessment,
+            recognised=d["recognised"],
+            number=d["number"],
+            date=d["date"],
+            signer=d["signer"],
+            signed_pdf=d.get("signed_pdf"),
+            reason=d["reason"],
+            expected_version=d["case_version"],
+            authority=d.get("authority") or "",
+        )
+        messages.success(request, _("Đã ghi nhận quyết định."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+def decision_pdf(request, pk):
+    decision = get_object_or_404(Decision, pk=pk)
+    if not scope_for(request.user).covers(decision.unit_id) or not decision.signed_pdf:
+        raise Http404
+    from chungsuc.core.files import download_response
+
+    return download_response(decision.signed_pdf.name, original_name=f"{decision.number}.pdf", kind="pdf")
+
+
+def date_param(request) -> dt.date:
+    """The `on` date of a page: dd/mm/yyyy as shown in the interface, or ISO; today otherwise (with a
+    message when the text given is not a date)."""
+    from chungsuc.recognitions.register_import import _date_of
+
+    text = request.GET.get("on", "").strip()
+    if text:
+        try:
+            return _date_of(text)
+        except ValueError:
+            messages.warning(
+                request, _("Ngày «%(d)s» không hợp lệ (nhập dd/mm/yyyy); đang xem đến hôm nay.") % {"d": text}
+            )
+    return timezone.localdate()
+
+
+@login_required
+def register(request):
+    on = date_param(request)
+    records = selectors.register_as_of(
+        on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
+    )
+    page = Paginator(records.select_related("decision__assessment", "revocation"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "recognitions/register.html",
+        {
+            "page": page,
+            "records": page.object_list,
+            "on": on,
+            "standards": Standard.choices,
+            "standard": request.GET.get("standard", ""),
+            "q": request.GET.get("q", ""),
+            "revocation_form": RevocationForm(),
+            "can_revoke": bool(scope_for(request.user).roles & PROVINCE_ROLES) or request.user.is_superuser,
+        },
+    )
+
+
+@login_required
+def unit_standards(request, unit_pk):
+    from chungsuc.accounts.selectors import unit_or_404
+
+    unit = unit_or_404(request.user, unit_pk)
+    on = date_param(request)
+    return render(
+        request,
+        "recognitions/unit_standards.html",
+        {
+            "unit": unit,
+            "on": on,
+            **selectors.unit_standards(unit, on),
+            "history": selectors.unit_recognition_history(unit),
+            "dossiers": assessment_selectors.assessments_for(request.user).filter(unit=unit)[:20],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke(request, pk):
+    record = get_object_or_404(RecognitionRecord, pk=pk)
+    if not scope_for(request.user).covers(record.unit_id):
+        raise Http404
+    form = RevocationForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.revocation_record(
+                actor=request.user,
+                record=record,
+                number=d["number"],
+                date=d["date"],
+                signer=d["signer"],
+                reason=d["reason"],
+                signed_pdf=d.get("signed_pdf"),
+            )
+            messages.success(request, _("Đã ghi nhận quyết định thu hồi."))
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+    else:
+        for field, errs in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errs)}")
+    return redirect("recognitions:register")
+
+
+@login_required
+def watch(request):
+    page = Paginator(selectors.regression_watch(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "recognitions/watch.html", {"page": page, "rows": page.object_list})
+
+
+# --- the register: importing past years ---------------------------------------------
+
+
+@login_required
+def register_template(request):
+    reg.require_importer(request.user)
+    return _xlsx(reg.build_template(), "mau-nhap-so-cong-nhan.xlsx")
+
+
+@login_required
+def register_import(request):
+    """Upload the filled template → a dry run listing every problem and every entry it would add."""
+    reg.require_importer(request.user)
+    plan = token = None
+    file_name = ""
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            file_name = upload.name
+            try:
+                rows, columns = reg.read_workbook(upload, name=upload.name)
+                if not rows:
+                    empty = _("Trang tính %(s)s không có dòng dữ liệu nào (từ dòng 2).")
+                    messages.error(request, empty % {"s": reg.SHEET})
+                else:
+                    plan = reg.check_rows(actor=request.user, rows=rows, sheet=reg.SHEET, columns=columns)
+                    if not plan.errors and plan.change_count:
+                        token = reg.pending_store(request.user, rows, columns, upload.name)
+            except ValidationError as exc:  # FileRejected and ExcelError are ValidationErrors
+                for m in exc.messages:
+                    messages.error(request, m)
+        else:
+            _form_errors_to_messages(request, form)
+    return render(
+        request,
+        "recognitions/register_import.html",
+        {
+            "form": form,
+            "plan": plan,
+            "token": token,
+            "file_name": file_name,
+            "entries": [e for e in plan.entries if e.action != "same"] if plan else [],
+            "columns": reg.COLUMNS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def register_import_commit(request, token):
+    reg.require_importer(request.user)
+    try:
+        pending = reg.pending_load(token, request.user)
+        n = services.recognition_import(
+            actor=request.user,
+            rows=pending["rows"],
+            sheet=reg.SHEET,
+            columns=pending["columns"],
+            file_name=pending["name"],
+        )
+        reg.pending_discard(token)
+    except (ValidationError, PermissionDenied) as exc:
+        for m in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, m)
+        return redirect("recognitions:register-import")
+    messages.success(request, _("Đã ghi %(n)d mục vào sổ công nhận.") % {"n": n})
+    return redirect("recognitions:register")
