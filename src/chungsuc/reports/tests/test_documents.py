@@ -96,7 +96,7 @@ def test_recognised_list_counts_the_register_as_of_the_date(
     users, django_capture_on_commit_callbacks, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    from chungsuc.assessments.selectors import register_as_of
+    from chungsuc.recognitions.selectors import register_as_of
 
     on = dt.date(2024, 12, 31)
     expected = list(register_as_of(on, standard="ntm").filter(unit__level="commune"))
