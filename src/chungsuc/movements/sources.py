@@ -1,7 +1,7 @@
 """What movements reads from the apps below it: the recognition register and the latest evaluations.
 
-The register (`RecognitionRecord`) is moving from `assessments` into a new `recognitions` app; every
-read of it by this app goes through here, so that move is one import line.
+The register (`RecognitionRecord`) lives in `recognitions`; every read of it by this app goes through
+here.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 from django.db.models import Max, Q
 
-from chungsuc.assessments.models import Assessment, EvaluationResult, RecognitionRecord
+from chungsuc.assessments.models import Assessment, EvaluationResult
 from chungsuc.geo.models import Unit, UnitLevel, UnitVersion
+from chungsuc.recognitions.models import RecognitionRecord
 
 NO_DISTRICT = "Sau sáp nhập (không còn cấp huyện)"
 

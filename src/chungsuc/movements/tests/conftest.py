@@ -12,7 +12,7 @@ def unit(key):
 
 
 def record(key, standard, since, *, year=None, verified=True, decision=""):
-    from chungsuc.assessments.models import RecognitionRecord
+    from chungsuc.recognitions.models import RecognitionRecord
 
     return RecognitionRecord.objects.create(
         unit=unit(key),
@@ -42,7 +42,7 @@ def register_fixture(an_giang):
     - Thoại Sơn (894) advanced district on 1/8/2024 (QĐ 750/QĐ-TTg, "năm 2023");
     - Vĩnh Trạch (30697) on 2/11/2020, before the period.
     """
-    from chungsuc.assessments.models import RecognitionRecord
+    from chungsuc.recognitions.models import RecognitionRecord
 
     RecognitionRecord.objects.all().delete()
     return [
