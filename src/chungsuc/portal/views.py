@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.models import Standard
 from chungsuc.assessments.views import _error
 from chungsuc.portal import selectors
@@ -35,20 +34,28 @@ def public_consultations(request):
 
 
 def public_consultation(request, pk):
+    """The consultation as published: the result as it stood when it opened (never live values), the
+    official satisfaction survey once attested, and residents' comments as feedback beside it."""
     consultation = recognition_selectors.public_consultation_or_404(pk)
     form = CommentForm()
+    status = 200
     if request.method == "POST":
         form = CommentForm(request.POST)
         if form.is_valid():
             try:
-                recognition_services.consultation_comment_add(consultation=consultation, **form.cleaned_data)
+                recognition_services.consultation_comment_add(
+                    consultation=consultation, client=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data
+                )
                 messages.success(request, _("Cảm ơn ông/bà đã góp ý."))
                 return redirect(consultation.get_absolute_url())
             except ValidationError as exc:
                 _error(request, exc)
+                status = 429 if getattr(exc, "code", None) == "rate_limited" else 400
+        else:
+            status = 400
     today = timezone.localdate()
     is_open = consultation.closed_at is None and consultation.opens_on <= today <= consultation.closes_on
-    evaluation = evaluate_one(consultation.assessment)
+    survey = recognition_selectors.official_survey(consultation.assessment)
     return render(
         request,
         "portal/consultation.html",
@@ -56,10 +63,12 @@ def public_consultation(request, pk):
             "consultation": consultation,
             "form": form,
             "is_open": is_open,
-            "evaluation": evaluation,
+            "published": recognition_selectors.published_result(consultation),
+            "survey": survey if survey is not None and survey.attested else None,
             "stats": recognition_selectors.satisfaction(consultation),
-            "comments": consultation.comments.exclude(text=""),
+            "comments": recognition_selectors.public_comments(consultation),
         },
+        status=status,
     )
 
 

@@ -15,7 +15,7 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,7 +99,9 @@ IMPORT_ENTRY = inline_serializer(
         "source": serializers.CharField(),
         "verified": serializers.BooleanField(),
         "action": serializers.ChoiceField(choices=["new", "update", "same"]),
-        "before": serializers.DictField(),
+        "before": serializers.DictField(help_text="Giá trị cũ của từng trường sẽ đổi"),
+        "needs_confirmation": serializers.BooleanField(),
+        "current_source": serializers.CharField(),
     },
 )
 IMPORT_RESULT = inline_serializer(
@@ -130,7 +132,13 @@ class RecognitionImport(APIView):
         ),
         request=inline_serializer(
             "RecognitionImportRequest",
-            {"dry_run": serializers.BooleanField(default=False), "rows": IMPORT_ROW.__class__(many=True)},
+            {
+                "dry_run": serializers.BooleanField(default=False),
+                "confirm_overwrite": serializers.BooleanField(
+                    default=False, help_text="Bắt buộc khi tệp sửa một mục đã có nguồn trong sổ"
+                ),
+                "rows": IMPORT_ROW.__class__(many=True),
+            },
         ),
         responses={200: IMPORT_RESULT, 201: IMPORT_RESULT, 400: IMPORT_RESULT},
     )
@@ -154,13 +162,197 @@ class RecognitionImport(APIView):
         if dry_run:
             return Response(out)
         try:
-            out["written"] = services.recognition_import(actor=request.user, rows=rows, first_row=1)
+            out["written"] = services.recognition_import(
+                actor=request.user,
+                rows=rows,
+                first_row=1,
+                confirm_overwrite=body.get("confirm_overwrite") is True,
+            )
         except ValidationError as exc:  # the register changed since the check
             return Response({**out, "errors": exc.messages}, status=400)
         return Response(out, status=201)
 
 
+# --- the official survey, the consultation as published, moderation -------------------------------
+
+
+def _survey_dict(survey) -> dict:
+    return {
+        "surveyed": survey.surveyed,
+        "satisfied": survey.satisfied,
+        "rate": survey.rate,
+        "method": survey.method,
+        "conducted_on": survey.conducted_on.isoformat(),
+        "minutes_name": survey.minutes_name,
+        "attested": survey.attested,
+        "attested_at": survey.attested_at.isoformat() if survey.attested_at else None,
+    }
+
+
+def _call(fn, **kwargs):
+    """Run a service; map its refusals to HTTP answers (404 not yours, 403 not allowed, 400 bad input)."""
+    from django.http import Http404
+
+    try:
+        return fn(**kwargs), None
+    except Http404:
+        return None, Response({"detail": "Không tìm thấy."}, status=404)
+    except PermissionDenied as exc:
+        return None, Response({"detail": str(exc)}, status=403)
+    except ValidationError as exc:
+        return None, Response(_errors(exc), status=400)
+
+
+SURVEY = inline_serializer(
+    "SatisfactionSurvey",
+    {
+        "surveyed": serializers.IntegerField(),
+        "satisfied": serializers.IntegerField(),
+        "rate": serializers.FloatField(),
+        "method": serializers.CharField(),
+        "conducted_on": serializers.DateField(),
+        "minutes_name": serializers.CharField(),
+        "attested": serializers.BooleanField(),
+        "attested_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+
+
+class Survey(APIView):
+    """The official satisfaction survey of a dossier (the only source of the satisfaction condition)."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(summary="Kết quả lấy ý kiến sự hài lòng chính thức", responses={200: SURVEY})
+    def get(self, request, pk):
+        from chungsuc.assessments.selectors import assessment_or_404
+
+        survey = selectors.official_survey(assessment_or_404(request.user, pk))
+        if survey is None:
+            return Response({"detail": "Chưa có kết quả lấy ý kiến."}, status=404)
+        return Response(_survey_dict(survey))
+
+    @extend_schema(
+        summary="Ghi kết quả lấy ý kiến (số người được hỏi, số hài lòng, cách thức, ngày, biên bản)",
+        request=inline_serializer(
+            "SatisfactionSurveyRecord",
+            {
+                "surveyed": serializers.IntegerField(),
+                "satisfied": serializers.IntegerField(),
+                "method": serializers.CharField(),
+                "conducted_on": serializers.DateField(help_text="YYYY-MM-DD hoặc dd/mm/yyyy"),
+                "minutes": serializers.FileField(),
+            },
+        ),
+        responses={201: SURVEY},
+    )
+    def post(self, request, pk):
+        from chungsuc.assessments.selectors import assessment_or_404
+
+        assessment = assessment_or_404(request.user, pk)
+        try:
+            conducted_on = register_import._date_of(request.data.get("conducted_on", ""))
+        except (ValueError, TypeError):
+            conducted_on = None
+        survey, error = _call(
+            services.survey_record,
+            actor=request.user,
+            assessment=assessment,
+            surveyed=request.data.get("surveyed"),
+            satisfied=request.data.get("satisfied"),
+            method=request.data.get("method", ""),
+            conducted_on=conducted_on,
+            minutes=request.FILES.get("minutes"),
+        )
+        return error or Response(_survey_dict(survey), status=201)
+
+
+class SurveyAttest(APIView):
+    @extend_schema(
+        summary="Xác nhận kết quả lấy ý kiến (cán bộ khác người ghi)",
+        request=inline_serializer("SurveyAttest", {"note": serializers.CharField(required=False)}),
+        responses={200: SURVEY},
+    )
+    def post(self, request, pk):
+        from chungsuc.assessments.selectors import assessment_or_404
+
+        survey = selectors.official_survey(assessment_or_404(request.user, pk))
+        if survey is None:
+            return Response({"detail": "Chưa có kết quả lấy ý kiến."}, status=404)
+        body = request.data if isinstance(request.data, dict) else {}
+        survey, error = _call(
+            services.survey_attest, actor=request.user, survey=survey, note=body.get("note", "")
+        )
+        return error or Response(_survey_dict(survey))
+
+
+class PublicConsultation(APIView):
+    """A consultation as the portal shows it (public): the result published when it opened, the
+    attested official survey, and residents' feedback (never counted into the condition)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="Đợt lấy ý kiến nhân dân (công khai)")
+    def get(self, request, pk):
+        consultation = selectors.public_consultation_or_404(pk)
+        survey = selectors.official_survey(consultation.assessment)
+        return Response(
+            {
+                "unit_code": consultation.assessment.unit.code,
+                "unit_name": consultation.assessment.unit.name,
+                "year": consultation.assessment.year,
+                "opens_on": consultation.opens_on.isoformat(),
+                "closes_on": consultation.closes_on.isoformat(),
+                "published_result": selectors.published_result(consultation),
+                "official_survey": _survey_dict(survey) if survey is not None and survey.attested else None,
+                "feedback": selectors.satisfaction(consultation),
+                "comments": [
+                    {
+                        "created_at": c.created_at.isoformat(),
+                        "name": c.name,
+                        "hamlet": c.hamlet,
+                        "text": c.text,
+                    }
+                    for c in selectors.public_comments(consultation)
+                ],
+            }
+        )
+
+
+class CommentHide(APIView):
+    @extend_schema(
+        summary="Ẩn một góp ý (kiểm duyệt, có lý do)",
+        request=inline_serializer("CommentHide", {"reason": serializers.CharField()}),
+    )
+    def post(self, request, pk):
+        from chungsuc.assessments.selectors import assessment_or_404
+        from chungsuc.recognitions.models import ConsultationComment
+
+        comment = ConsultationComment.objects.select_related("consultation").filter(pk=pk).first()
+        if comment is None:
+            return Response({"detail": "Không tìm thấy."}, status=404)
+        assessment_or_404(request.user, comment.consultation.assessment_id)
+        body = request.data if isinstance(request.data, dict) else {}
+        comment, error = _call(
+            services.consultation_comment_hide,
+            actor=request.user,
+            comment=comment,
+            reason=body.get("reason", ""),
+        )
+        return error or Response({"id": comment.pk, "hidden_at": comment.hidden_at.isoformat()})
+
+
 urlpatterns = [
+    path("recognitions/dossiers/<int:pk>/survey/", Survey.as_view(), name="recognition-survey"),
+    path(
+        "recognitions/dossiers/<int:pk>/survey/attest/",
+        SurveyAttest.as_view(),
+        name="recognition-survey-attest",
+    ),
+    path(
+        "recognitions/consultations/<int:pk>/", PublicConsultation.as_view(), name="recognition-consultation"
+    ),
+    path("recognitions/comments/<int:pk>/hide/", CommentHide.as_view(), name="recognition-comment-hide"),
     path("recognitions/", RecognitionList.as_view(), name="recognition-list"),
     path("recognitions/import/", RecognitionImport.as_view(), name="recognition-import"),
 ]

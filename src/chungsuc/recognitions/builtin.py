@@ -196,54 +196,85 @@ def _load_conditions() -> None:
         )
 
 
-def _load_register(stdout=None) -> int:
-    count = 0
+REGISTER_FIELDS = ["since", "since_precision", "decision_text", "fact", "source", "verified", "uncertainty"]
+
+
+def _put(unit, standard: str, year: int, values: dict, tally: dict) -> None:
+    """Write one built-in register entry: create it, or update it only if it came from the built-in
+    file (origin BUILTIN). An entry written by a decision on the system or by an import is never
+    touched (issue 7 §7); every change made is audited, with its before and after."""
+    from chungsuc.core.audit import audit_record, snapshot
+
+    record = RecognitionRecord.objects.filter(unit=unit, standard=standard, year=year).first()
+    if record is not None and record.origin != RecognitionRecord.Origin.BUILTIN:
+        tally["kept"] += 1
+        return
+    if record is None:
+        record = RecognitionRecord.objects.create(
+            unit=unit, standard=standard, year=year, origin=RecognitionRecord.Origin.BUILTIN, **values
+        )
+        audit_record(
+            actor=None,
+            action="recognition.builtin",
+            target=record,
+            unit_id=unit.pk,
+            before={},
+            after=snapshot(record, REGISTER_FIELDS),
+            reason="Nạp dữ liệu có sẵn (load_builtin)",
+        )
+        tally["created"] += 1
+        return
+    before = snapshot(record, REGISTER_FIELDS)
+    for name, value in values.items():
+        setattr(record, name, value)
+    after = snapshot(record, REGISTER_FIELDS)
+    if before == after:
+        tally["same"] += 1
+        return
+    record.save(update_fields=list(values))
+    audit_record(
+        actor=None,
+        action="recognition.builtin",
+        target=record,
+        unit_id=unit.pk,
+        before=before,
+        after=after,
+        reason="Nạp dữ liệu có sẵn (load_builtin)",
+    )
+    tally["updated"] += 1
+
+
+def _load_register(stdout=None) -> dict:
+    tally = {"created": 0, "updated": 0, "same": 0, "kept": 0}
     for entry in register_entries():
         unit = _unit(entry["code"], entry["since"])
         if unit is None:
             raise ValueError(f"Sổ công nhận: không tìm thấy đơn vị mã {entry['code']} ({entry['name']}).")
-        RecognitionRecord.objects.update_or_create(
-            unit=unit,
-            standard=entry["standard"],
-            year=entry["year"],
-            defaults={
-                "since": entry["since"],
-                "since_precision": entry["since_precision"],
-                "decision_text": entry["decision_text"],
-                "fact": entry["fact"],
-                "source": entry["source"],
-                "verified": entry["verified"],
-                "uncertainty": entry["uncertainty"],
-                "origin": RecognitionRecord.Origin.BUILTIN,
-            },
-        )
-        count += 1
+        _put(unit, entry["standard"], entry["year"], {k: entry[k] for k in REGISTER_FIELDS}, tally)
     for code, standard, year, since, precision, decision_text, verified, uncertainty in DISTRICT_RECOGNITIONS:
         unit = _unit(code, since)
         if unit is None:
             continue
-        RecognitionRecord.objects.update_or_create(
-            unit=unit,
-            standard=standard,
-            year=year,
-            defaults={
-                "since": since,
-                "since_precision": precision,
-                "decision_text": decision_text,
-                "fact": f"{Standard(standard).label} năm {year}",
-                "source": DISTRICT_SOURCE,
-                "verified": verified,
-                "uncertainty": uncertainty,
-                "origin": RecognitionRecord.Origin.BUILTIN,
-            },
-        )
-        count += 1
-    return count
+        values = {
+            "since": since,
+            "since_precision": precision,
+            "decision_text": decision_text,
+            "fact": f"{Standard(standard).label} năm {year}",
+            "source": DISTRICT_SOURCE,
+            "verified": verified,
+            "uncertainty": uncertainty,
+        }
+        _put(unit, standard, year, values, tally)
+    return tally
 
 
 def load(*, stdout=None) -> None:
     with transaction.atomic():
         _load_conditions()
-        count = _load_register(stdout)
+        tally = _load_register(stdout)
     if stdout is not None:
-        stdout.write(f"recognitions: {len(CONDITIONS)} điều kiện, {count} bản ghi sổ công nhận.")
+        stdout.write(
+            f"recognitions: {len(CONDITIONS)} điều kiện; sổ công nhận: {tally['created']} mục mới, "
+            f"{tally['updated']} mục cập nhật, {tally['same']} không đổi, "
+            f"{tally['kept']} mục do quyết định hoặc tệp nhập ghi được giữ nguyên."
+        )

@@ -57,3 +57,29 @@ class CommentForm(forms.Form):
         widget=forms.RadioSelect,
     )
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Ý kiến"))
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class SurveyForm(forms.Form):
+    surveyed = forms.IntegerField(label=_("Số người được lấy ý kiến"), min_value=1)
+    satisfied = forms.IntegerField(label=_("Số người hài lòng"), min_value=0)
+    method = forms.CharField(
+        label=_("Cách thức lấy ý kiến"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: phát phiếu tại 5 ấp, họp dân; đơn vị tổ chức."),
+    )
+    conducted_on = forms.DateField(
+        label=_("Ngày lấy ý kiến"), input_formats=DATE_FORMATS, widget=forms.DateInput(format="%d/%m/%Y")
+    )
+    minutes = forms.FileField(label=_("Biên bản (PDF hoặc ảnh)"), required=False)
+
+
+class SurveyAttestForm(forms.Form):
+    note = forms.CharField(label=_("Ghi chú xác nhận"), required=False, max_length=1000)
+
+
+class CommentHideForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do ẩn"), max_length=1000)

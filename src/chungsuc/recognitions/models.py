@@ -87,6 +87,9 @@ class Consultation(models.Model):
     closes_on = models.DateField(_("ngày kết thúc"))
     closed_at = models.DateTimeField(_("đã đóng lúc"), null=True, blank=True)
     summary = models.TextField(_("nội dung công khai"), blank=True)
+    # The appraised result as it stood when the consultation opened (criteria met, each criterion's
+    # status and name): the public page shows this, never live values changed after a reopen.
+    snapshot = models.JSONField(_("kết quả khi công khai"), default=dict, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,6 +112,16 @@ class ConsultationComment(models.Model):
     satisfied = models.BooleanField(_("hài lòng"), null=True)
     text = models.TextField(_("ý kiến"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Public feedback, never counted into the satisfaction condition (that is the official survey).
+    # `client_key` is a keyed hash of the sender's address (rate limit), `text_key` of the folded text
+    # (duplicates); neither can be turned back into an address or a name.
+    client_key = models.CharField(max_length=64, blank=True, db_index=True)
+    text_key = models.CharField(max_length=64, blank=True, db_index=True)
+    hidden_at = models.DateTimeField(_("ẩn lúc"), null=True, blank=True)
+    hidden_reason = models.TextField(_("lý do ẩn"), blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -117,6 +130,52 @@ class ConsultationComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or '—'}: {self.satisfied}"
+
+
+class SatisfactionSurvey(models.Model):
+    """The official survey of residents' satisfaction (QĐ 318: ≥ 90 % satisfied), recorded by the
+    organiser with its minutes as evidence and attested by a second official. The satisfaction
+    condition is met from this survey only; web comments on the portal are feedback beside it."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="survey")
+    surveyed = models.PositiveIntegerField(_("số người được lấy ý kiến"))
+    satisfied = models.PositiveIntegerField(_("số người hài lòng"))
+    method = models.TextField(_("cách thức lấy ý kiến"))
+    conducted_on = models.DateField(_("ngày lấy ý kiến"))
+    minutes = models.FileField(_("biên bản"), max_length=300)
+    minutes_name = models.CharField(_("tên tệp biên bản"), max_length=255)
+    minutes_content_type = models.CharField(max_length=120, blank=True)
+    minutes_size = models.PositiveBigIntegerField(default=0)
+    minutes_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attested_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    attestation_note = models.TextField(_("ghi chú xác nhận"), blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả lấy ý kiến sự hài lòng")
+        verbose_name_plural = _("kết quả lấy ý kiến sự hài lòng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfied__lte=models.F("surveyed")), name="recognitions_survey_satisfied_le"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.satisfied}/{self.surveyed}"
+
+    @property
+    def rate(self) -> float | None:
+        return round(100.0 * self.satisfied / self.surveyed, 1) if self.surveyed else None
+
+    @property
+    def attested(self) -> bool:
+        return self.attested_at is not None
 
 
 class Decision(models.Model):
@@ -140,6 +199,11 @@ class Decision(models.Model):
     # for districts and provinces (QĐ 18/2022/QĐ-TTg) — see services.decision_authority.
     authority = models.CharField(_("cấp quyết định"), max_length=200, blank=True)
     signed_pdf = models.FileField(_("bản ký (PDF)"), upload_to=signed_pdf_path, blank=True)
+    # The legal act (core): number and symbol per Nghị định 30/2020, issuing body, signer, signed file.
+    # Decisions recorded before it existed have none and keep `signed_pdf`.
+    act = models.ForeignKey(
+        "core.LegalAct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("lý do"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -153,6 +217,10 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.number} ({self.date:%d/%m/%Y})"
+
+    @property
+    def has_signed_file(self) -> bool:
+        return bool((self.act_id and self.act.file) or self.signed_pdf)
 
 
 class RecognitionRecordQuerySet(models.QuerySet):

@@ -51,6 +51,36 @@ _TRUE = {"1", "true", "yes", "co", "x", "dung", "da kiem chung"}
 _FALSE = {"", "0", "false", "no", "khong", "chua", "chua kiem chung"}
 
 
+FIELD_LABELS = {
+    "since": "Ngày công nhận",
+    "since_precision": "Độ chính xác của ngày",
+    "decision_text": "Quyết định",
+    "source": "Nguồn",
+    "verified": "Đã kiểm chứng",
+    "uncertainty": "Điểm chưa chắc chắn",
+    "origin": "Nguồn gốc mục",
+}
+# Standards a commune-level framework recognises: a ward (phường) or township (thị trấn) is not a
+# commune and cannot hold them (it is urban; the NTM programme covers communes).
+COMMUNE_STANDARDS = {Standard.NTM, Standard.ADVANCED, Standard.MODEL}
+URBAN_COMMUNE_KINDS = {"phuong": "phường", "thi_tran": "thị trấn"}
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    if value in ("day", "year"):
+        return {"day": "ngày", "year": "chỉ biết năm"}[value]
+    labels = dict(RecognitionRecord.Origin.choices)
+    return str(labels.get(value, value))
+
+
 def standard_labels() -> dict[str, str]:
     return {code: str(label) for code, label in Standard.choices}
 
@@ -110,6 +140,20 @@ class Entry:
     uncertainty: str
     action: str = "new"  # "new" | "update" | "same"
     before: dict = field(default_factory=dict)
+    # An update of an entry that already has a source overwrites sourced facts: it is written only
+    # with an explicit confirmation (`confirm_overwrite`).
+    needs_confirmation: bool = False
+    current_source: str = ""
+
+    @property
+    def changes(self) -> list[dict]:
+        """Each changed field with its label, old and new value as an official reads them."""
+        after = self.defaults()
+        out = []
+        for name, old in self.before.items():
+            new = after.get(name)
+            out.append({"field": str(FIELD_LABELS.get(name, name)), "old": _shown(old), "new": _shown(new)})
+        return out
 
     def defaults(self) -> dict:
         return {
@@ -149,13 +193,28 @@ class Plan:
     def change_count(self) -> int:
         return self.new_count + self.update_count
 
+    @property
+    def confirm_count(self) -> int:
+        return sum(1 for e in self.entries if e.action == "update" and e.needs_confirmation)
+
     def to_dict(self) -> dict:
         return {
-            "entries": [asdict(e) for e in self.entries],
+            "entries": [
+                {
+                    **asdict(e),
+                    "after": {
+                        k: (v.isoformat() if isinstance(v, dt.date) else v)
+                        for k, v in e.defaults().items()
+                        if k in e.before
+                    },
+                }
+                for e in self.entries
+            ],
             "errors": self.errors,
             "new": self.new_count,
             "updated": self.update_count,
             "unchanged": self.same_count,
+            "needs_confirmation": self.confirm_count,
         }
 
 
@@ -313,6 +372,22 @@ def check_rows(
         except ValueError:
             fail("verified", _("«%(v)s» không hợp lệ (chọn «Có» hoặc «Không»)") % {"v": raw.get("verified")})
             verified = False
+        if unit is not None and standard in COMMUNE_STANDARDS and since is not None:
+            kind = _kind_on(unit, since)
+            if kind in URBAN_COMMUNE_KINDS:
+                fail(
+                    "unit_code",
+                    _(
+                        "%(u)s là %(k)s vào ngày %(d)s: mức «%(s)s» theo bộ tiêu chí cấp xã chỉ công nhận "
+                        "cho xã, không cho phường, thị trấn"
+                    )
+                    % {
+                        "u": unit.name,
+                        "k": URBAN_COMMUNE_KINDS[kind],
+                        "d": since.strftime("%d/%m/%Y"),
+                        "s": labels[standard],
+                    },
+                )
         if bad or unit is None or standard is None or since is None or year is None:
             continue
         key = (unit.pk, standard, year)
@@ -349,8 +424,64 @@ def check_rows(
                 uncertainty=str(raw.get("uncertainty") or "").strip(),
             )
         )
+    entries = _refuse_repeats(entries, where)
     _compare_with_register(entries, where)
     return Plan(entries=entries, errors=where.messages())
+
+
+def _kind_on(unit, day: dt.date) -> str:
+    from chungsuc.geo.models import UnitVersion
+    from chungsuc.geo.selectors import valid_on
+
+    version = UnitVersion.objects.filter(valid_on(day), unit=unit).first()
+    return version.kind if version is not None else unit.kind
+
+
+def _refuse_repeats(entries: list[Entry], where: _Where) -> list[Entry]:
+    """A unit recognised for a standard it already holds (another year), with no revocation in between,
+    is implausible: refuse the row, naming the entry it repeats (in the register or in the file)."""
+    if not entries:
+        return entries
+    held: dict[tuple[int, str], list] = {}
+    for rec in RecognitionRecord.objects.filter(
+        unit_id__in={e.unit_id for e in entries}, standard__in={e.standard for e in entries}
+    ):
+        held.setdefault((rec.unit_id, rec.standard), []).append(
+            (
+                rec.year,
+                rec.since,
+                rec.until,
+                _("trong sổ (%(d)s)") % {"d": rec.decision_text or rec.source[:60]},
+            )
+        )
+    kept: list[Entry] = []
+    for e in sorted(entries, key=lambda x: (x.since, x.row)):
+        since = dt.date.fromisoformat(e.since)
+        clash = None
+        for year, other_since, until, where_text in held.get((e.unit_id, e.standard), []):
+            if year == e.year:
+                continue  # the same entry: compared (and maybe updated) below
+            # the two periods overlap unless the earlier one was ended (revoked) before the later began
+            first_until, second_since = (until, since) if other_since <= since else (None, other_since)
+            if first_until is None or first_until >= second_since:
+                clash = (year, where_text)
+                break
+        if clash is not None:
+            where.add(
+                e.row,
+                "year",
+                _(
+                    "%(u)s đã được công nhận mức «%(s)s» năm %(y)d %(w)s và chưa bị thu hồi: không công "
+                    "nhận lại cùng mức khi chưa có quyết định thu hồi"
+                )
+                % {"u": e.unit_name, "s": e.standard_label, "y": clash[0], "w": clash[1]},
+            )
+            continue
+        held.setdefault((e.unit_id, e.standard), []).append(
+            (e.year, since, None, _("ở dòng %(r)d của tệp") % {"r": e.row})
+        )
+        kept.append(e)
+    return sorted(kept, key=lambda x: x.row)
 
 
 def _compare_with_register(entries: list[Entry], where: _Where) -> None:
@@ -385,6 +516,9 @@ def _compare_with_register(entries: list[Entry], where: _Where) -> None:
                 before[name] = old.isoformat() if isinstance(old, dt.date) else old
         e.action = "update" if before else "same"
         e.before = before
+        if e.action == "update" and (rec.source or "").strip():
+            e.needs_confirmation = True
+            e.current_source = rec.source
 
 
 # --- Excel ----------------------------------------------------------------------------------------

@@ -11,21 +11,55 @@ from django.utils import timezone
 
 from chungsuc.assessments.models import STANDARD_RANK, Assessment, EvaluationResult
 from chungsuc.assessments.selectors import _scoped, latest_result, latest_result_subquery
-from chungsuc.core.text import fold
+from chungsuc.core.text import fmt_number, fold
 from chungsuc.recognitions.models import (
     ConditionCheck,
     Consultation,
     RecognitionCondition,
     RecognitionRecord,
+    SatisfactionSurvey,
 )
 
 
 def satisfaction(consultation: Consultation) -> dict:
-    comments = consultation.comments.all()
+    """Public feedback on the portal (comments not hidden by moderation): counts and the share of
+    answers that said "satisfied". Shown beside the official survey, never counted into it."""
+    comments = consultation.comments.filter(hidden_at__isnull=True)
     answered = [c.satisfied for c in comments if c.satisfied is not None]
     yes = sum(1 for s in answered if s)
     rate = round(100.0 * yes / len(answered), 1) if answered else None
     return {"comments": len(comments), "answered": len(answered), "satisfied": yes, "rate": rate}
+
+
+def official_survey(assessment: Assessment) -> SatisfactionSurvey | None:
+    return SatisfactionSurvey.objects.filter(assessment=assessment).select_related("recorded_by").first()
+
+
+def public_comments(consultation: Consultation) -> QuerySet:
+    """The comments the portal shows: with text, not hidden by moderation."""
+    return consultation.comments.filter(hidden_at__isnull=True).exclude(text="")
+
+
+def published_result(consultation: Consultation) -> dict | None:
+    """What the consultation published: the snapshot taken when it opened. A consultation opened
+    before snapshots were kept shows the last evaluation stored by its opening day, never live values."""
+    if consultation.snapshot:
+        return consultation.snapshot
+    day_end = timezone.make_aware(dt.datetime.combine(consultation.opens_on, dt.time.max))
+    stored = (
+        EvaluationResult.objects.filter(assessment_id=consultation.assessment_id, evaluated_at__lte=day_end)
+        .order_by("-id")
+        .first()
+    )
+    if stored is None:
+        return None
+    return {
+        "evaluated_at": stored.evaluated_at.isoformat(),
+        "criteria_met": stored.criteria_met,
+        "criteria_total": stored.criteria_total,
+        "standard_met": stored.standard_met,
+        "criteria": [{"code": c, "name": "", "status": st} for c, st in stored.criteria.items()],
+    }
 
 
 def conditions_for(assessment: Assessment) -> QuerySet:
@@ -40,7 +74,6 @@ def conditions_status(assessment: Assessment) -> list[dict]:
     """Each recognition condition with whether it holds now and why (data from QĐ 318)."""
     out = []
     checks = {c.condition_id: c for c in ConditionCheck.objects.filter(assessment=assessment)}
-    consultation = Consultation.objects.filter(assessment=assessment).first()
     result = latest_result(assessment)
     for cond in conditions_for(assessment):
         item = {"code": cond.code, "name": cond.name, "verified": cond.verified, "source": cond.source}
@@ -53,18 +86,24 @@ def conditions_status(assessment: Assessment) -> list[dict]:
                 else "Chưa đánh giá",
             )
         elif cond.kind == RecognitionCondition.Kind.SATISFACTION:
-            stats = satisfaction(consultation) if consultation else None
-            rate = stats["rate"] if stats else None
+            # The official survey only (attested); web comments never count (issue 7 §6).
+            survey = official_survey(assessment)
+            rate = survey.rate if survey is not None and survey.attested else None
             met = rate is not None and cond.threshold is not None and rate >= cond.threshold
-            item.update(
-                met=met,
-                detail=(
-                    f"{rate:g}% hài lòng ({stats['satisfied']}/{stats['answered']}), "
-                    f"yêu cầu ≥ {cond.threshold:g}%"
-                    if rate is not None
-                    else "Chưa có ý kiến"
-                ),
-            )
+            required = fmt_number(cond.threshold) if cond.threshold is not None else "—"
+            if survey is None:
+                detail = "Chưa có kết quả lấy ý kiến chính thức"
+            elif not survey.attested:
+                detail = (
+                    f"Đã ghi {fmt_number(survey.rate)}% hài lòng ({survey.satisfied}/{survey.surveyed}), "
+                    "chờ xác nhận"
+                )
+            else:
+                detail = (
+                    f"{fmt_number(rate)}% hài lòng ({survey.satisfied}/{survey.surveyed}, lấy ý kiến ngày "
+                    f"{survey.conducted_on:%d/%m/%Y}), yêu cầu ≥ {required}%"
+                )
+            item.update(met=met, detail=detail)
         else:
             check = checks.get(cond.pk)
             item.update(met=bool(check and check.met), detail=(check.note if check else "Chưa xác nhận"))

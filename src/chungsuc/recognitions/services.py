@@ -21,6 +21,8 @@ from chungsuc.accounts.selectors import can_act_on_unit, scope_for
 from chungsuc.assessments.models import Assessment
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
+from chungsuc.core.legal import legal_act_create, legal_act_link, parse_reference
+from chungsuc.core.models import LegalAct
 from chungsuc.recognitions import register_import
 from chungsuc.recognitions.models import (
     ConditionCheck,
@@ -29,11 +31,36 @@ from chungsuc.recognitions.models import (
     Decision,
     RecognitionCondition,
     RecognitionRecord,
+    SatisfactionSurvey,
 )
 from chungsuc.recognitions.roles import PROVINCE_ROLES
 
 PRIME_MINISTER = "Thủ tướng Chính phủ"
 PROVINCE_CHAIRMAN = "Chủ tịch UBND tỉnh"
+
+
+def result_snapshot(assessment: Assessment) -> dict:
+    """The dossier's evaluation as it stands now, as plain data to keep (what the consultation
+    publishes): criteria met, the total, whether the standard is met, each criterion's status."""
+    from chungsuc.assessments.evaluation import evaluate_one
+
+    result = evaluate_one(assessment)
+    return {
+        "evaluated_at": timezone.now().isoformat(),
+        "framework": result.framework,
+        "framework_version": str(result.version),
+        "criteria_met": result.criteria_met,
+        "criteria_total": result.criteria_total,
+        "standard_met": bool(result.standard_met),
+        "criteria": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "status": "met" if c.met else ("missing" if c.missing else "not_met"),
+            }
+            for c in result.criteria
+        ],
+    }
 
 
 def _require(actor, unit_id: int, roles, what: str) -> None:
@@ -55,6 +82,62 @@ def _check_file(upload, *, allowed) -> str:
     from chungsuc.core.files import inspect_upload
 
     return inspect_upload(upload, allowed=allowed).sha256
+
+
+def _act_errors(*, number, date, signer, label: str) -> dict[str, str]:
+    """The decision form's fields checked as a legal act (Nghị định 30/2020), keyed by form field."""
+    errors: dict[str, str] = {}
+    if not (number or "").strip():
+        errors["number"] = f"Thiếu số {label} (ví dụ 2401/QĐ-UBND)."
+    else:
+        try:
+            parse_reference(number, kind=LegalAct.Kind.DECISION)
+        except ValidationError as exc:
+            errors["number"] = exc.message_dict["reference"][0]
+    if not (signer or "").strip():
+        errors["signer"] = "Thiếu người ký."
+    if not isinstance(date, dt.date):
+        errors["date"] = "Ngày ký không hợp lệ."
+    elif date > timezone.localdate():
+        errors["date"] = f"Ngày ký {date:%d/%m/%Y} ở tương lai."
+    return errors
+
+
+def _issuing_body(authority: str, unit, on: dt.date) -> str:
+    """The body that issues the decision: the Prime Minister, or the people's committee of the
+    province the unit belonged to on the decision's date (its chairman signs)."""
+    if authority == PRIME_MINISTER:
+        return PRIME_MINISTER
+    from chungsuc.geo.models import UnitVersion
+    from chungsuc.geo.selectors import valid_on
+
+    current = unit
+    for _step in range(4):
+        version = UnitVersion.objects.filter(valid_on(on), unit=current).first()
+        if version is None:
+            break
+        if version.level == "province":
+            return f"UBND {version.name}"
+        if version.parent_id is None:
+            break
+        current = version.parent
+    return "UBND tỉnh"
+
+
+def _legal_act(*, actor, number, date, signer, authority, unit, summary, signed_pdf, target, role):
+    return legal_act_create(
+        actor=actor,
+        kind=LegalAct.Kind.DECISION,
+        reference=number,
+        issued_on=date,
+        issuing_body=_issuing_body(authority, unit, date),
+        signer_name=signer.strip(),
+        signer_title=authority if authority != signer.strip() else "",
+        summary=summary,
+        signed_file=signed_pdf,
+        targets=[(target, role)],
+        unit_id=unit.pk,
+    )
 
 
 def decision_authority(assessment: Assessment) -> str:
@@ -85,6 +168,7 @@ def consultation_open(
                 "closes_on": today + dt.timedelta(days=int(days)),
                 "closed_at": None,
                 "summary": summary,
+                "snapshot": result_snapshot(assessment),
                 "opened_by": actor if getattr(actor, "is_authenticated", False) else None,
             },
         )
@@ -93,7 +177,13 @@ def consultation_open(
             action="assessment.consultation_open",
             target=assessment,
             unit_id=assessment.unit_id,
-            changes={"consultation": [None, f"{consultation.opens_on} → {consultation.closes_on}"]},
+            changes={
+                "consultation": [None, f"{consultation.opens_on} → {consultation.closes_on}"],
+                "published_result": [
+                    None,
+                    f"{consultation.snapshot['criteria_met']}/{consultation.snapshot['criteria_total']}",
+                ],
+            },
         )
     return consultation
 
@@ -118,13 +208,35 @@ def consultation_close(*, actor, assessment: Assessment, expected_version: int |
             action="assessment.consultation_close",
             target=assessment,
             unit_id=assessment.unit_id,
-            changes={"satisfaction": [None, stats]},
+            # web comments are public feedback, recorded for the file, never the satisfaction figure
+            changes={"feedback": [None, stats]},
         )
     return consultation
 
 
-def consultation_comment_add(*, consultation: Consultation, name: str, hamlet: str, satisfied, text: str):
-    """A resident's comment on the portal (no login); only while the consultation is open."""
+# Public comments: at most COMMENT_LIMIT per client and consultation in COMMENT_WINDOW; the same text
+# (folded: case, accents, spacing) is accepted once per consultation.
+COMMENT_LIMIT = 3
+COMMENT_WINDOW = dt.timedelta(hours=1)
+
+
+def _key(*parts: str) -> str:
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    return hmac.new(settings.SECRET_KEY.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def consultation_comment_add(
+    *, consultation: Consultation, name: str, hamlet: str, satisfied, text: str, client: str = ""
+):
+    """A resident's comment on the portal (no login); only while the consultation is open. Public
+    feedback, never counted into the satisfaction condition: rate-limited per client (`client` is the
+    sender's address, kept only as a keyed hash) and duplicate-suppressed."""
+    from chungsuc.core.text import fold
+
     today = timezone.localdate()
     if consultation.closed_at is not None or not consultation.opens_on <= today <= consultation.closes_on:
         raise ValidationError("Đợt lấy ý kiến này đã kết thúc hoặc chưa bắt đầu.")
@@ -135,13 +247,35 @@ def consultation_comment_add(*, consultation: Consultation, name: str, hamlet: s
         raise ValidationError("Hãy cho biết ông/bà có hài lòng hay không, hoặc viết ý kiến.")
     if len(text) > 4000:
         raise ValidationError("Ý kiến dài quá 4.000 ký tự.")
+    client_key = _key("client", str(consultation.pk), client or "")
+    folded = " ".join(fold(text).split())
+    text_key = _key("text", str(consultation.pk), folded) if folded else ""
     with transaction.atomic():
+        Consultation.objects.select_for_update().get(pk=consultation.pk)  # one writer at a time
+        recent = ConsultationComment.objects.filter(
+            consultation=consultation, client_key=client_key, created_at__gte=timezone.now() - COMMENT_WINDOW
+        ).count()
+        if recent >= COMMENT_LIMIT:
+            raise ValidationError(
+                f"Ông/bà đã gửi {recent} ý kiến trong một giờ qua; xin gửi tiếp sau ít phút. "
+                "Cảm ơn ông/bà đã quan tâm.",
+                code="rate_limited",
+            )
+        if (
+            text_key
+            and ConsultationComment.objects.filter(consultation=consultation, text_key=text_key).exists()
+        ):
+            raise ValidationError(
+                "Ý kiến có cùng nội dung này đã được gửi cho đợt lấy ý kiến này.", code="duplicate"
+            )
         comment = ConsultationComment.objects.create(
             consultation=consultation,
             name=(name or "")[:120],
             hamlet=(hamlet or "")[:120],
             satisfied=satisfied,
             text=text,
+            client_key=client_key,
+            text_key=text_key,
         )
         audit_record(
             actor=None,
@@ -151,6 +285,153 @@ def consultation_comment_add(*, consultation: Consultation, name: str, hamlet: s
             changes={"comment": [None, comment.pk], "satisfied": [None, satisfied]},
         )
     return comment
+
+
+def consultation_comment_hide(*, actor, comment: ConsultationComment, reason: str) -> ConsultationComment:
+    """Moderation: hide a public comment from the portal, with a reason (audited). It stays on file."""
+    assessment = comment.consultation.assessment
+    _require(actor, assessment.unit_id, PROVINCE_ROLES | {Role.DISTRICT_OFFICER}, "ẩn ý kiến")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Cần nêu lý do ẩn ý kiến."})
+    if comment.hidden_at is not None:
+        raise ValidationError("Ý kiến này đã được ẩn.")
+    with transaction.atomic():
+        comment.hidden_at = timezone.now()
+        comment.hidden_reason = reason[:1000]
+        comment.hidden_by = actor
+        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        audit_record(
+            actor=actor,
+            action="recognition.comment_hide",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={"comment": [comment.pk, None]},
+            reason=reason,
+        )
+    return comment
+
+
+# --- the official satisfaction survey -----------------------------------------------------------
+
+SURVEY_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER} | PROVINCE_ROLES
+ATTEST_ROLES = {Role.DISTRICT_OFFICER} | PROVINCE_ROLES
+
+
+def survey_record(
+    *,
+    actor,
+    assessment: Assessment,
+    surveyed,
+    satisfied,
+    method: str,
+    conducted_on,
+    minutes=None,
+) -> SatisfactionSurvey:
+    """Record (or correct, before attestation) the official survey of residents' satisfaction: the
+    number surveyed, the number satisfied, the method, the date and the signed minutes as evidence.
+    Every bad field is named; nothing is written then."""
+    _require(actor, assessment.unit_id, SURVEY_ROLES, "ghi kết quả lấy ý kiến sự hài lòng")
+    case = wf.case_for(assessment)
+    if case is not None and case.state.is_final:
+        raise ValidationError("Hồ sơ đã có quyết định; không ghi lại kết quả lấy ý kiến được nữa.")
+    existing = SatisfactionSurvey.objects.filter(assessment=assessment).first()
+    if existing is not None and existing.attested:
+        raise ValidationError("Kết quả lấy ý kiến đã được xác nhận; không sửa được nữa.")
+    errors: dict[str, str] = {}
+    numbers = {}
+    for key, value, label in (
+        ("surveyed", surveyed, "Số người được lấy ý kiến"),
+        ("satisfied", satisfied, "Số người hài lòng"),
+    ):
+        try:
+            n = int(str(value).strip().replace(".", ""))
+            if n < 0:
+                raise ValueError
+            numbers[key] = n
+        except (TypeError, ValueError):
+            errors[key] = f"{label} «{value}» phải là số nguyên không âm."
+    if numbers.get("surveyed") == 0:
+        errors["surveyed"] = "Số người được lấy ý kiến phải lớn hơn 0."
+    if "surveyed" in numbers and "satisfied" in numbers and numbers["satisfied"] > numbers["surveyed"]:
+        errors["satisfied"] = (
+            f"Số người hài lòng ({numbers['satisfied']}) lớn hơn "
+            f"số người được lấy ý kiến ({numbers['surveyed']})."
+        )
+    if not (method or "").strip():
+        errors["method"] = "Cần ghi cách thức lấy ý kiến (phiếu, họp dân, …)."
+    if not isinstance(conducted_on, dt.date):
+        errors["conducted_on"] = "Ngày lấy ý kiến không hợp lệ (nhập dd/mm/yyyy)."
+    elif conducted_on > timezone.localdate():
+        errors["conducted_on"] = f"Ngày lấy ý kiến {conducted_on:%d/%m/%Y} ở tương lai."
+    if minutes is None and existing is None:
+        errors["minutes"] = "Cần tải lên biên bản lấy ý kiến (PDF hoặc ảnh)."
+    if errors:
+        raise ValidationError(errors)
+    from chungsuc.core.files import DOCUMENT_KINDS, IMAGE_KINDS, store_upload
+
+    with transaction.atomic():
+        survey = existing or SatisfactionSurvey(assessment=assessment)
+        before = {
+            "surveyed": survey.surveyed if existing else None,
+            "satisfied": survey.satisfied if existing else None,
+            "method": survey.method if existing else None,
+            "conducted_on": survey.conducted_on if existing else None,
+            "minutes": survey.minutes_name if existing else None,
+        }
+        if minutes is not None:
+            stored = store_upload(minutes, allowed=DOCUMENT_KINDS | IMAGE_KINDS, folder="surveys")
+            survey.minutes = stored.name
+            survey.minutes_name = stored.original_name
+            survey.minutes_content_type = stored.content_type
+            survey.minutes_size = stored.size
+            survey.minutes_sha256 = stored.sha256
+        survey.surveyed = numbers["surveyed"]
+        survey.satisfied = numbers["satisfied"]
+        survey.method = method.strip()
+        survey.conducted_on = conducted_on
+        survey.recorded_by = actor
+        survey.save()
+        audit_record(
+            actor=actor,
+            action="recognition.survey_record",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            before=before,
+            after={
+                "surveyed": survey.surveyed,
+                "satisfied": survey.satisfied,
+                "method": survey.method,
+                "conducted_on": survey.conducted_on,
+                "minutes": survey.minutes_name,
+            },
+        )
+    return survey
+
+
+def survey_attest(*, actor, survey: SatisfactionSurvey, note: str = "") -> SatisfactionSurvey:
+    """A second official (district or province) attests that the figures match the minutes; only then
+    does the survey count for the satisfaction condition. Whoever recorded it cannot attest it."""
+    assessment = survey.assessment
+    _require(actor, assessment.unit_id, ATTEST_ROLES, "xác nhận kết quả lấy ý kiến")
+    if survey.attested:
+        raise ValidationError("Kết quả lấy ý kiến này đã được xác nhận.")
+    if survey.recorded_by_id is not None and survey.recorded_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied("Người ghi kết quả lấy ý kiến không tự xác nhận được; cần một cán bộ khác.")
+    with transaction.atomic():
+        survey.attested_by = actor
+        survey.attested_at = timezone.now()
+        survey.attestation_note = (note or "").strip()
+        survey.save(update_fields=["attested_by", "attested_at", "attestation_note"])
+        audit_record(
+            actor=actor,
+            action="recognition.survey_attest",
+            target=assessment,
+            unit_id=assessment.unit_id,
+            changes={"survey": [None, f"{survey.satisfied}/{survey.surveyed} ({survey.rate:g}%)"]},
+            reason=survey.attestation_note,
+        )
+    return survey
 
 
 def condition_check_set(
@@ -195,15 +476,7 @@ def decision_record(
     authority defaults by level (`decision_authority`: the Prime Minister for districts) and is carried
     by the register entry."""
     _require(actor, assessment.unit_id, PROVINCE_ROLES, "ghi nhận quyết định")
-    errors = {}
-    if not (number or "").strip():
-        errors["number"] = "Thiếu số quyết định."
-    if not (signer or "").strip():
-        errors["signer"] = "Thiếu người ký."
-    if not isinstance(date, dt.date):
-        errors["date"] = "Ngày ký không hợp lệ."
-    elif date > timezone.localdate():
-        errors["date"] = f"Ngày ký {date:%d/%m/%Y} ở tương lai."
+    errors = _act_errors(number=number, date=date, signer=signer, label="quyết định")
     if not recognised and not (reason or "").strip():
         errors["reason"] = "Cần nêu lý do không công nhận."
     if errors:
@@ -227,23 +500,33 @@ def decision_record(
             reason=reason,
             expected_version=expected_version,
         )
-        decision = Decision(
+        act = _legal_act(
+            actor=actor,
+            number=number,
+            date=date,
+            signer=signer,
+            authority=authority,
+            unit=assessment.unit,
+            summary=("Công nhận " if recognised else "Không công nhận ") + f"{assessment.title}",
+            signed_pdf=signed_pdf,
+            target=assessment,
+            role="recognises" if recognised else "refuses",
+        )
+        decision = Decision.objects.create(
             kind=Decision.Kind.RECOGNITION if recognised else Decision.Kind.REFUSAL,
             assessment=assessment,
             unit=assessment.unit,
             standard=standard,
-            number=number.strip(),
+            number=act.reference,
             date=date,
             signer=signer,
             authority=authority,
+            act=act,
             reason=reason,
             recorded_by=actor,
         )
-        if signed_pdf is not None:
-            decision.signed_pdf.save("qd.pdf", signed_pdf, save=False)
-        decision.save()
         if recognised:
-            RecognitionRecord.objects.update_or_create(
+            record, _created = RecognitionRecord.objects.update_or_create(
                 unit=assessment.unit,
                 standard=standard,
                 year=assessment.year,
@@ -260,6 +543,7 @@ def decision_record(
                     "origin": RecognitionRecord.Origin.DECISION,
                 },
             )
+            legal_act_link(actor=actor, act=act, target=record, role="recognises")
         audit_record(
             actor=actor,
             action="assessment.decision",
@@ -294,34 +578,40 @@ def revocation_record(
     _require(actor, record.unit_id, PROVINCE_ROLES, "thu hồi công nhận")
     if record.until is not None:
         raise ValidationError("Công nhận này đã hết hiệu lực hoặc đã bị thu hồi.")
-    errors = {}
-    if not (number or "").strip():
-        errors["number"] = "Thiếu số quyết định thu hồi."
+    errors = _act_errors(number=number, date=date, signer=signer, label="quyết định thu hồi")
     if not (reason or "").strip():
         errors["reason"] = "Cần nêu lý do thu hồi."
-    if not (signer or "").strip():
-        errors["signer"] = "Thiếu người ký."
-    if not isinstance(date, dt.date) or date < record.since:
+    if "date" not in errors and date < record.since:
         errors["date"] = "Ngày thu hồi phải sau ngày công nhận."
     if errors:
         raise ValidationError(errors)
     if signed_pdf is not None:
         _check_file(signed_pdf, allowed={"pdf"})
     with transaction.atomic():
-        decision = Decision(
+        act = _legal_act(
+            actor=actor,
+            number=number,
+            date=date,
+            signer=signer,
+            authority=(record.decision.authority if record.decision_id else "") or PROVINCE_CHAIRMAN,
+            unit=record.unit,
+            summary=f"Thu hồi công nhận {record}",
+            signed_pdf=signed_pdf,
+            target=record,
+            role="revokes",
+        )
+        decision = Decision.objects.create(
             kind=Decision.Kind.REVOCATION,
             assessment=record.decision.assessment if record.decision_id else None,
             unit=record.unit,
             standard=record.standard,
-            number=number.strip(),
+            number=act.reference,
             date=date,
             signer=signer.strip(),
+            act=act,
             reason=reason,
             recorded_by=actor,
         )
-        if signed_pdf is not None:
-            decision.signed_pdf.save("qd-thu-hoi.pdf", signed_pdf, save=False)
-        decision.save()
         before = {"until": record.until}
         record.until = date - dt.timedelta(days=1)
         record.revocation = decision
@@ -350,9 +640,12 @@ def recognition_import(
     columns=None,
     first_row: int = 2,
     file_name: str = "",
+    confirm_overwrite: bool = False,
 ) -> int:
     """Import past recognitions into the register — all or nothing; every bad row is named (by sheet,
-    row and column for a workbook). Rows are checked by `register_import.check_rows` again here, so a
+    row and column for a workbook). Changing an entry that already has a source needs
+    `confirm_overwrite` (the dry run lists each such change with its old and new values). Rows are
+    checked by `register_import.check_rows` again here, so a
     dry run shown earlier cannot be committed over a register that changed meanwhile. Entries made by
     a decision on the system are never overwritten. Each written entry gets its audit row. Returns the
     number of entries added or changed."""
@@ -361,6 +654,16 @@ def recognition_import(
     )
     if plan.errors:
         raise ValidationError(plan.errors)
+    if plan.confirm_count and not confirm_overwrite:
+        raise ValidationError(
+            [
+                f"Dòng {e.row}: {e.unit_name} — mức «{e.standard_label}» năm {e.year} đã có trong sổ "
+                f"với nguồn «{e.current_source[:80]}»; cần xác nhận ghi đè để thay bằng số liệu trong tệp."
+                for e in plan.entries
+                if e.action == "update" and e.needs_confirmation
+            ],
+            code="needs_confirmation",
+        )
     written = 0
     reason = f"Nhập sổ công nhận từ tệp {file_name}" if file_name else "Nhập sổ công nhận"
     with transaction.atomic():

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chungsuc.accounts.models import Role
 from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
@@ -25,13 +26,21 @@ from chungsuc.assessments.views_excel import _form_errors_to_messages, _xlsx
 from chungsuc.recognitions import register_import as reg
 from chungsuc.recognitions import selectors, services
 from chungsuc.recognitions.forms import (
+    CommentHideForm,
     ConditionForm,
     ConsultationOpenForm,
     DecisionForm,
     ImportForm,
     RevocationForm,
+    SurveyAttestForm,
+    SurveyForm,
 )
-from chungsuc.recognitions.models import Decision, RecognitionCondition, RecognitionRecord
+from chungsuc.recognitions.models import (
+    ConsultationComment,
+    Decision,
+    RecognitionCondition,
+    RecognitionRecord,
+)
 from chungsuc.recognitions.roles import PROVINCE_ROLES
 
 
@@ -53,6 +62,15 @@ def dossier_context(request, assessment, case) -> dict:
         "authority": authority,
         "consultation_form": ConsultationOpenForm(),
         "standards": selectors.unit_standards(assessment.unit),
+        "survey": selectors.official_survey(assessment),
+        "survey_form": SurveyForm(),
+        "all_comments": consultation.comments.all() if consultation else [],
+        "can_moderate": request.user.is_superuser
+        or bool(scope_for(request.user).roles & (PROVINCE_ROLES | {Role.DISTRICT_OFFICER})),
+        "can_record_survey": request.user.is_superuser
+        or bool(scope_for(request.user).roles & services.SURVEY_ROLES),
+        "can_attest_survey": request.user.is_superuser
+        or bool(scope_for(request.user).roles & services.ATTEST_ROLES),
     }
 
 
@@ -148,12 +166,20 @@ def decision_record(request, pk):
 
 @login_required
 def decision_pdf(request, pk):
-    decision = get_object_or_404(Decision, pk=pk)
-    if not scope_for(request.user).covers(decision.unit_id) or not decision.signed_pdf:
+    """The signed decision, downloaded under a name that keeps its number ("QĐ 2401-QĐ-UBND ngày …")."""
+    decision = get_object_or_404(Decision.objects.select_related("act"), pk=pk)
+    if not scope_for(request.user).covers(decision.unit_id):
+        raise Http404
+    if decision.act is not None and decision.act.file:
+        from chungsuc.core.legal import signed_file_response
+
+        return signed_file_response(decision.act)
+    if not decision.signed_pdf:
         raise Http404
     from chungsuc.core.files import download_response
 
-    return download_response(decision.signed_pdf.name, original_name=f"{decision.number}.pdf", kind="pdf")
+    name = decision.number.replace("/", "-")  # a "/" would cut the number off the file name
+    return download_response(decision.signed_pdf.name, original_name=f"{name}.pdf", kind="pdf")
 
 
 def date_param(request) -> dt.date:
@@ -312,6 +338,7 @@ def register_import_commit(request, token):
             sheet=reg.SHEET,
             columns=pending["columns"],
             file_name=pending["name"],
+            confirm_overwrite=request.POST.get("confirm_overwrite") == "1",
         )
         reg.pending_discard(token)
     except (ValidationError, PermissionDenied) as exc:
@@ -320,3 +347,82 @@ def register_import_commit(request, token):
         return redirect("recognitions:register-import")
     messages.success(request, _("Đã ghi %(n)d mục vào sổ công nhận.") % {"n": n})
     return redirect("recognitions:register")
+
+
+# --- the official survey and moderation of web comments -------------------------------------------
+
+
+@login_required
+@require_POST
+def survey_record(request, pk):
+    assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    form = SurveyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+        return redirect(assessment.get_absolute_url())
+    d = form.cleaned_data
+    try:
+        services.survey_record(
+            actor=request.user,
+            assessment=assessment,
+            surveyed=d["surveyed"],
+            satisfied=d["satisfied"],
+            method=d["method"],
+            conducted_on=d["conducted_on"],
+            minutes=d.get("minutes"),
+        )
+        messages.success(request, _("Đã ghi kết quả lấy ý kiến sự hài lòng; cần một cán bộ khác xác nhận."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def survey_attest(request, pk):
+    assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    survey = selectors.official_survey(assessment)
+    if survey is None:
+        raise Http404
+    form = SurveyAttestForm(request.POST)
+    form.is_valid()
+    try:
+        services.survey_attest(actor=request.user, survey=survey, note=form.cleaned_data.get("note", ""))
+        messages.success(request, _("Đã xác nhận kết quả lấy ý kiến."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())
+
+
+@login_required
+def survey_minutes(request, pk):
+    from chungsuc.core.files import download_response
+
+    assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    survey = selectors.official_survey(assessment)
+    if survey is None or not survey.minutes:
+        raise Http404
+    return download_response(
+        survey.minutes.name, original_name=survey.minutes_name, content_type=survey.minutes_content_type
+    )
+
+
+@login_required
+@require_POST
+def comment_hide(request, pk):
+    comment = get_object_or_404(ConsultationComment.objects.select_related("consultation__assessment"), pk=pk)
+    assessment = assessment_selectors.assessment_or_404(request.user, comment.consultation.assessment_id)
+    form = CommentHideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần nêu lý do ẩn ý kiến."))
+        return redirect(assessment.get_absolute_url())
+    try:
+        services.consultation_comment_hide(
+            actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Đã ẩn ý kiến khỏi cổng thông tin."))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect(assessment.get_absolute_url())

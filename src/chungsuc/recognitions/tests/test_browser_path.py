@@ -136,6 +136,25 @@ def test_whole_path_in_the_browser(browser, live_server, login, transactional_de
     # close, attest the conditions, record the decision
     province.goto(f"{live_server.url}{url}")
     _click_transition(province, "close_consultation")
+    # the official survey, recorded by the commune with its minutes; the province attests it here
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chungsuc.recognitions import services as recognition_services
+
+    recognition_services.survey_record(
+        actor=get_user_model().objects.get(username="demo.vinhchanh"),
+        assessment=Assessment.objects.get(unit=unit, year=2024),
+        surveyed=120,
+        satisfied=114,
+        method="Phát phiếu tại các ấp",
+        conducted_on=dt.date.today(),
+        minutes=SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf"),
+    )
+    province.goto(f"{live_server.url}{url}")
+    province.click('[data-testid="survey-attest-form"] button')
+    province.wait_for_load_state("networkidle")
+    assert "đã xác nhận" in province.locator('[data-testid="survey"]').inner_text()
     for code in ["no_construction_debt", "security_order"]:
         province.click(f'[data-testid="attest-{code}"]')
         province.wait_for_load_state("networkidle")

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import Client
 
@@ -212,6 +213,16 @@ def test_district_path_to_prime_minister_decision(workflows, users, thoai_son, h
         consultation=consultation, name="", hamlet="", satisfied=True, text="Đồng ý"
     )
     recognition_services.consultation_close(actor=nnptnt, assessment=a)
+    survey = recognition_services.survey_record(
+        actor=district,
+        assessment=a,
+        surveyed=400,
+        satisfied=372,
+        method="Phiếu khảo sát tại các xã",
+        conducted_on=dt.date(2024, 7, 1),
+        minutes=SimpleUploadedFile("bb.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    recognition_services.survey_attest(actor=nnptnt, survey=survey)
     for cond in RecognitionCondition.objects.filter(kind="attestation"):
         recognition_services.condition_check_set(
             actor=nnptnt, assessment=a, condition=cond, met=True, note="Đã xác nhận"
@@ -287,7 +298,13 @@ def test_province_dossier_goes_to_the_centre_and_the_prime_minister(workflows, u
         "code", flat=True
     )
     assert len(districts) == 11
-    _import(users, [(code, "ntm", 2024, "2024-12-01") for code in districts])
+    # (those already recognised in the built-in register keep it: recognising them again is refused)
+    held = set(
+        RecognitionRecord.objects.filter(unit__code__in=list(districts), until__isnull=True).values_list(
+            "unit__code", flat=True
+        )
+    )
+    _import(users, [(code, "ntm", 2024, "2024-12-01") for code in districts if code not in held])
 
     a = services.assessment_create(actor=nnptnt, unit=province, year=2024, framework=fw)
     efw = frameworks.engine_framework(fw)

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 
-from chungsuc.assessments import builtin
 from chungsuc.assessments.models import Assessment
 from chungsuc.recognitions import builtin as rb
 from chungsuc.recognitions import selectors as recognition_selectors
@@ -42,7 +41,7 @@ def test_builtin_register_is_loaded_with_sources_and_as_of_dates(an_giang):
     assert "750/QĐ-TTg" in ts.decision_text
     # loading again changes nothing
     count = RecognitionRecord.objects.count()
-    builtin.load()
+    rb.load()
     assert RecognitionRecord.objects.count() == count
 
 

@@ -47,7 +47,7 @@ GOOD = [
     ],
     [
         "30727",
-        "Nông thôn mới nâng cao",
+        "Nông thôn mới kiểu mẫu",
         2022,
         None,
         "",
@@ -86,7 +86,7 @@ def test_round_trip_dry_run_lists_entries_then_commit_writes_and_audits(client, 
     rec = RecognitionRecord.objects.get(unit__code="30703", standard="ntm", year=2019)
     assert rec.since == dt.date(2019, 12, 20) and rec.verified and rec.origin == "import"
     assert rec.decision_text == "3120/QĐ-UBND ngày 20/12/2019 của Chủ tịch UBND tỉnh"
-    rec2 = RecognitionRecord.objects.get(unit__code="30727", standard="advanced", year=2022)
+    rec2 = RecognitionRecord.objects.get(unit__code="30727", standard="model", year=2022)
     assert rec2.since == dt.date(2022, 12, 31) and rec2.since_precision == "year" and not rec2.verified
     audits = AuditEntry.objects.filter(action="recognition.import")
     assert audits.count() == 2 and all("so-cong-nhan.xlsx" in a.reason for a in audits)

@@ -2,6 +2,7 @@
 getting 404 on the same URLs at every step."""
 
 import datetime as dt
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -124,19 +125,34 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     listing = public.get("/consultations/").content.decode()
     assert "Vĩnh Chánh" in listing
     cid = a.consultation.pk
-    for i in range(9):
+    for i in range(9):  # residents from nine addresses
         public.post(
-            f"/consultations/{cid}/",
-            {"name": f"Người {i}", "satisfied": "1", "text": "Tốt"},
+            f"/consultations/{cid}/", {"name": f"Người {i}", "satisfied": "1"}, REMOTE_ADDR=f"10.0.0.{i}"
         )
-    public.post(f"/consultations/{cid}/", {"satisfied": "0", "text": "Đường ấp 3 còn lầy"})
+    public.post(
+        f"/consultations/{cid}/", {"satisfied": "0", "text": "Đường ấp 3 còn lầy"}, REMOTE_ADDR="10.0.1.1"
+    )
     page = public.get(f"/consultations/{cid}/").content.decode()
-    assert "90.0%" in page or "90,0%" in page
+    assert "10 ý kiến" in page and "Đường ấp 3 còn lầy" in page
     assert_outsider_404(outsider, a)
     province.post(f"/recognitions/dossiers/{a.pk}/consultation/close/")
     assert state(a) == "consultation_closed"
-    r = public.post(f"/consultations/{cid}/", {"satisfied": "1"})
+    r = public.post(f"/consultations/{cid}/", {"satisfied": "1"}, REMOTE_ADDR="10.0.2.1")
     assert a.consultation.comments.count() == 10  # closed: no more comments
+
+    # the official survey: recorded by the commune with its minutes, attested by the province
+    commune.post(
+        f"/recognitions/dossiers/{a.pk}/survey/",
+        {
+            "surveyed": 200,
+            "satisfied": 186,
+            "method": "Phát phiếu tại 6 ấp",
+            "conducted_on": dt.date.today().strftime("%d/%m/%Y"),
+            "minutes": SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf"),
+        },
+    )
+    province.post(f"/recognitions/dossiers/{a.pk}/survey/attest/", {"note": "Khớp biên bản"})
+    assert a.survey.attested and a.survey.rate == 93.0
 
     # conditions: attestations, then the decision
     decision = {
@@ -160,13 +176,14 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     province.post(f"/recognitions/dossiers/{a.pk}/decision/", decision)
     assert state(a) == "recognised"
     d = Decision.objects.get(assessment=a)
-    assert d.number == "123/QĐ-UBND" and d.signed_pdf
+    assert d.number == "123/QĐ-UBND" and d.act.reference == "123/QĐ-UBND" and d.act.file
     rec = RecognitionRecord.objects.get(unit=vinh_chanh, standard="ntm", year=2024)
     assert rec.decision == d
     assert "Vĩnh Chánh" in public.get("/recognised/").content.decode()
     assert "Vĩnh Chánh" in province.get("/recognitions/register/").content.decode()
     assert outsider.get(f"/recognitions/decisions/{d.pk}.pdf").status_code == 404
-    assert province.get(f"/recognitions/decisions/{d.pk}.pdf").status_code == 200
+    download = province.get(f"/recognitions/decisions/{d.pk}.pdf")
+    assert download.status_code == 200 and "123-QĐ-UBND" in unquote(download["Content-Disposition"])
     actions = set(AuditEntry.objects.filter(target_id=str(a.pk)).values_list("action", flat=True))
     assert {
         "assessment.create",
