@@ -309,7 +309,7 @@ def test_an_old_template_version_is_refused(setup, client, framework):
 def test_an_empty_file_and_no_file_give_a_message_on_both_import_pages(setup, client, framework, users):
     officer, a = setup
     client.force_login(users["demo.tinh"])
-    for url in ("/assessments/import/", "/assessments/register/import/"):
+    for url in ("/assessments/import/", "/recognitions/register/import/"):
         before = counts()
         r = client.post(url, {"file": SimpleUploadedFile("rong.xlsx", b"")})
         assert r.status_code == 200, url
