@@ -292,7 +292,27 @@ class PublicConsultation(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="Đợt lấy ý kiến nhân dân (công khai)")
+    @extend_schema(
+        summary="Đợt lấy ý kiến nhân dân (công khai)",
+        responses={
+            200: inline_serializer(
+                "PublicConsultation",
+                {
+                    "unit_code": serializers.CharField(),
+                    "unit_name": serializers.CharField(),
+                    "year": serializers.IntegerField(),
+                    "opens_on": serializers.DateField(),
+                    "closes_on": serializers.DateField(),
+                    "published_result": serializers.DictField(
+                        allow_null=True, help_text="Kết quả đánh giá lúc bắt đầu lấy ý kiến"
+                    ),
+                    "official_survey": SURVEY.__class__(allow_null=True),
+                    "feedback": serializers.DictField(help_text="Góp ý trên cổng (tham khảo, không tính)"),
+                    "comments": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+    )
     def get(self, request, pk):
         consultation = selectors.public_consultation_or_404(pk)
         survey = selectors.official_survey(consultation.assessment)
@@ -323,6 +343,11 @@ class CommentHide(APIView):
     @extend_schema(
         summary="Ẩn một góp ý (kiểm duyệt, có lý do)",
         request=inline_serializer("CommentHide", {"reason": serializers.CharField()}),
+        responses={
+            200: inline_serializer(
+                "CommentHidden", {"id": serializers.IntegerField(), "hidden_at": serializers.DateTimeField()}
+            )
+        },
     )
     def post(self, request, pk):
         from chungsuc.assessments.selectors import assessment_or_404
