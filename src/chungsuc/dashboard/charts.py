@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import selectors as assessment_selectors
-from chungsuc.assessments.models import EvaluationResult, RecognitionRecord, Standard
+from chungsuc.assessments.models import EvaluationResult, Standard
 from chungsuc.core.tables import FLOAT, INT, PERCENT, TEXT, YEAR, Column, DataTable
 from chungsuc.geo.models import LineageLink, Unit, UnitLevel, UnitVersion
 from chungsuc.geo.selectors import valid_on
+from chungsuc.recognitions import selectors as recognition_selectors
+from chungsuc.recognitions.models import RecognitionRecord
 
 FIRST_YEAR = 2021  # Plan 861/KH-UBND covers 2021–2025
 STANDARDS = [(Standard.NTM, "ntm"), (Standard.ADVANCED, "advanced"), (Standard.MODEL, "model")]
@@ -317,7 +319,7 @@ def criteria_rates(ctx: Context, year: int, results=None) -> DataTable:
 
 def regressions(ctx: Context) -> DataTable:
     watch = [
-        w for w in assessment_selectors.regression_watch(ctx.user, ctx.on) if w["unit"].pk in ctx.communes
+        w for w in recognition_selectors.regression_watch(ctx.user, ctx.on) if w["unit"].pk in ctx.communes
     ]
     rows = [
         {

@@ -8,11 +8,11 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Assessment, Standard
 from chungsuc.geo.mapdata import boundaries_for
 from chungsuc.geo.models import UnitVersion
 from chungsuc.geo.selectors import valid_on
+from chungsuc.recognitions import selectors as recognition_selectors
 
 STANDARD_VALUE = {Standard.NTM: 1, Standard.TASK_COMPLETED: 1, Standard.ADVANCED: 2, Standard.MODEL: 3}
 
@@ -66,7 +66,7 @@ def map_context(ctx, colour: str) -> dict:
             )
         legend = None
     else:
-        best = assessment_selectors.highest_standards(on)
+        best = recognition_selectors.highest_standards(on)
         labels = {x["value"]: x["label"] for x in standard_legend()}
         for v in communes:
             rec = best.get(v.unit_id)

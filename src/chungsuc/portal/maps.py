@@ -8,11 +8,11 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
 from chungsuc.geo.mapdata import boundaries_for
 from chungsuc.geo.models import UnitLevel, UnitVersion
 from chungsuc.geo.selectors import valid_on
+from chungsuc.recognitions import selectors as recognition_selectors
 
 STANDARD_VALUE = {Standard.NTM: 1, Standard.TASK_COMPLETED: 1, Standard.ADVANCED: 2, Standard.MODEL: 3}
 
@@ -35,7 +35,7 @@ def communes_on(on: dt.date, unit_ids=None) -> list[UnitVersion]:
 
 def standards_values(on: dt.date, unit_ids=None) -> list[dict]:
     """Every commune valid on `on` with the highest standard it holds that day (public facts)."""
-    best = assessment_selectors.highest_standards(on)
+    best = recognition_selectors.highest_standards(on)
     legend = {x["value"]: x["label"] for x in standard_legend()}
     out = []
     for v in communes_on(on, unit_ids):

@@ -24,7 +24,7 @@ DATASETS = {
 
 
 def register_table(on: dt.date) -> DataTable:
-    from chungsuc.assessments.selectors import register_as_of
+    from chungsuc.recognitions.selectors import register_as_of
     from chungsuc.geo.models import UnitVersion
     from chungsuc.geo.selectors import valid_on
 

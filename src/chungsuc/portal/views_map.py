@@ -87,14 +87,14 @@ def _counts(values: list[dict]) -> list[dict]:
 
 @require_GET
 def public_unit(request, pk: int):
-    from chungsuc.assessments import selectors as assessment_selectors
     from chungsuc.geo.models import Unit
+    from chungsuc.recognitions import selectors as recognition_selectors
 
     try:
         unit = Unit.objects.get(pk=pk)
     except Unit.DoesNotExist:
         raise Http404(_("Không tìm thấy đơn vị"))
-    history = list(assessment_selectors.unit_recognition_history(unit))
+    history = list(recognition_selectors.unit_recognition_history(unit))
     versions = list(unit.versions.select_related("parent").order_by("valid_from"))
     return render(request, "portal/unit.html", {"unit": unit, "history": history, "versions": versions})
 

@@ -27,9 +27,9 @@ def _axe(page, live_server) -> list[dict]:
 
 
 def _expected_ntm(on: dt.date) -> int:
-    from chungsuc.assessments.models import RecognitionRecord
     from chungsuc.geo.models import UnitVersion
     from chungsuc.geo.selectors import valid_on
+    from chungsuc.recognitions.models import RecognitionRecord
 
     communes = UnitVersion.objects.filter(valid_on(on), level="commune").values("unit_id")
     return RecognitionRecord.objects.as_of(on).filter(unit_id__in=communes, standard="ntm").count()

@@ -10,7 +10,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from chungsuc.assessments.models import RecognitionRecord
+from chungsuc.recognitions.models import RecognitionRecord
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_bad_date_on_the_boundaries_is_a_400_in_vietnamese(client, an_giang):
 
 
 def test_public_map_page_colours_by_the_register_with_attribution(client, an_giang):
-    from chungsuc.assessments.selectors import highest_standards
+    from chungsuc.recognitions.selectors import highest_standards
 
     resp = client.get(reverse("portal:map"), {"on": "31/12/2024"})
     assert resp.status_code == 200
@@ -75,7 +75,7 @@ def test_public_map_page_colours_by_the_register_with_attribution(client, an_gia
 
 
 def test_public_unit_page_lists_its_recognitions(client, an_giang):
-    from chungsuc.assessments.models import RecognitionRecord
+    from chungsuc.recognitions.models import RecognitionRecord
 
     rec = RecognitionRecord.objects.select_related("unit").first()
     resp = client.get(reverse("portal:unit", args=[rec.unit_id]))
@@ -88,7 +88,7 @@ def test_public_unit_page_lists_its_recognitions(client, an_giang):
 def test_open_data_register_downloads_match_the_register(client, an_giang, fmt):
     import io
 
-    from chungsuc.assessments.selectors import register_as_of
+    from chungsuc.recognitions.selectors import register_as_of
 
     expected = list(register_as_of(dt.date(2024, 12, 31)))
     resp = client.get(reverse("portal:open-data-file", args=["register", fmt]), {"on": "2024-12-31"})

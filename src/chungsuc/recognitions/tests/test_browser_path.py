@@ -123,7 +123,7 @@ def test_whole_path_in_the_browser(browser, live_server, login, transactional_de
     # a resident answers on the portal (no login)
     resident_ctx = browser.new_context(locale="vi-VN")
     resident = resident_ctx.new_page()
-    resident.goto(f"{live_server.url}/consultations/")
+    resident.goto(f"{live_server.url}/public/consultations/")
     resident.click("text=Xã Vĩnh Chánh")
     resident.fill('input[name="name"]', "Nguyễn Văn Dân")
     resident.check('input[name="satisfied"][value="1"]')
@@ -175,6 +175,6 @@ def test_whole_path_in_the_browser(browser, live_server, login, transactional_de
     _outsider_404(browser, live_server, login, password, url)
 
     # the public list
-    resident.goto(f"{live_server.url}/recognised/")
+    resident.goto(f"{live_server.url}/public/recognised/")
     assert "Xã Vĩnh Chánh" in resident.locator('[data-testid="public-recognised"]').inner_text()
     resident_ctx.close()

@@ -163,7 +163,7 @@ def test_the_recorder_cannot_attest_and_an_outsider_cannot_touch_it(dossier, use
 
 
 def test_comments_are_rate_limited_per_client_on_the_page(dossier, client):
-    url = f"/consultations/{dossier.consultation.pk}/"
+    url = f"/public/consultations/{dossier.consultation.pk}/"
     for i in range(3):
         r = client.post(url, {"satisfied": "1", "text": f"Ý kiến số {i}"}, REMOTE_ADDR="203.0.113.7")
         assert r.status_code == 302
@@ -199,7 +199,7 @@ def test_moderation_hides_with_a_reason_and_is_audited(dossier, users, client):
     assert bad.hidden_at is not None and bad.hidden_reason == "Nội dung quảng cáo"
     entry = AuditEntry.objects.get(action="recognition.comment_hide")
     assert entry.reason == "Nội dung quảng cáo" and entry.actor == users["demo.nnptnt"]
-    page = client.get(f"/consultations/{dossier.consultation.pk}/").content.decode()
+    page = client.get(f"/public/consultations/{dossier.consultation.pk}/").content.decode()
     assert "Quảng cáo bán hàng" not in page and good.text in page
     assert selectors.satisfaction(dossier.consultation)["comments"] == 1
     dossier_page = officer.get(f"/assessments/{dossier.pk}/").content.decode()
@@ -207,7 +207,7 @@ def test_moderation_hides_with_a_reason_and_is_audited(dossier, users, client):
 
 
 def test_the_public_page_shows_the_result_published_not_live_values_after_a_reopen(dossier, users, client):
-    url = f"/consultations/{dossier.consultation.pk}/"
+    url = f"/public/consultations/{dossier.consultation.pk}/"
     published = dossier.consultation.snapshot
     assert published["criteria_met"] == published["criteria_total"] and published["standard_met"]
     services.consultation_close(actor=users["demo.nnptnt"], assessment=dossier)

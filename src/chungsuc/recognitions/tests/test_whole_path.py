@@ -122,22 +122,26 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     province.post(f"/recognitions/dossiers/{a.pk}/consultation/open/", {"days": 10, "summary": "Xin ý kiến"})
     assert state(a) == "consultation"
     public = client
-    listing = public.get("/consultations/").content.decode()
+    listing = public.get("/public/consultations/").content.decode()
     assert "Vĩnh Chánh" in listing
     cid = a.consultation.pk
     for i in range(9):  # residents from nine addresses
         public.post(
-            f"/consultations/{cid}/", {"name": f"Người {i}", "satisfied": "1"}, REMOTE_ADDR=f"10.0.0.{i}"
+            f"/public/consultations/{cid}/",
+            {"name": f"Người {i}", "satisfied": "1"},
+            REMOTE_ADDR=f"10.0.0.{i}",
         )
     public.post(
-        f"/consultations/{cid}/", {"satisfied": "0", "text": "Đường ấp 3 còn lầy"}, REMOTE_ADDR="10.0.1.1"
+        f"/public/consultations/{cid}/",
+        {"satisfied": "0", "text": "Đường ấp 3 còn lầy"},
+        REMOTE_ADDR="10.0.1.1",
     )
-    page = public.get(f"/consultations/{cid}/").content.decode()
+    page = public.get(f"/public/consultations/{cid}/").content.decode()
     assert "10 ý kiến" in page and "Đường ấp 3 còn lầy" in page
     assert_outsider_404(outsider, a)
     province.post(f"/recognitions/dossiers/{a.pk}/consultation/close/")
     assert state(a) == "consultation_closed"
-    r = public.post(f"/consultations/{cid}/", {"satisfied": "1"}, REMOTE_ADDR="10.0.2.1")
+    r = public.post(f"/public/consultations/{cid}/", {"satisfied": "1"}, REMOTE_ADDR="10.0.2.1")
     assert a.consultation.comments.count() == 10  # closed: no more comments
 
     # the official survey: recorded by the commune with its minutes, attested by the province
@@ -179,7 +183,7 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     assert d.number == "123/QĐ-UBND" and d.act.reference == "123/QĐ-UBND" and d.act.file
     rec = RecognitionRecord.objects.get(unit=vinh_chanh, standard="ntm", year=2024)
     assert rec.decision == d
-    assert "Vĩnh Chánh" in public.get("/recognised/").content.decode()
+    assert "Vĩnh Chánh" in public.get("/public/recognised/").content.decode()
     assert "Vĩnh Chánh" in province.get("/recognitions/register/").content.decode()
     assert outsider.get(f"/recognitions/decisions/{d.pk}.pdf").status_code == 404
     download = province.get(f"/recognitions/decisions/{d.pk}.pdf")
