@@ -24,9 +24,9 @@ DATASETS = {
 
 
 def register_table(on: dt.date) -> DataTable:
-    from chungsuc.recognitions.selectors import register_as_of
     from chungsuc.geo.models import UnitVersion
     from chungsuc.geo.selectors import valid_on
+    from chungsuc.recognitions.selectors import register_as_of
 
     records = list(register_as_of(on))
     versions = {
