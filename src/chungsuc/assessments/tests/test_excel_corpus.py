@@ -402,6 +402,11 @@ def test_an_old_download_shows_conflicts_and_reverts_nothing_without_a_choice(
     assert html.index('data-testid="import-conflict"') < html.index("10.1</strong>")  # conflicts first
     commit(client, response)  # nothing chosen: the newer values stay
     assert (stored(a, "3.1"), stored(a, "1.1"), stored(a, "10.1")) == (75, 0.0, 66)
+    # the staged dry run is gone once used: confirming again writes nothing and says so
+    before = counts()
+    again = client.post(f"/assessments/import/{response.context['token']}/commit/", follow=True)
+    assert "Lần kiểm tra thử này không còn" in again.content.decode()
+    assert counts() == before
 
 
 def test_the_official_may_choose_the_file_value_per_value_or_per_unit(setup, client, framework, users):
