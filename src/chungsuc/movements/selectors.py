@@ -70,6 +70,12 @@ def reference_date(movement: Movement, on: dt.date | None = None) -> dt.date:
     return min(on, end)
 
 
+def movement_units_qs(movement: Movement):
+    """The movement's units as a subquery (for the large reads: no id list sent to the database)."""
+    start, end = _period(movement)
+    return sources.movement_units_qs(movement.province_id, start, end)
+
+
 def movements_for(user):
     qs = Movement.objects.select_related("province").order_by("-period_start", "name")
     if getattr(user, "is_superuser", False):
@@ -112,7 +118,7 @@ def target_specs(version: MovementVersion) -> list[progress.TargetSpec]:
 
 def achievements(movement: Movement, standards) -> list[progress.Achievement]:
     start, end = _period(movement)
-    rows = sources.recognitions(set(movement_units(movement)), start, end, standards)
+    rows = sources.recognitions(movement_units_qs(movement), start, end, standards)
     return [
         progress.Achievement(
             unit_id=r["unit_id"],
@@ -207,7 +213,7 @@ def progress_data(movement: Movement, *, on: dt.date | None = None) -> dict:
 def reported_data(movement: Movement) -> list[dict]:
     """The province's reported counts with their dates and sources, and how many of them the
     register holds at the same date (not comparable after the 2025 merger: another denominator)."""
-    units = set(movement_units(movement))
+    units = movement_units_qs(movement)
     out = []
     for rc in ReportedCount.objects.filter(movement=movement).order_by("as_of", "level", "standard", "basis"):
         comparable = rc.basis != "meeting" and not rc.after_merger
@@ -265,15 +271,16 @@ def forecast_data(
     if not remaining:
         return out
     prog = progress if progress is not None else progress_data(movement, on=on)
-    units = set(movement_units(movement))
+    units = movement_units_qs(movement)
     version = version_in_force(movement, on)
     specs = {t.code: t for t in target_specs(version)} if version else {}
     for t in prog["targets"]:
         spec = specs[t["code"]]
         level_units = sources.units_on(units, on, t["level"])
-        holding = sources.holders({u["unit_id"] for u in level_units}, spec.standards, on)
+        level_qs = sources.units_on_qs(units, on, t["level"])
+        holding = sources.holders(level_qs, spec.standards, on)
         pending = [u for u in level_units if u["unit_id"] not in holding]
-        gaps = sources.latest_gaps([u["unit_id"] for u in pending], spec.standards[0])
+        gaps = sources.latest_gaps(level_qs, spec.standards[0])
         roadmap = dict(
             Roadmap.objects.filter(movement=movement, standard__in=spec.standards).values_list(
                 "unit_id", "year"
@@ -346,11 +353,15 @@ def forecast_data(
 
 
 def _case_states(report_ids) -> dict[int, str]:
+    """The workflow state of each report (`report_ids` a list or a subquery of report ids)."""
+    from django.db.models import QuerySet
+
     ct = ContentType.objects.get_for_model(Report)
+    ids = report_ids if isinstance(report_ids, QuerySet) else list(report_ids)
     return dict(
-        WorkflowCase.objects.filter(content_type=ct, object_id__in=list(report_ids)).values_list(
-            "object_id", "state__code"
-        )
+        WorkflowCase.objects.filter(content_type=ct, object_id__in=ids)
+        .order_by()
+        .values_list("object_id", "state__code")
     )
 
 
@@ -505,7 +516,15 @@ def consolidation(
         .select_related("obligation__participant__organisation", "obligation__participant__unit")
         .order_by("obligation__participant__organisation__name")
     )
-    case_states = _case_states([r.pk for r in reports])
+    case_states = _case_states(
+        Report.objects.filter(
+            obligation__participant__movement=movement,
+            obligation__year=year,
+            obligation__kind__in=list(kinds),
+        )
+        .order_by()
+        .values("pk")
+    )
     included = [r for r in reports if case_states.get(r.pk) in states]
     totals = dict.fromkeys(REPORT_NUMBER_FIELDS, 0)
     by_participant = []
