@@ -53,6 +53,9 @@ def audit_list(request):
     for entry in page:
         entry.action_label = action_label(entry.action)
         entry.target_label = labels.get(entry.target_type) or _target_label(entry.target_type)
+    from chungsuc.core.audit_display import present
+
+    present(page)
     return render(
         request,
         "core/audit_list.html",

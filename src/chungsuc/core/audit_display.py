@@ -1,0 +1,174 @@
+"""How the audit log reads to an official: field labels instead of keys, workflow states and workflows by
+their names, dates dd/mm/yyyy, Đạt/Không đạt, numbers 1.234,5, public comments by "người dân (ẩn danh)".
+The rows keep what the services wrote (codes, ISO dates); only the viewer translates them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from chungsuc.core.text import fmt_number
+
+FIELD_LABELS = {
+    "state": _lazy("Trạng thái"),
+    "workflow": _lazy("Quy trình"),
+    "verified": _lazy("Kiểm chứng"),
+    "value": _lazy("Giá trị"),
+    "comparator": _lazy("Phép so sánh"),
+    "framework": _lazy("Bộ tiêu chí"),
+    "framework_version": _lazy("Phiên bản bộ tiêu chí"),
+    "criteria_met": _lazy("Số tiêu chí đạt"),
+    "standard_met": _lazy("Đạt chuẩn"),
+    "year": _lazy("Năm"),
+    "unit": _lazy("Đơn vị"),
+    "satisfaction": _lazy("Mức hài lòng"),
+    "consultation": _lazy("Thời gian lấy ý kiến"),
+    "source": _lazy("Nguồn"),
+    "source_url": _lazy("Đường dẫn nguồn"),
+    "version": _lazy("Phiên bản"),
+    "origin": _lazy("Nguồn gốc"),
+    "step": _lazy("Bước"),
+    "failing": _lazy("Tiêu chí chưa đạt"),
+    "commune_group": _lazy("Nhóm xã"),
+    "met": _lazy("Kết quả"),
+    "note": _lazy("Ghi chú"),
+    "since": _lazy("Từ ngày"),
+    "until": _lazy("Đến ngày"),
+    "date": _lazy("Ngày"),
+    "number": _lazy("Số văn bản"),
+    "signer": _lazy("Người ký"),
+    "recognised": _lazy("Kết quả quyết định"),
+    "standard": _lazy("Chuẩn"),
+    "comments": _lazy("Số ý kiến"),
+    "satisfied": _lazy("Số hài lòng"),
+    "rate": _lazy("Tỷ lệ hài lòng"),
+    "role": _lazy("Vai trò"),
+    "organisation": _lazy("Tổ chức"),
+    "name": _lazy("Tên"),
+    "new": _lazy("Mới"),
+    "changes": _lazy("Số thay đổi"),
+    "due": _lazy("Hạn"),
+}
+
+# bool fields that say whether something is met, or verified
+_MET_FIELDS = {"standard_met", "met", "recognised", "satisfied_condition"}
+_VERIFIED_FIELDS = {"verified", "legal_verified"}
+_PLAIN_NUMBER_FIELDS = {"year", "version", "framework_version", "commune_group", "number"}
+_ORIGINS = {
+    "builtin": _lazy("dữ liệu có sẵn"),
+    "edit": _lazy("sửa trên trang"),
+    "import": _lazy("nhập từ Excel"),
+    "demo": _lazy("DEMO"),
+    "decision": _lazy("quyết định"),
+}
+_ISO_DATETIME = re.compile(
+    r"\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?"
+)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_INDICATOR = re.compile(r"^(\d+(?:\.\d+)*[a-z]?)(?::(.+))?$")
+_COMMENT_ACTIONS = re.compile(r"comment|feedback")
+
+
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    from chungsuc.core.models import Workflow, WorkflowState
+
+    states = {}
+    for code, name in WorkflowState.objects.values_list("code", "name"):
+        states.setdefault(code, name)
+    workflows = dict(Workflow.objects.values_list("code", "name"))
+    return states, workflows
+
+
+def field_label(key: str, names: tuple[dict, dict] | None = None) -> str:
+    if key.startswith("transition:"):
+        # workflow.define writes one key per transition: "transition:<source>:<code>"
+        parts = key.split(":")
+        states = (names or ({}, {}))[0]
+        source = states.get(parts[1], parts[1].replace("_", " ")) if len(parts) > 1 else ""
+        return _("Bước chuyển từ «%(state)s»") % {"state": _(source) if source else ""}
+    if key.startswith("state:"):
+        states = (names or ({}, {}))[0]
+        code = key.split(":", 1)[1]
+        return _("Trạng thái «%(state)s»") % {"state": _(states.get(code, code.replace("_", " ")))}
+    label = FIELD_LABELS.get(key)
+    if label is not None:
+        return str(label)
+    m = _INDICATOR.match(key)
+    if m:
+        code, sub = m.groups()
+        if sub in ("ghi_chu", "comment"):
+            return _("Ghi chú chỉ tiêu %(code)s") % {"code": code}
+        if sub:
+            return _("Chỉ tiêu %(code)s (giá trị phụ)") % {"code": code}
+        return _("Chỉ tiêu %(code)s") % {"code": code}
+    return key.replace("_", " ")
+
+
+def _dates(text: str) -> str:
+    text = _ISO_DATETIME.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]} {m[4]}:{m[5]}", text)
+    return _ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", text)
+
+
+def value_text(key: str, value: Any, names: tuple[dict, dict]) -> str:
+    states, workflows = names
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        if key in _MET_FIELDS:
+            return _("Đạt") if value else _("Không đạt")
+        if key in _VERIFIED_FIELDS:
+            return _("Đã kiểm chứng") if value else _("Chưa kiểm chứng")
+        return _("Có") if value else _("Không")
+    if isinstance(value, int | float):
+        if key in _PLAIN_NUMBER_FIELDS:
+            return str(value)
+        return fmt_number(value)
+    if isinstance(value, dict):
+        if not value:
+            return "—"
+        return "; ".join(f"{field_label(str(k))}: {value_text(str(k), v, names)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(key, v, names) for v in value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    if key == "state" and text in states:
+        return _(states[text])
+    if " → " in text and any(part in states for part in text.split(" → ")):
+        return " → ".join(_(states[p]) if p in states else _dates(p) for p in text.split(" → "))
+    if key == "workflow" and text in workflows:
+        return _(workflows[text])
+    if key == "origin" and text in _ORIGINS:
+        return str(_ORIGINS[text])
+    return _dates(text)
+
+
+def present(entries) -> None:
+    """Give each audit entry `.change_rows` [(label, before, after)] and `.actor_text` (in place)."""
+    names = _names()
+    for e in entries:
+        rows = []
+        for key, pair in (e.changes or {}).items():
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                before, after = pair
+            else:
+                before, after = None, pair
+            rows.append(
+                (
+                    field_label(str(key), names),
+                    value_text(str(key), before, names),
+                    value_text(str(key), after, names),
+                )
+            )
+        e.change_rows = rows
+        if e.actor_id is None and _COMMENT_ACTIONS.search(e.action or ""):
+            e.actor_text = _("người dân (ẩn danh)")
+        elif e.actor_id is None:
+            e.actor_text = _("hệ thống")
+        else:
+            e.actor_text = e.actor_repr
+        e.reason_text = _dates(e.reason or "")
