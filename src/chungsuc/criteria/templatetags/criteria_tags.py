@@ -1,7 +1,12 @@
 """Display helpers for criteria: comparator symbols, value-type labels, readable thresholds."""
 
+import re
+from urllib.parse import urlsplit
+
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -126,3 +131,30 @@ def unit_kinds_label(codes) -> str:
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+_RECALLED = re.compile(r"UNVERIFIED \(recalled: ([^)]*)\)")
+
+
+@register.filter
+def clean_note(text: str) -> str:
+    """A rule's note without our research shorthand: "UNVERIFIED (recalled: Đạt)" reads "chưa kiểm
+    chứng (nhớ lại: Đạt)", "(mapping UNVERIFIED)" reads "(chưa kiểm chứng)"."""
+    text = _RECALLED.sub(lambda m: _("chưa kiểm chứng (nhớ lại: %(v)s)") % {"v": m[1]}, text or "")
+    return text.replace("(mapping UNVERIFIED)", _("(chưa kiểm chứng)")).replace(
+        "UNVERIFIED", _("chưa kiểm chứng")
+    )
+
+
+@register.filter
+def source_links(text: str) -> str:
+    """A source as the reader wants it: each address a link named by its site, the rest as text."""
+    parts = [p.strip() for p in re.split(r"\s;\s|\s+(?=https?://)", text or "") if p.strip()]
+    out = []
+    for p in parts:
+        if p.startswith(("http://", "https://")):
+            site = urlsplit(p).netloc.removeprefix("www.")
+            out.append(format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', p, site))
+        else:
+            out.append(conditional_escape(clean_note(p)))
+    return mark_safe("; ".join(str(x) for x in out))  # noqa: S308 - every part is escaped above

@@ -101,3 +101,14 @@ def test_dashboard_has_no_work_list_for_a_commune_officer(client, demo):
 
     client.force_login(get_user_model().objects.get(username="demo.vinhchanh"))
     assert 'data-testid="threshold-work"' not in client.get("/dashboard/").content.decode()
+
+
+def test_framework_page_shows_sources_as_links_and_no_research_shorthand(office_client):
+    page = office_client.get("/criteria/xa-ntm-2021/").content.decode()
+    assert "UNVERIFIED" not in page and "recalled:" not in page
+    assert "chưa kiểm chứng (nhớ lại: Đạt)" in page
+    assert (
+        ">thuvienphapluat.vn</a>" in page
+        or ">dantocmiennui.baotintuc.vn</a>" in page
+        or 'rel="noopener' in page
+    )
