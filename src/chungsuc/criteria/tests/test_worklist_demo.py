@@ -107,8 +107,17 @@ def test_framework_page_shows_sources_as_links_and_no_research_shorthand(office_
     page = office_client.get("/criteria/xa-ntm-2021/").content.decode()
     assert "UNVERIFIED" not in page and "recalled:" not in page
     assert "chưa kiểm chứng (nhớ lại: Đạt)" in page
-    assert (
-        ">thuvienphapluat.vn</a>" in page
-        or ">dantocmiennui.baotintuc.vn</a>" in page
-        or 'rel="noopener' in page
+
+
+def test_source_links_name_each_address_by_its_site_and_escape_the_rest():
+    from chungsuc.criteria.templatetags.criteria_tags import source_links
+
+    html = source_links(
+        "QĐ 318 <b> ; https://www.vietnamplus.vn/a-b ; https://xaydungchinhsach.chinhphu.vn/x"
     )
+    assert "QĐ 318 &lt;b&gt;" in html
+    assert (
+        'href="https://www.vietnamplus.vn/a-b" rel="noopener noreferrer" target="_blank">vietnamplus.vn</a>'
+        in html
+    )
+    assert ">xaydungchinhsach.chinhphu.vn</a>" in html
