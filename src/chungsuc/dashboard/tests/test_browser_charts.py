@@ -81,7 +81,21 @@ def test_dashboard_map_and_portal_in_the_browser(browser, live_server, login, tr
         page = context.new_page()
         page.goto(f"{live_server.url}/")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # the figures on the portal home are the register's, today
+        from django.utils import timezone
+
+        from chungsuc.assessments.selectors import register_as_of
+
+        today_ntm = register_as_of(timezone.localdate(), standard="ntm").count()
+        first = page.locator('[data-testid="public-recognised-counts"] tr').first.locator("td")
+        assert first.nth(0).inner_text() == "Nông thôn mới" and first.nth(1).inner_text() == str(today_ntm)
         page.screenshot(path=str(artifacts / f"portal-home-{width}.png"), full_page=True)
+        found = _axe(page, live_server)
+        assert found == [], found
+        page.goto(f"{live_server.url}/public/progress/")
+        assert page.locator('[data-testid="target"]').count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(artifacts / f"portal-progress-{width}.png"), full_page=True)
         found = _axe(page, live_server)
         assert found == [], found
         context.close()
