@@ -477,7 +477,81 @@ def commune_peers(ctx: Context, year: int) -> DataTable:
     )
 
 
-TABLES = ("recognitions", "bands", "criteria", "regressions", "units", "gaps", "peers")
+def _movement_for(ctx: Context):
+    """The movement run by the root province (none for a district or a commune root)."""
+    if ctx.version.level != UnitLevel.PROVINCE:
+        return None
+    from chungsuc.movements.selectors import movements_for
+
+    for m in movements_for(ctx.user):
+        if m.province_id == ctx.root.pk and not m.is_demo:
+            return m
+    return None
+
+
+def participants_reporting(ctx: Context, movement, consolidations: list[dict]) -> DataTable:
+    rows = []
+    for c in consolidations:
+        late = sum(1 for p in c["by_participant"] if p.get("late"))
+        rows.append(
+            {
+                "year": c["year"],
+                "owed": c["owed"],
+                "included": c["included"],
+                "late": late,
+                "completeness": 100 * c["included"] / c["owed"] if c["owed"] else None,
+                "on_time": 100 * (c["included"] - late) / c["owed"] if c["owed"] else None,
+            }
+        )
+    return DataTable(
+        key="reporting",
+        title=_("Báo cáo của các đơn vị tham gia"),
+        subtitle=_("%(m)s — báo cáo năm đã nộp và được tổng hợp") % {"m": movement},
+        columns=[
+            Column("year", _("Năm"), YEAR),
+            Column("owed", _("Số báo cáo phải nộp"), INT, _("báo cáo"), total=True),
+            Column("included", _("Đã nộp"), INT, _("báo cáo"), total=True),
+            Column("late", _("Nộp trễ hạn"), INT, _("báo cáo"), total=True),
+            Column("completeness", _("Tỷ lệ đầy đủ"), PERCENT, "%"),
+            Column("on_time", _("Tỷ lệ đúng hạn"), PERCENT, "%"),
+        ],
+        rows=rows,
+    )
+
+
+def resources_by_source(ctx: Context, movement, consolidations: list[dict]) -> DataTable:
+    labels: dict[str, str] = {}
+    rows = []
+    for c in consolidations:
+        row = {"year": c["year"]}
+        for s in c["by_source"]:
+            labels[s["source"]] = s["label"]
+            row[s["source"]] = s["amount"] or 0
+        row["total"] = sum(v for k, v in row.items() if k != "year")
+        rows.append(row)
+    return DataTable(
+        key="resources",
+        title=_("Nguồn lực huy động theo nguồn"),
+        subtitle=_("%(m)s — theo báo cáo của các đơn vị tham gia") % {"m": movement},
+        columns=[Column("year", _("Năm"), YEAR)]
+        + [Column(k, label, INT, _("đồng"), total=True) for k, label in labels.items()]
+        + [Column("total", _("Tổng cộng"), INT, _("đồng"), total=True)],
+        rows=rows,
+        total_label=_("Cả giai đoạn"),
+    )
+
+
+TABLES = (
+    "recognitions",
+    "bands",
+    "criteria",
+    "regressions",
+    "units",
+    "reporting",
+    "resources",
+    "gaps",
+    "peers",
+)
 
 
 def all_tables(ctx: Context) -> dict[str, DataTable]:
@@ -490,6 +564,14 @@ def all_tables(ctx: Context) -> dict[str, DataTable]:
         "regressions": regressions(ctx),
         "units": by_unit(ctx, year, results),
     }
+    movement = _movement_for(ctx)
+    if movement is not None:
+        from chungsuc.movements.selectors import consolidation
+
+        years = [y for y in movement.years if y <= ctx.on.year]
+        consolidations = [consolidation(movement, year=y) for y in years]
+        tables["reporting"] = participants_reporting(ctx, movement, consolidations)
+        tables["resources"] = resources_by_source(ctx, movement, consolidations)
     if ctx.version.level == UnitLevel.COMMUNE:
         # a commune's page: its criteria and gaps, its place among its peers (no per-unit breakdown)
         del tables["units"], tables["bands"]
@@ -532,6 +614,37 @@ def chart_option(table: DataTable) -> dict | None:
             "xAxis": {"type": "category", "data": [r["code"] for r in rows]},
             "yAxis": {"type": "value", "max": 100},
             "series": [{"type": "bar", "name": table.title, "data": [round(r["rate"], 1) for r in rows]}],
+        }
+    if table.key == "reporting":
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 40, "right": 10, "top": 40, "bottom": 30},
+            "xAxis": {"type": "category", "data": [str(r["year"]) for r in table.rows]},
+            "yAxis": {"type": "value", "max": 100},
+            "series": [
+                {"name": c.label, "type": "bar", "data": [round(r[c.key] or 0, 1) for r in table.rows]}
+                for c in table.columns
+                if c.key in ("completeness", "on_time")
+            ],
+        }
+    if table.key == "resources":
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 10, "right": 10, "top": 60, "bottom": 30, "containLabel": True},
+            "xAxis": {"type": "category", "data": [str(r["year"]) for r in table.rows]},
+            "yAxis": {"type": "value"},
+            "series": [
+                {
+                    "name": c.label,
+                    "type": "bar",
+                    "stack": "sources",
+                    "data": [r.get(c.key, 0) for r in table.rows],
+                }
+                for c in table.columns
+                if c.key not in ("year", "total")
+            ],
         }
     if table.key == "units":
         # grouped, not stacked: a commune holding "nâng cao" also holds "nông thôn mới"
@@ -592,6 +705,18 @@ def text_alternative(table: DataTable) -> str:
             "u": best["unit"],
             "k": best["ntm"],
         }
+    if table.key == "reporting":
+        owed = sum(r["owed"] for r in table.rows)
+        done = sum(r["included"] for r in table.rows)
+        late = sum(r["late"] for r in table.rows)
+        return _("%(done)s/%(owed)s báo cáo đã nộp, %(late)s báo cáo nộp trễ hạn.") % {
+            "done": done,
+            "owed": owed,
+            "late": late,
+        }
+    if table.key == "resources":
+        total = sum(r["total"] for r in table.rows)
+        return _("Tổng nguồn lực huy động theo báo cáo: %(t)s đồng.") % {"t": display(total, INT)}
     if table.key == "regressions":
         return _("%(n)s xã đã công nhận có kết quả mới nhất không còn đạt chuẩn.") % {"n": len(table.rows)}
     return ""

@@ -52,7 +52,13 @@ def chart_page(request):
                 "alt": charts.text_alternative(table),
                 "data_id": f"chart-data-{key}",
                 "total_cells": [
-                    (table.display(totals[c.key], c) if c.key in totals else "", c) for c in table.columns
+                    (
+                        (table.display(totals[c.key], c) if c.total else str(totals[c.key]))
+                        if c.key in totals
+                        else "",
+                        c,
+                    )
+                    for c in table.columns
                 ]
                 if totals
                 else None,

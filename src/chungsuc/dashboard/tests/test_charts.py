@@ -185,3 +185,22 @@ def test_a_communes_page_shows_its_gaps_and_its_place_among_peers(client, users)
         reverse("dashboard:chart-export", args=["gaps", "csv"]), {"unit": a.unit_id, "on": "2024-12-31"}
     )
     assert export.status_code == 200 and export.content.decode("utf-8-sig").count("\n") == len(gaps) + 1
+
+
+def test_province_charts_show_participants_reporting_and_resources(client, users):
+    from chungsuc.movements.models import Movement
+    from chungsuc.movements.selectors import consolidation
+
+    plan = Movement.objects.get(code="kh-861-2022")
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024"})
+    tables = {c["table"].key: c["table"] for c in resp.context["cards"]}
+    reporting = {r["year"]: r for r in tables["reporting"].rows}
+    assert sorted(reporting) == [2021, 2022, 2023, 2024]
+    for year, row in reporting.items():
+        c = consolidation(plan, year=year)
+        assert row["owed"] == c["owed"] and row["included"] == c["included"]
+    assert {c.key for c in tables["resources"].columns} >= {"year", "state_budget", "community", "total"}
+    body = resp.content.decode()
+    owed = sum(r["owed"] for r in reporting.values())
+    assert f"/{owed} báo cáo đã nộp" in body
