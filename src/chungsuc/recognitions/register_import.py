@@ -13,11 +13,8 @@ uncertainty; `decision` (free text) is accepted instead of number/date/signer.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import uuid
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -683,31 +680,25 @@ def rows_for_storage(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _folder() -> Path:
-    return Path(settings.VAR_DIR) / "imports"
+STAGING_KIND = "recognitions.register"
 
 
 def pending_store(user, rows: list[dict], columns: dict[str, int], name: str) -> str:
-    token = uuid.uuid4().hex
-    _folder().mkdir(parents=True, exist_ok=True)
-    payload = {"user": user.pk, "rows": rows_for_storage(rows), "columns": columns, "name": name}
-    (_folder() / f"rec-{token}.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-    return token
+    """Keep the checked rows until the official confirms (core.staging: bound to the user, removed
+    after use, expired after the time limit)."""
+    from chungsuc.core.staging import stage_put
+
+    payload = {"rows": rows_for_storage(rows), "columns": columns, "name": name}
+    return stage_put(user=user, kind=STAGING_KIND, payload=payload)
 
 
 def pending_load(token: str, user) -> dict:
-    if not token.isalnum():
-        raise ValidationError(_("Mã lần nhập không hợp lệ."))
-    path = _folder() / f"rec-{token}.json"
-    if not path.exists():
-        raise ValidationError(
-            _("Lần kiểm tra thử này không còn (đã ghi hoặc đã hết hạn); hãy tải tệp lên lại.")
-        )
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data["user"] != user.pk:
-        raise PermissionDenied(_("Lần nhập này của người khác."))
-    return data
+    from chungsuc.core.staging import stage_get
+
+    return stage_get(token, user=user, kind=STAGING_KIND).payload
 
 
 def pending_discard(token: str) -> None:
-    (_folder() / f"rec-{token}.json").unlink(missing_ok=True)
+    from chungsuc.core.staging import stage_discard
+
+    stage_discard(token)
