@@ -25,13 +25,13 @@ def _money(v) -> str:
     return od.fmt_number(v or 0) + " đồng"
 
 
-def _summary(name: str, period: str, final: bool) -> str:
+def _summary(name: str, period: str, final: bool, midterm: bool = False) -> str:
     """ "Tổng kết phong trào thi đua “…” 2021–2025" (the period once, even when the name holds it)."""
     lowered = name[:1].lower() + name[1:] if name.lower().startswith("phong trào") else f"phong trào {name}"
-    head = f"{'Tổng kết' if final else 'Kết quả thực hiện'} {lowered}"
+    head = f"{'Tổng kết' if final else 'Sơ kết' if midterm else 'Kết quả thực hiện'} {lowered}"
     if final and period in name:
         return head
-    return f"{head}\n{'giai đoạn' if final else 'năm'} {period}"
+    return f"{head}\n{'giai đoạn' if final or midterm else 'năm'} {period}"
 
 
 def annual_report(
@@ -43,6 +43,7 @@ def annual_report(
     years: list[int],
     today: dt.date,
     final: bool = False,
+    midterm: bool = False,
     progress_cb: Progress = _noop,
 ) -> od.OfficialDocument:
     """`progress`: movements.selectors.progress_data; `reports`: one consolidation per year in `years`."""
@@ -56,9 +57,9 @@ def annual_report(
         if movement.act_date:
             act += f" ngày {movement.act_date:%d/%m/%Y}"
         act += f" của {movement.issuing_body}"
+    what = "tổng kết" if final else "sơ kết" if midterm else "kết quả thực hiện"
     intro = (f"Thực hiện {act or name}, " if act else f"Thực hiện {name}, ") + (
-        f"Sở Nội vụ báo cáo {'tổng kết' if final else 'kết quả thực hiện'} phong trào "
-        f"{'giai đoạn' if final else 'năm'} {period} như sau:"
+        f"Sở Nội vụ báo cáo {what} phong trào {'giai đoạn' if final or midterm else 'năm'} {period} như sau:"
     )
     blocks.append(od.Para(intro))
     blocks.append(od.Para("I. KẾT QUẢ THỰC HIỆN", "heading"))
@@ -172,7 +173,7 @@ def annual_report(
         parent_body="UBND TỈNH AN GIANG",
         issuing_body="SỞ NỘI VỤ",
         doc_type="Báo cáo",
-        summary=_summary(name, period, final),
+        summary=_summary(name, period, final, midterm),
         date=today,
         place="An Giang",
         symbol="BC-SNV",

@@ -92,7 +92,11 @@ class AnnualReportForm(DocumentOptionsForm):
     movement = forms.TypedChoiceField(label=_("Phong trào"), coerce=int)
     scope = forms.ChoiceField(
         label=_("Loại báo cáo"),
-        choices=[("year", _("Báo cáo năm")), ("final", _("Báo cáo tổng kết cả giai đoạn"))],
+        choices=[
+            ("year", _("Báo cáo năm")),
+            ("midterm", _("Báo cáo sơ kết giữa giai đoạn (ba năm đầu)")),
+            ("final", _("Báo cáo tổng kết cả giai đoạn")),
+        ],
         initial="year",
     )
     year = forms.IntegerField(label=_("Năm báo cáo"), required=False, min_value=2000, max_value=2100)

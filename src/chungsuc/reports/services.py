@@ -98,13 +98,27 @@ def _build(doc: GeneratedDocument, progress) -> tuple[officialdoc.OfficialDocume
 
         movement = movement_selectors.movement_or_404(doc.requested_by, doc.params["movement"])
         final = bool(doc.params.get("final"))
-        years = list(movement.years) if final else [int(doc.params["year"])]
+        midterm = bool(doc.params.get("midterm"))
+        if final:
+            years = list(movement.years)
+        elif midterm:  # the plan's mid-term review (Plan 861 VI.3: 2023) covers its first three years
+            years = [y for y in movement.years if y <= movement.period_start + 2]
+        else:
+            years = [int(doc.params["year"])]
         progress(15, _("Đọc tiến độ thực hiện kế hoạch"))
         figures = movement_selectors.progress_data(movement, on=today)
         progress(30, _("Tổng hợp báo cáo của các đơn vị tham gia"))
         reports = [movement_selectors.consolidation(movement, year=y) for y in years]
         content = annual.annual_report(
-            movement, figures, reports, opts, years=years, today=today, final=final, progress_cb=progress
+            movement,
+            figures,
+            reports,
+            opts,
+            years=years,
+            today=today,
+            final=final,
+            midterm=midterm,
+            progress_cb=progress,
         )
         return content, False
     raise ValueError(f"no builder for {doc.kind}")

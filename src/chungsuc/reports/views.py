@@ -118,9 +118,17 @@ def new_annual_report(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         movement = form.movements[d["movement"]]
-        final = d["scope"] == "final"
-        period = f"giai đoạn {movement.period_start}–{movement.period_end}" if final else f"năm {d['year']}"
-        title = f"Báo cáo {'tổng kết' if final else 'kết quả thực hiện'} phong trào {period}"
+        final, midterm = d["scope"] == "final", d["scope"] == "midterm"
+        if final:
+            period = f"giai đoạn {movement.period_start}–{movement.period_end}"
+        elif midterm:
+            period = (
+                f"giai đoạn {movement.period_start}–{min(movement.period_start + 2, movement.period_end)}"
+            )
+        else:
+            period = f"năm {d['year']}"
+        what = "tổng kết" if final else "sơ kết" if midterm else "kết quả thực hiện"
+        title = f"Báo cáo {what} phong trào {period}"
         response = _request(
             request,
             form,
@@ -128,6 +136,7 @@ def new_annual_report(request):
             params={
                 "movement": movement.pk,
                 "final": final,
+                "midterm": midterm,
                 "year": d.get("year"),
                 "options": form.options(),
             },

@@ -82,3 +82,29 @@ def test_annual_report_year_outside_the_period_is_refused(client, plan861, users
     )
     assert resp.status_code == 200 and "không có quyền" in resp.content.decode()
     assert not GeneratedDocument.objects.exists()
+
+
+def test_midterm_review_covers_the_first_three_years(
+    client, plan861, users, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from chungsuc.movements.selectors import consolidation, progress_data
+
+    client.force_login(users["demo.tinh"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:new-annual-report"),
+            {"movement": plan861.pk, "scope": "midterm", "fmt": "docx", "number": "7"},
+        )
+    doc = GeneratedDocument.objects.get()
+    assert doc.status == DocumentStatus.DONE, doc.error
+    assert doc.title == "Báo cáo sơ kết phong trào giai đoạn 2021–2023"
+    with default_storage.open(doc.file.name, "rb") as fh:
+        text = " ".join(docx_text(fh.read()).split())
+    assert "Sơ kết phong trào thi đua" in text and "giai đoạn 2021–2023" in text
+    first = progress_data(plan861)["targets"][0]
+    target = sum(r["target"] or 0 for r in first["rows"] if r["year"] <= 2023)
+    actual = sum(r["actual"] or 0 for r in first["rows"] if r["year"] <= 2023)
+    assert f"{first['name']} {target} {actual}" in text
+    owed = sum(consolidation(plan861, year=y)["owed"] for y in (2021, 2022, 2023))
+    assert f"Có 0/{owed} báo cáo đã nộp" in text
