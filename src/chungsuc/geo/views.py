@@ -19,10 +19,12 @@ from chungsuc.geo.unitdata import fmt_date
 def _parse_day(raw: str | None) -> tuple[dt.date | None, str]:
     if not raw:
         return None, ""
+    from chungsuc.core.forms import parse_day
+
     try:
-        return dt.date.fromisoformat(raw.strip()), ""
+        return parse_day(raw), ""
     except ValueError:
-        return None, _("Ngày “%(value)s” không hợp lệ: chọn ngày theo dạng YYYY-MM-DD.") % {"value": raw}
+        return None, _("Ngày “%(value)s” không hợp lệ: nhập theo dạng dd/mm/yyyy.") % {"value": raw}
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from chungsuc.assessments.forms import (
     ImportForm,  # noqa: F401  (the register import uses the same upload form)
 )
+from chungsuc.core.forms import DayField
 
 
 class ConsultationOpenForm(forms.Form):
@@ -23,7 +24,7 @@ class DecisionForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     number = forms.CharField(label=_("Số quyết định"), max_length=100)
-    date = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label=_("Ngày ký"))
     authority = forms.CharField(label=_("Cấp quyết định"), max_length=200, required=False)
     signer = forms.CharField(label=_("Người ký"), max_length=200)
     signed_pdf = forms.FileField(label=_("Bản ký (PDF)"), required=False)
@@ -33,7 +34,7 @@ class DecisionForm(forms.Form):
 
 class RevocationForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định thu hồi"), max_length=100)
-    date = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label=_("Ngày ký"))
     signer = forms.CharField(label=_("Người ký"), max_length=200)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Lý do thu hồi"))
     signed_pdf = forms.FileField(label=_("Bản ký (PDF)"), required=False)

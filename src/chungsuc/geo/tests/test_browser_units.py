@@ -12,7 +12,7 @@ def test_district_officer_browses_and_searches(page, live_server, login, transac
     page.goto(f"{live_server.url}/units/")
     rows = page.get_by_test_id("unit-row")
     assert rows.count() == 18  # Thoại Sơn and its communes on 30/06/2025, the district's last day
-    assert page.get_by_test_id("as-of-input").input_value() == "2025-06-30"
+    assert page.get_by_test_id("as-of-input").input_value() == "30/06/2025"  # typed and shown dd/mm/yyyy
     page.get_by_test_id("unit-search").fill("vong the")
     page.wait_for_function("document.querySelectorAll('[data-testid=unit-row]').length === 2")
     assert "Xã Vọng Thê" in page.get_by_test_id("unit-table").inner_text()
