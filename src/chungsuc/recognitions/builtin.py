@@ -1,7 +1,8 @@
 """Built-in data of the recognitions app (idempotent; `chungsuc load_builtin` calls `load` after
 assessments).
 
-1. The conditions of recognition besides the criteria (QĐ 318/QĐ-TTg, with their sources).
+1. The conditions of recognition besides the criteria (QĐ 318/QĐ-TTg, with their sources), read from
+   `conditions:` in `data/workflows/ntm_recognition.yaml`.
 2. The recognition register from the sourced facts in `data/geo/an_giang_units.yaml`
    (`communes[].ntm_facts`: recognitions 2016–2022; pilot lists "Xã điểm …" and "Xã bổ sung …" are
    plans, not recognitions, and are skipped) and the district-level recognitions in
@@ -19,56 +20,60 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext_noop
 
 from chungsuc.assessments.models import Standard
 from chungsuc.recognitions.models import RecognitionCondition, RecognitionRecord
 
-_QD318_CONDITIONS_SOURCE = (
-    "https://langngheviet.com.vn/nong-thon-moi/nhung-dieu-kien-de-cong-nhan-dia-phuong-dat-chuan-nong-thon-moi-"
-    "giai-doan-2021-2025.html33991 (điều kiện công nhận theo QĐ 318/QĐ-TTg và quy định xét, công nhận 2022)"
-)
-# The QĐ 318 conditions besides the criteria apply to communes' and districts' dossiers; a province's
-# dossier (QĐ 321) is decided on its criteria and the central appraisal, recorded in its workflow.
-CONDITIONS = [
-    {
-        "code": "criteria",
-        "name": gettext_noop("Đáp ứng đầy đủ mức đạt chuẩn của bộ tiêu chí"),
-        "kind": "criteria",
-        "levels": "",
-        "threshold": None,
-        "verified": True,
-        "order": 10,
-    },
-    {
-        "code": "satisfaction",
-        "levels": "commune,district",
-        "name": gettext_noop("Tỷ lệ hài lòng của người dân đáp ứng yêu cầu"),
-        "kind": "satisfaction",
-        # The required rate is not in the stored sources; 90 % is a placeholder an administrator sets.
-        "threshold": 90.0,
-        "verified": False,
-        "order": 20,
-    },
-    {
-        "code": "no_construction_debt",
-        "levels": "commune,district",
-        "name": gettext_noop("Không có nợ đọng xây dựng cơ bản thuộc CT MTQG XD NTM"),
-        "kind": "attestation",
-        "threshold": None,
-        "verified": True,
-        "order": 30,
-    },
-    {
-        "code": "security_order",
-        "levels": "commune,district",
-        "name": gettext_noop("Xã không phức tạp về an ninh, trật tự theo quy định của Bộ Công an"),
-        "kind": "attestation",
-        "threshold": None,
-        "verified": True,
-        "order": 40,
-    },
-]
+# The conditions of recognition besides the criteria (QĐ 318/QĐ-TTg) are data, with their sources:
+# `conditions:` in data/workflows/ntm_recognition.yaml, beside the workflows that check them.
+CONDITION_FILE = "ntm_recognition.yaml"
+_CONDITION_KEYS = {"code", "name", "kind", "levels", "threshold", "verified", "order", "source"}
+_LEVELS = {"commune", "district", "province"}
+
+
+def conditions_from_data(path: Path | None = None) -> list[dict]:
+    """The built-in conditions, checked (known kind and levels, a number or nothing as threshold)."""
+    from chungsuc.core.workflow import WorkflowError
+    from chungsuc.core.workflow_data import data_dir, read_workflow_files
+
+    path = path or data_dir() / CONDITION_FILE
+    kinds = set(RecognitionCondition.Kind.values)
+    out = []
+    for n, raw in enumerate(read_workflow_files([path])["conditions"], start=1):
+        item = {k: v for k, v in raw.items() if k != "_file"} if isinstance(raw, dict) else raw
+        where = f"Tệp «{path.name}», điều kiện thứ {n}"
+        if not isinstance(item, dict) or not str(item.get("code") or "").strip() or not item.get("name"):
+            raise WorkflowError(f"{where}: cần «code» và «name».")
+        extra = sorted(set(item) - _CONDITION_KEYS)
+        if extra:
+            raise WorkflowError(f"{where} («{item['code']}»): khóa không hợp lệ: {', '.join(extra)}.")
+        if item.get("kind") not in kinds:
+            known = ", ".join(sorted(kinds))
+            raise WorkflowError(
+                f"{where} («{item['code']}»): loại «{item.get('kind')}» không hợp lệ ({known})."
+            )
+        levels = item.get("levels") or []
+        if not isinstance(levels, list) or not set(levels) <= _LEVELS:
+            raise WorkflowError(
+                f"{where} («{item['code']}»): «levels» phải là danh sách trong commune, district, province."
+            )
+        threshold = item.get("threshold")
+        if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)):
+            raise WorkflowError(f"{where} («{item['code']}»): «threshold» phải là một số hoặc để trống.")
+        out.append(
+            {
+                "code": str(item["code"]).strip(),
+                "name": str(item["name"]).strip(),
+                "kind": item["kind"],
+                "levels": ",".join(levels),
+                "threshold": float(threshold) if threshold is not None else None,
+                "verified": bool(item.get("verified", False)),
+                "order": int(item.get("order", n * 10)),
+                "source": str(item.get("source") or ""),
+            }
+        )
+    return out
+
 
 _YEAR = re.compile(r"năm (\d{4})")
 
@@ -187,13 +192,15 @@ def register_entries(path: Path | None = None) -> list[dict]:
     return entries
 
 
-def _load_conditions() -> None:
-    for cond in CONDITIONS:
+def _load_conditions() -> int:
+    conditions = conditions_from_data()
+    for cond in conditions:
         RecognitionCondition.objects.update_or_create(
             code=cond["code"],
             framework_code="",
-            defaults={**{k: v for k, v in cond.items() if k != "code"}, "source": _QD318_CONDITIONS_SOURCE},
+            defaults={k: v for k, v in cond.items() if k != "code"},
         )
+    return len(conditions)
 
 
 REGISTER_FIELDS = ["since", "since_precision", "decision_text", "fact", "source", "verified", "uncertainty"]
@@ -270,11 +277,11 @@ def _load_register(stdout=None) -> dict:
 
 def load(*, stdout=None) -> None:
     with transaction.atomic():
-        _load_conditions()
+        n_conditions = _load_conditions()
         tally = _load_register(stdout)
     if stdout is not None:
         stdout.write(
-            f"recognitions: {len(CONDITIONS)} điều kiện; sổ công nhận: {tally['created']} mục mới, "
+            f"recognitions: {n_conditions} điều kiện; sổ công nhận: {tally['created']} mục mới, "
             f"{tally['updated']} mục cập nhật, {tally['same']} không đổi, "
             f"{tally['kept']} mục do quyết định hoặc tệp nhập ghi được giữ nguyên."
         )
