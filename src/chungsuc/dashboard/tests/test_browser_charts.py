@@ -84,7 +84,7 @@ def test_dashboard_map_and_portal_in_the_browser(browser, live_server, login, tr
         # the figures on the portal home are the register's, today
         from django.utils import timezone
 
-        from chungsuc.assessments.selectors import register_as_of
+        from chungsuc.recognitions.selectors import register_as_of
 
         today_ntm = register_as_of(timezone.localdate(), standard="ntm").count()
         first = page.locator('[data-testid="public-recognised-counts"] tr').first.locator("td")
