@@ -684,7 +684,7 @@ def recognition_import(
                     for k, v in after.items()
                     if created or k in entry.before
                 },
-                reason=reason,
+                reason=f"{reason}, dòng {entry.row}" if entry.row else reason,
             )
             written += 1
     return written

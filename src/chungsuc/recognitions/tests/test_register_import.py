@@ -90,6 +90,7 @@ def test_round_trip_dry_run_lists_entries_then_commit_writes_and_audits(client, 
     assert rec2.since == dt.date(2022, 12, 31) and rec2.since_precision == "year" and not rec2.verified
     audits = AuditEntry.objects.filter(action="recognition.import")
     assert audits.count() == 2 and all("so-cong-nhan.xlsx" in a.reason for a in audits)
+    assert all(", dòng " in a.reason for a in audits)  # the audit names the file and the row
     # the same file again: nothing new, no commit button
     r = client.post("/recognitions/register/import/", {"file": fill(template, GOOD)})
     assert "Không có gì mới" in r.content.decode() and r.context["token"] is None
