@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Two workers: the machine has two cores; CI and the merge check run the suite the same way.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run install install-dev setup test test-pg lint format bench browser-deps doc-deps messages clean
+.PHONY: run dev install install-dev setup test test-pg lint format bench browser-deps doc-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Chung Sức needs Python 3.11 or newer"'
@@ -26,16 +26,23 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Migrate, load An Giang's built-in data and the labelled demo data set (idempotent).
+## Migrate, load An Giang's built-in data and the labelled demo data set (idempotent); build the static files.
 setup: install
 	$(BIN)/chungsuc migrate --noinput
 	$(BIN)/chungsuc load_builtin
 	$(BIN)/chungsuc load_demo
+	$(BIN)/chungsuc collectstatic --noinput >/dev/null
 
-## Install, migrate, load the data and serve http://$(HOST):$(PORT)/ (SQLite by default).
+## Install, migrate, load the data and serve http://$(HOST):$(PORT)/ (SQLite by default). DEBUG stays off
+## (error pages and static files as in production); plain HTTP on this machine, so cookies are not HTTPS-only.
 run: setup
 	@echo "Chung Sức: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
-	$(BIN)/chungsuc runserver $(HOST):$(PORT)
+	CHUNGSUC_SECURE_COOKIES=0 $(BIN)/chungsuc runserver $(HOST):$(PORT)
+
+## Like `make run` but with Django's DEBUG on (tracebacks in the browser, static files from the source tree).
+dev: setup
+	@echo "Chung Sức (DEBUG): http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	CHUNGSUC_DEBUG=1 $(BIN)/chungsuc runserver $(HOST):$(PORT)
 
 ## Debian's Chromium for the browser tests (installed when missing and we may use apt).
 browser-deps:

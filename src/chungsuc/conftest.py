@@ -91,8 +91,28 @@ def browser():
                 "--disable-sync",
             ],
         )
-        yield b
+        yield _CspBypassingBrowser(b)
         b.close()
+
+
+class _CspBypassingBrowser:
+    """The browser for tests: contexts bypass the pages' Content-Security-Policy by default, because
+    Playwright's own `wait_for_function` evaluates strings, which the policy (rightly) forbids. The
+    policy itself is checked in a browser by core/tests/test_browser_csp.py, with `bypass_csp=False`."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_context(**kwargs)
+
+    def new_page(self, **kwargs):
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_page(**kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """Settings for Chung Sức.
 
 Everything that differs between a laptop and production comes from the environment:
-DATABASE_URL (SQLite by default), CHUNGSUC_SECRET_KEY, CHUNGSUC_DEBUG, CHUNGSUC_ALLOWED_HOSTS,
+DATABASE_URL (SQLite by default), CHUNGSUC_SECRET_KEY, CHUNGSUC_DEBUG (off unless set; `make dev`
+turns it on), CHUNGSUC_ALLOWED_HOSTS, CHUNGSUC_TRUSTED_PROXIES, CHUNGSUC_SSL_REDIRECT, CHUNGSUC_HSTS_SECONDS,
 CELERY_BROKER_URL (tasks run eagerly in-process when unset), CHUNGSUC_EMAIL_URL-style settings.
+The security settings and what each protects are listed in docs/architecture.md ("Security").
 """
 
 import os
@@ -12,8 +14,26 @@ import dj_database_url
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-DATA_DIR = Path(os.environ.get("CHUNGSUC_DATA_DIR", BASE_DIR / "data"))
-VAR_DIR = Path(os.environ.get("CHUNGSUC_VAR_DIR", BASE_DIR / "var"))
+# A source checkout keeps its data in data/ and its database, uploads and static build in var/. An
+# installed wheel (`pip install .`) carries the built-in data inside the package (chungsuc_data) and
+# keeps var/ in the working directory, never inside the virtual environment.
+SOURCE_CHECKOUT = (BASE_DIR / "pyproject.toml").is_file() and (BASE_DIR / "data").is_dir()
+
+
+def _default_data_dir() -> Path:
+    if SOURCE_CHECKOUT:
+        return BASE_DIR / "data"
+    import importlib.util
+
+    spec = importlib.util.find_spec("chungsuc_data")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return BASE_DIR / "data"
+
+
+DATA_DIR = Path(os.environ.get("CHUNGSUC_DATA_DIR", _default_data_dir()))
+_DEFAULT_VAR = BASE_DIR / "var" if SOURCE_CHECKOUT else Path.cwd() / "var"
+VAR_DIR = Path(os.environ.get("CHUNGSUC_VAR_DIR", _DEFAULT_VAR))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -24,10 +44,31 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("CHUNGSUC_DEBUG", True)
-SECRET_KEY = os.environ.get("CHUNGSUC_SECRET_KEY", "dev-only-not-secret-chungsuc")
-if not DEBUG and SECRET_KEY.startswith("dev-only"):
-    raise RuntimeError("CHUNGSUC_SECRET_KEY must be set when CHUNGSUC_DEBUG is off")
+# Off unless asked for: the quick start serves like production (error pages in the product's layout,
+# static files through whitenoise from `collectstatic`'s manifest). `make dev` sets CHUNGSUC_DEBUG=1.
+DEBUG = env_bool("CHUNGSUC_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """CHUNGSUC_SECRET_KEY, or (for a laptop) a random key generated once into var/secret_key."""
+    key = os.environ.get("CHUNGSUC_SECRET_KEY", "")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        import secrets
+
+        key = secrets.token_urlsafe(50)
+        path.write_text(key)
+        path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("CHUNGSUC_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHUNGSUC_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -63,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chungsuc.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chungsuc.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -105,7 +147,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A transaction takes SQLite's write lock when it begins (BEGIN IMMEDIATE), so concurrent
+            # writers wait for each other (up to `timeout`) instead of failing with "database is
+            # locked" when a read turns into a write; the version check then answers 409.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -154,9 +203,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Production (DEBUG off) serves hashed names from `collectstatic`'s manifest; a missing entry is an
+        # error that /healthz reports. CHUNGSUC_STATIC_MANIFEST=0 is for throwaway runs (the bench).
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
+            if env_bool("CHUNGSUC_STATIC_MANIFEST", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -172,7 +223,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "chungsuc.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -228,12 +279,42 @@ CHUNGSUC_WORKFLOW_ROLES = "chungsuc.accounts.models.Role"
 # {"movements.annualreport": {"can_act": "dotted.path", "recipients": "...", "conflict": "..."}}
 CHUNGSUC_WORKFLOW_SUBJECTS: dict[str, dict[str, str]] = {}
 
+# --- Security (docs/architecture.md, "Security", says what each one protects) -----------------------
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("CHUNGSUC_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("CHUNGSUC_SECURE_COOKIES", True)
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "chungsuc.core.errors.csrf_failure"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Cookies only over HTTPS: on by default in production, off on a laptop (DEBUG) where there is no TLS.
+SESSION_COOKIE_SECURE = env_bool("CHUNGSUC_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind the README's TLS-terminating reverse proxy: CHUNGSUC_SSL_REDIRECT=1 sends http:// to https://,
+# CHUNGSUC_HSTS_SECONDS (e.g. 31536000) makes browsers remember it. The proxy tells us the request was
+# HTTPS through X-Forwarded-Proto, trusted only when CHUNGSUC_TRUSTED_PROXIES is set.
+SECURE_SSL_REDIRECT = env_bool("CHUNGSUC_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("CHUNGSUC_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHUNGSUC_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("CHUNGSUC_HSTS_PRELOAD", False)
+# Addresses of the reverse proxies in front of gunicorn (comma-separated IPs or CIDR networks). Only a
+# request that comes from one of them may say, through X-Forwarded-For, who the real client is; the
+# login throttle counts by that address. Empty: the connection's own address is the client.
+CHUNGSUC_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("CHUNGSUC_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+if CHUNGSUC_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy: scripts and styles only from our own static files (no inline script or
+# style, no eval, no CDN); Permissions-Policy: no camera, microphone, geolocation, payment…
+CHUNGSUC_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CHUNGSUC_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=()"
+)
 
 LOGGING = {
     "version": 1,

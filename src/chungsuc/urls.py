@@ -56,3 +56,8 @@ urlpatterns = [
     path("api/v1/", include("chungsuc.api.urls")),
     path("", include("chungsuc.portal.urls")),
 ]
+
+handler400 = "chungsuc.core.errors.bad_request"
+handler403 = "chungsuc.core.errors.permission_denied"
+handler404 = "chungsuc.core.errors.page_not_found"
+handler500 = "chungsuc.core.errors.server_error"

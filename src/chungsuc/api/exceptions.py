@@ -77,8 +77,10 @@ def exception_handler(exc, context):
     """DRF's handler, with the framework's English default messages replaced by Vietnamese ones."""
     from django.http import Http404
 
-    if isinstance(exc, Http404) and str(exc).endswith("matches the given query."):
-        exc = exceptions.NotFound()  # Django's English get_object_or_404 message
+    if isinstance(exc, Http404 | exceptions.NotFound) and str(getattr(exc, "detail", exc)).isascii():
+        # Django's and DRF's English "No Evidence matches the given query." / "Not found." become the
+        # one Vietnamese message that scoped lookups also answer (out of scope = missing): no oracle.
+        exc = exceptions.NotFound(_("Không tìm thấy."))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         text = _message(exc)

@@ -147,25 +147,45 @@ class AssessmentValues(APIView):
             "ValuesPatch",
             {
                 "version": serializers.IntegerField(),
-                "values": serializers.DictField(),
-                "comments": serializers.DictField(required=False),
+                "values": serializers.DictField(required=False),
+                "comments": serializers.DictField(
+                    child=serializers.CharField(allow_blank=True), required=False
+                ),
             },
         ),
         responses={200: DETAIL_SCHEMA},
     )
     def patch(self, request, pk):
         a = selectors.assessment_or_404(request.user, pk)
-        body = request.data if isinstance(request.data, dict) else {}
-        raw = body.get("values") or {}
+        if not isinstance(request.data, dict):
+            return Response({"detail": "Cần một đối tượng JSON {version, values, comments}."}, status=400)
+        body = request.data
+        errors = {}
+        raw = body.get("values", {})
         if not isinstance(raw, dict):
-            return Response({"values": ["Cần một bảng mã chỉ tiêu → giá trị."]}, status=400)
+            errors["values"] = ["Cần một bảng mã chỉ tiêu → giá trị."]
+        comments = body.get("comments", {})
+        if comments is None:
+            comments = {}
+        if not isinstance(comments, dict):
+            errors["comments"] = ["Cần một bảng mã chỉ tiêu → ghi chú (văn bản)."]
+        version = body.get("version")
+        if version is None:
+            errors["version"] = [
+                "Thiếu phiên bản hồ sơ (version) đã đọc; gửi lại đúng số phiên bản để không ghi đè "
+                "thay đổi của người khác."
+            ]
+        elif isinstance(version, bool) or not isinstance(version, int):
+            errors["version"] = ["Phiên bản hồ sơ (version) cần là số nguyên."]
+        if errors:
+            return Response(errors, status=400)
         try:
             services.assessment_values_save(
                 actor=request.user,
                 assessment=a,
                 values=raw,
-                comments=body.get("comments") or {},
-                expected_version=body.get("version"),
+                comments=comments,
+                expected_version=version,
             )
         except ConflictError as exc:
             return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)

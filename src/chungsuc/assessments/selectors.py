@@ -112,7 +112,10 @@ def assessment_or_404(user, pk) -> Assessment:
 
 
 def evidence_or_404(user, pk) -> Evidence:
-    ev = get_object_or_404(Evidence.objects.select_related("assessment"), pk=pk)
+    try:
+        ev = Evidence.objects.select_related("assessment").get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy minh chứng")  # the same words as out of scope
     if not scope_for(user).covers(ev.assessment.unit_id):
         raise Http404("Không tìm thấy minh chứng")
     return ev

@@ -30,7 +30,7 @@ from chungsuc.assessments.models import (
 from chungsuc.assessments.values import format_value, parse_value
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
-from chungsuc.core.concurrency import check_version, parse_version, save_with_version
+from chungsuc.core.concurrency import ConflictError, check_version, parse_version, save_with_version
 
 ENTRY_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
 PROVINCE_ROLES = {Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
@@ -247,17 +247,26 @@ def assessment_values_save(
 
     Returns the new evaluation (stored as an `EvaluationResult`)."""
     _require(actor, assessment.unit_id, ENTRY_ROLES, "nhập số liệu")
+    if not isinstance(values, dict):
+        raise ValidationError({"values": ["Cần một bảng mã chỉ tiêu → giá trị."]})
+    if comments is not None and not isinstance(comments, dict):
+        raise ValidationError({"comments": ["Cần một bảng mã chỉ tiêu → ghi chú (văn bản)."]})
     expected_version = parse_version(expected_version)
     check_version(assessment, expected_version)
     wf.assert_editable(assessment)
     efw = frameworks.engine_framework(assessment.framework)
     parsed, errors = parse_values(efw, values)
+    for key, text in (comments or {}).items():
+        if text is not None and not isinstance(text, str):
+            errors[str(key)] = _("Ghi chú của chỉ tiêu «%(key)s» phải là văn bản.") % {"key": key}
     for ind in efw.indicators:
         if ind.derived is not None and ind.code in parsed and parsed.pop(ind.code) is not None:
             errors[ind.code] = _(
                 "Chỉ tiêu %(key)s được tính từ kết quả của các đơn vị cấp dưới, không nhập tay."
             ) % {"key": ind.code}
-    comments = {k: (v or "").strip() for k, v in (comments or {}).items()}
+    comments = {
+        str(k): (v or "").strip() for k, v in (comments or {}).items() if v is None or isinstance(v, str)
+    }
     unknown = [k for k in comments if k not in {f.key for f in frameworks.fields(efw)}]
     for key in unknown:
         errors[key] = _("Chỉ tiêu «%(key)s» không có trong bộ tiêu chí %(fw)s.") % {
@@ -269,19 +278,24 @@ def assessment_values_save(
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         changes = _apply_values(actor=actor, assessment=locked, values=parsed, comments=comments, efw=efw)
+        if not changes:
+            # Nothing changed (an empty or identical save): no new version, no audit row, no result.
+            if expected_version is not None and locked.version != expected_version:
+                raise ConflictError(expected=expected_version, current=locked.version)
+            assessment.version = locked.version
+            return evaluate_one(assessment, store=False)
         save_with_version(
             locked,
             expected_version if expected_version is not None else assessment.version,
             ["packed", "layout", "values_hash", "filled"],
         )
-        if changes:
-            audit_record(
-                actor=actor,
-                action="assessment.values",
-                target=locked,
-                unit_id=locked.unit_id,
-                changes=changes,
-            )
+        audit_record(
+            actor=actor,
+            action="assessment.values",
+            target=locked,
+            unit_id=locked.unit_id,
+            changes=changes,
+        )
         result = evaluate_one(locked, store=False)
         store_one(locked, result)
     assessment.version = locked.version
@@ -859,12 +873,30 @@ def assessment_transition(
         )
 
 
+def children_result_changed(assessment: Assessment, result, last) -> bool:
+    """True when a live evaluation with child units differs from the stored result `last` (a read)."""
+    snap = getattr(result, "children_snapshot", None)
+    if not snap:
+        return False
+
+    def key(s):
+        return [(c["unit_id"], c["met"], c["source"]) for c in (s or {}).get("children", [])]
+
+    return not (
+        last is not None
+        and key(last.children) == key(snap)
+        and last.values_hash == assessment.values_hash
+        and last.framework_version == str(result.version)
+        and last.standard_met == result.standard_met
+    )
+
+
 def assessment_children_refresh(*, actor, assessment: Assessment):
     """Re-evaluate a dossier with derived indicators (district, province) when its child units' results
     changed since the last stored evaluation (a commune recognised or revoked, a commune's dossier
     appraised); store the new result and audit what changed. Returns (evaluation, stored result or
     None when nothing changed)."""
-    _require_scope(actor, assessment.unit_id)
+    _require(actor, assessment.unit_id, ENTRY_ROLES, "cập nhật kết quả đánh giá")
     result = evaluate_one(assessment)
     snap = getattr(result, "children_snapshot", None)
     if not snap:
@@ -872,17 +904,7 @@ def assessment_children_refresh(*, actor, assessment: Assessment):
     from chungsuc.assessments.selectors import latest_result
 
     last = latest_result(assessment)
-
-    def key(s):
-        return [(c["unit_id"], c["met"], c["source"]) for c in (s or {}).get("children", [])]
-
-    if (
-        last is not None
-        and key(last.children) == key(snap)
-        and last.values_hash == assessment.values_hash
-        and last.framework_version == str(result.version)
-        and last.standard_met == result.standard_met
-    ):
+    if not children_result_changed(assessment, result, last):
         return result, None
     before = {i["indicator"]: i["text"] for i in (last.children or {}).get("indicators", [])} if last else {}
     changes = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.assessment_create, name="create"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/values/", views.assessment_values, name="values"),
+    path("<int:pk>/refresh/", views.assessment_refresh, name="refresh"),
     path("<int:pk>/history/<str:key>/", views.value_history, name="value-history"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
     path("<int:pk>/framework/move/", views.framework_move, name="framework-move"),

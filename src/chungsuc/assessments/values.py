@@ -192,6 +192,8 @@ def parse_value(raw, value_type: str) -> float | None:
             _("ô chứa ngày %(d)s, không phải một số — hãy định dạng ô là số và nhập lại giá trị")
             % {"d": shown}
         )
+    if not isinstance(raw, str | int | float):
+        raise ValueError(_("cần một số hoặc một chữ (Đạt/Không đạt), không phải một danh sách hay một bảng"))
     if value_type == "pass_fail":
         if isinstance(raw, bool):
             return 1.0 if raw else 0.0
@@ -220,7 +222,10 @@ def parse_value(raw, value_type: str) -> float | None:
             )
         v = float(raw) * 100
     elif isinstance(raw, int | float):
-        v = float(raw)
+        try:
+            v = float(raw)
+        except OverflowError:
+            raise ValueError(_("số %(v)s… quá lớn") % {"v": str(raw)[:20]}) from None
     else:
         text = clean_text(raw)
         if text.endswith("%"):

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chungsuc.accounts.selectors import scope_for
@@ -23,6 +24,11 @@ from chungsuc.assessments.forms import (
 )
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError
+
+MISSING_VERSION = gettext_lazy(
+    "Chưa lưu: thiếu phiên bản hồ sơ mà bạn đã mở, nên không kiểm tra được có ai sửa cùng lúc hay không. "
+    "Hãy tải lại trang rồi nhập lại."
+)
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -163,10 +169,30 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
 def assessment_detail(request, pk):
     assessment = selectors.assessment_or_404(request.user, pk)
     evaluation = None
+    stale = False
     if derived.derived_refs(frameworks.engine_framework(assessment.framework)):
-        # a district's derived indicators follow its communes: re-evaluate (and store if changed)
-        evaluation, _stored = services.assessment_children_refresh(actor=request.user, assessment=assessment)
-    return render(request, "assessments/detail.html", _detail_context(request, assessment, evaluation))
+        # A district's derived indicators follow its communes: the page shows the live evaluation; a
+        # page view never writes, so storing the new result is a separate POST (refresh) by an editor.
+        evaluation = evaluate_one(assessment)
+        stale = services.children_result_changed(assessment, evaluation, selectors.latest_result(assessment))
+    ctx = _detail_context(request, assessment, evaluation)
+    ctx["result_stale"] = stale
+    return render(request, "assessments/detail.html", ctx)
+
+
+@login_required
+@require_POST
+def assessment_refresh(request, pk):
+    """Store the live evaluation of a dossier whose child units' results changed (audited)."""
+    assessment = selectors.assessment_or_404(request.user, pk)
+    try:
+        _evaluation, stored = services.assessment_children_refresh(actor=request.user, assessment=assessment)
+    except (PermissionDenied, ValidationError) as exc:
+        _error(request, exc)
+        return redirect(assessment.get_absolute_url())
+    if stored is not None:
+        messages.success(request, _("Đã lưu kết quả đánh giá mới theo các đơn vị cấp dưới."))
+    return redirect(assessment.get_absolute_url())
 
 
 @login_required
@@ -187,12 +213,15 @@ def assessment_values(request, pk):
     status = 200
     posted = None
     try:
+        if not request.POST.get("version"):
+            # Without the version the page was loaded with, a save could overwrite someone else's.
+            raise ValidationError(MISSING_VERSION)
         evaluation = services.assessment_values_save(
             actor=request.user,
             assessment=assessment,
             values=values,
             comments=comments,
-            expected_version=request.POST.get("version") or None,
+            expected_version=request.POST.get("version"),
         )
         messages.success(request, _("Đã lưu số liệu (phiên bản %(v)s).") % {"v": assessment.version})
     except ConflictError as exc:

@@ -1,11 +1,14 @@
 """Core views: health check, the scoped audit log viewer, the current user's notifications."""
 
+import logging
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,13 +20,23 @@ from chungsuc.core.audit import action_label
 @never_cache
 @require_GET
 def healthz(request):
-    """200 {"status": "ok"} once the database answers; 503 otherwise."""
+    """200 {"status": "ok"} once the database answers and a page in the product's layout renders (its
+    static files are in the build's manifest); 503 naming the failing part otherwise."""
+    logger = logging.getLogger("chungsuc.health")
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # pragma: no cover - exercised only when the database is down
-        return JsonResponse({"status": "error", "detail": str(exc)}, status=503)
+    except Exception:
+        logger.exception("health check: database")
+        return JsonResponse({"status": "error", "failing": "database"}, status=503)
+    try:
+        render_to_string(
+            "core/error.html", {"status": 200, "title": "healthz", "message": ""}, request=request
+        )
+    except Exception:
+        logger.exception("health check: page rendering")
+        return JsonResponse({"status": "error", "failing": "pages"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

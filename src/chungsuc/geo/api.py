@@ -11,16 +11,15 @@ import datetime as dt
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from chungsuc.api.exceptions import ProblemSerializer, VietnameseErrorsMixin
+from chungsuc.core.pagination import PageNumberPagination
 from chungsuc.geo import selectors
 from chungsuc.geo.models import ChangeEvent, LineageLink, Unit, UnitKind, UnitLevel, UnitVersion
 
@@ -48,7 +47,6 @@ class UnitPagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
-    invalid_page_message = gettext_lazy("Trang '{page_number}' không tồn tại.")
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

@@ -251,6 +251,8 @@ def _docx_bytes() -> bytes:
         ("bo.xlsx", _docx_bytes(), "«bo.xlsx» là"),  # a Word document renamed .xlsx
         ("bo.xlsx", b"ceci n'est pas un classeur", "«bo.xlsx»"),
     ],
+    # fixed ids: the zip bytes carry the build time, and pytest-xdist needs the same ids on each worker
+    ids=["xlsm", "docx-renamed", "not-a-zip"],
 )
 def test_import_refuses_files_that_are_not_xlsx_by_content(frameworks, client, office, name, data, message):
     login(client, office)

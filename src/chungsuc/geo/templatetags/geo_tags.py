@@ -12,5 +12,6 @@ def visible(unit_id, visible_ids) -> bool:
 
 
 @register.filter
-def indent(depth) -> str:
-    return f"{int(depth) * 1.5:.1f}rem"
+def indent(depth) -> int:
+    """The indent class level of a tree row (chungsuc.css has .indent-0 … .indent-8)."""
+    return max(0, min(int(depth), 8))

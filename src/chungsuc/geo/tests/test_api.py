@@ -168,10 +168,15 @@ def test_unit_list_bad_parameters_name_the_parameter(geo_units, client, params, 
 
 
 def test_unit_list_bad_page_and_unknown_unit_answer_404_in_vietnamese(geo_units, client):
-    for page in ("abc", "0", "999"):
+    for page in ("abc", "0", "-1"):
         response = client.get("/api/v1/units/", {"as_of": "2021-06-30", "page": page})
-        assert response.status_code == 404
-        assert response.json() == {"detail": f"Trang '{page}' không tồn tại."}
+        assert response.status_code == 400
+        assert response.json() == {
+            "page": [f"Số trang «{page}» không hợp lệ: cần là số nguyên từ 1 trở lên."]
+        }
+    response = client.get("/api/v1/units/", {"as_of": "2021-06-30", "page": "999"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Trang 999 không có (chỉ có 2 trang)."}
     for raw in ("999999999", "abc", "1.5"):
         response = client.get(f"/api/v1/units/{raw}/")
         assert response.status_code == 404 and response["Content-Type"] == "application/json"

@@ -128,12 +128,17 @@ def test_dossier_page_reevaluates_and_lists_communes(workflows, users, thoai_son
 
     vinh_chanh = Unit.objects.get(key="30703")
     assert "Xã Vĩnh Chánh" in page and reverse("geo:unit-detail", args=[vinh_chanh.pk]) in page
-    stored = EvaluationResult.objects.filter(assessment=a).count()
-    assert stored == 1
+    # a page view never writes: the live evaluation is shown, the stored one is refreshed by a POST
+    assert EvaluationResult.objects.filter(assessment=a).count() == 0
+    assert 'data-testid="result-stale"' in page
+    assert district.post(f"/assessments/{a.pk}/refresh/").status_code == 302
+    assert EvaluationResult.objects.filter(assessment=a).count() == 1
     latest = selectors.latest_result(a)
     assert len(latest.children["children"]) == 17
-    # opening it again with nothing changed stores nothing new
-    district.get(f"/assessments/{a.pk}/")
+    # opening it again with nothing changed stores nothing and asks for nothing
+    page = district.get(f"/assessments/{a.pk}/").content.decode()
+    assert 'data-testid="result-stale"' not in page
+    district.post(f"/assessments/{a.pk}/refresh/")
     assert EvaluationResult.objects.filter(assessment=a).count() == 1
     # a commune loses its recognition: the next opening re-evaluates, stores and audits
     rec = RecognitionRecord.objects.get(unit__code="30700", standard="ntm", year=2018)
@@ -147,6 +152,17 @@ def test_dossier_page_reevaluates_and_lists_communes(workflows, users, thoai_son
     )
     page = district.get(f"/assessments/{a.pk}/").content.decode()
     assert "13/14 xã đạt chuẩn Nông thôn mới (92,9 %)" in page
+    assert EvaluationResult.objects.filter(assessment=a).count() == 1
+    # the read-only inspector sees the same live result and stores nothing (no result, no audit row)
+    audit_before = AuditEntry.objects.count()
+    inspector = _client(users["demo.kiemtra"])
+    assert (
+        "13/14 xã đạt chuẩn Nông thôn mới (92,9 %)" in inspector.get(f"/assessments/{a.pk}/").content.decode()
+    )
+    assert inspector.post(f"/assessments/{a.pk}/refresh/").status_code == 302
+    assert EvaluationResult.objects.filter(assessment=a).count() == 1
+    assert AuditEntry.objects.count() == audit_before
+    district.post(f"/assessments/{a.pk}/refresh/")
     assert EvaluationResult.objects.filter(assessment=a).count() == 2
     entry = AuditEntry.objects.filter(action="assessment.evaluate", target_id=str(a.pk)).latest("id")
     assert "H.1" in entry.changes
