@@ -172,7 +172,10 @@ def parse_value(raw, value_type: str) -> float | None:
         return None
     kind = type(raw)
     if (kind is float or kind is int) and value_type != "pass_fail":  # the common case, fast
-        v = float(raw)
+        try:
+            v = float(raw)
+        except OverflowError:  # an integer beyond any float (JSON allows it)
+            raise ValueError(_("số %(v)s… quá lớn") % {"v": str(raw)[:20]}) from None
         if math.isfinite(v) and v >= 0:
             if value_type == "count":
                 if round(v, 6).is_integer():
