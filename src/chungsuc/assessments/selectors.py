@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from chungsuc.accounts.selectors import scope_for, visible_units
 from chungsuc.assessments import derived, frameworks
