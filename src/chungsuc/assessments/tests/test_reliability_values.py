@@ -113,7 +113,6 @@ def test_concurrent_writers_get_200_or_409_never_500(transactional_demo, framewo
     from chungsuc.geo.selectors import unit_by_code
 
     builtin._load_workflows()
-    builtin._load_conditions()
     user = get_user_model().objects.get(username="demo.vinhchanh")
     a = services.assessment_create(
         actor=user, unit=unit_by_code("30703", "2024-06-30"), year=2024, framework=framework
