@@ -18,7 +18,6 @@ def test_pages_run_under_the_policy_without_violations(browser, live_server, log
     from chungsuc.geo.selectors import unit_by_code
 
     builtin._load_workflows()
-    builtin._load_conditions()
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username="demo.vinhchanh")
