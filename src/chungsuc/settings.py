@@ -83,7 +83,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -225,13 +224,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "chungsuc.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
     # DRF's own messages ("Invalid page.", "Not found.") answered in Vietnamese like the rest.
-    "EXCEPTION_HANDLER": "chungsuc.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "chungsuc.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chung Sức API",
@@ -325,6 +323,7 @@ LOGGING = {
 
 # Scoping hooks for code below accounts in the dependency order (core, geo).
 CHUNGSUC_SCOPE = "chungsuc.accounts.selectors.scope_for"
+CHUNGSUC_UNIT_OR_404 = "chungsuc.accounts.selectors.unit_or_404"
 CHUNGSUC_USER_ROLES = "chungsuc.accounts.selectors.roles_of"
 
 # The dossier page (assessments) shows parts owned by higher apps: each hook takes (request, assessment,

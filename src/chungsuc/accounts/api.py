@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from chungsuc.accounts import selectors
 from chungsuc.accounts.models import Membership, Organisation
-from chungsuc.api.exceptions import VietnameseErrorsMixin
+from chungsuc.core.api_errors import VietnameseErrorsMixin
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from chungsuc.api.exceptions import VietnameseErrorsMixin
+from chungsuc.core.api_errors import VietnameseErrorsMixin
 
 
 class ApiRoot(APIView):

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from chungsuc.api.exceptions import ProblemSerializer, VietnameseErrorsMixin
+from chungsuc.core.api_errors import ProblemSerializer, VietnameseErrorsMixin
 from chungsuc.criteria import selectors
 from chungsuc.criteria.engine import EvaluationError
 

@@ -18,7 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from chungsuc.api.exceptions import ProblemSerializer, VietnameseErrorsMixin
+from chungsuc.core.api_errors import ProblemSerializer, VietnameseErrorsMixin
 from chungsuc.core.pagination import PageNumberPagination
 from chungsuc.geo import selectors
 from chungsuc.geo.models import ChangeEvent, LineageLink, Unit, UnitKind, UnitLevel, UnitVersion

@@ -31,7 +31,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chungsuc.api.exceptions import VietnameseErrorsMixin
+from chungsuc.core.api_errors import VietnameseErrorsMixin
 from chungsuc.core.concurrency import ConflictError
 from chungsuc.movements import access, selectors, services
 

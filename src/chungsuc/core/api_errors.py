@@ -5,7 +5,7 @@ type …") are English and its Vietnamese catalogue covers only a handful of the
 replaces the framework's default messages with Vietnamese msgids (translated to English through the
 project's .po files like everything else); messages our own code raised are left as they are.
 
-Use it project-wide with `REST_FRAMEWORK["EXCEPTION_HANDLER"] = "chungsuc.api.exceptions.exception_handler"`;
+Use it project-wide with `REST_FRAMEWORK["EXCEPTION_HANDLER"] = "chungsuc.core.api_errors.exception_handler"`;
 until then views opt in through `VietnameseErrorsMixin`.
 """
 
