@@ -1,20 +1,15 @@
 """Reads owned by core. Scoping comes from accounts through the settings hook (core sits below it)."""
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils.module_loading import import_string
 
 from chungsuc.core.models import AuditEntry, Notification
-
-
-def _scope():
-    return import_string(settings.CHUNGSUC_SCOPE)
+from chungsuc.core.scope import scope_for
 
 
 def audit_entries_visible_to(user, *, action: str | None = None, target_type: str | None = None) -> QuerySet:
     """Audit rows the user may read: those about units in their jurisdiction, and their own actions.
     Province-wide rows (no unit) are visible to province-level staff only."""
-    scope = _scope()(user)
+    scope = scope_for(user)
     qs = AuditEntry.objects.select_related("actor")
     if not scope.is_all:
         cond = Q(actor=user) | Q(unit_id__in=scope.unit_ids)

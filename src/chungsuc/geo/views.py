@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chungsuc.accounts.selectors import scope_for, unit_or_404
+from chungsuc.core.scope import scope_for, unit_or_404
 from chungsuc.geo import selectors
 from chungsuc.geo.models import UnitKind
 from chungsuc.geo.unitdata import fmt_date

@@ -1,0 +1,21 @@
+"""The permission layer as seen from below it.
+
+`core` and `geo` sit below `accounts`, which owns who may see what; they reach it through settings
+hooks resolved at call time (`CHUNGSUC_SCOPE`, `CHUNGSUC_UNIT_OR_404`), never an import, so the import
+direction of the house (enforced by import-linter in `make lint`) holds.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+def scope_for(user, **kwargs):
+    """The user's scope (`accounts.selectors.scope_for`): `is_all`, `unit_ids`, `covers(unit_id)`."""
+    return import_string(settings.CHUNGSUC_SCOPE)(user, **kwargs)
+
+
+def unit_or_404(user, pk, **kwargs):
+    """The unit if the user may see it; the same 404 for "not yours" and "does not exist"."""
+    return import_string(settings.CHUNGSUC_UNIT_OR_404)(user, pk, **kwargs)
