@@ -57,6 +57,18 @@ def transactional_demo(transactional_db):
 
 
 @pytest.fixture
+def geo_demo(geo_units, fast_passwords):
+    """geo's units with the built-in organisations and the demo users, without the other apps' data
+    (for geo's pages; here, above accounts, so geo's tests import nothing from accounts)."""
+    from chungsuc.accounts import builtin as accounts_builtin
+    from chungsuc.accounts import demo
+
+    accounts_builtin.load()
+    demo.load()
+    return demo
+
+
+@pytest.fixture
 def user_factory(db):
     from django.contrib.auth import get_user_model
 
@@ -98,7 +110,7 @@ def browser():
 class _CspBypassingBrowser:
     """The browser for tests: contexts bypass the pages' Content-Security-Policy by default, because
     Playwright's own `wait_for_function` evaluates strings, which the policy (rightly) forbids. The
-    policy itself is checked in a browser by core/tests/test_browser_csp.py, with `bypass_csp=False`."""
+    policy itself is checked in a browser by tests/test_browser_csp.py, with `bypass_csp=False`."""
 
     def __init__(self, browser):
         self._browser = browser

@@ -1,7 +1,6 @@
-"""Fixtures for the geo tests: the built-in units alone (fast), or with organisations and demo users.
-
-These load only geo (and accounts for the pages), not the whole `load_builtin`, so the geo tests do not
-depend on the other apps' data."""
+"""Fixtures for the geo tests: the built-in units alone (fast). The pages' fixture with organisations and
+demo users (`geo_demo`) is in the root conftest, above accounts. These load only geo (and accounts for
+the pages), not the whole `load_builtin`, so the geo tests do not depend on the other apps' data."""
 
 from __future__ import annotations
 
@@ -24,16 +23,6 @@ def geo_units(db):
 @pytest.fixture
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def geo_demo(geo_units, fast_passwords):
-    from chungsuc.accounts import builtin as accounts_builtin
-    from chungsuc.accounts import demo
-
-    accounts_builtin.load()
-    demo.load()
-    return demo
 
 
 @pytest.fixture
