@@ -75,6 +75,7 @@ test-pg: install-dev browser-deps doc-deps
 lint: install-dev
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/chungsuc check --fail-level WARNING
 	$(BIN)/chungsuc makemigrations --check --dry-run >/dev/null
 
