@@ -12,10 +12,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,13 +24,9 @@ from chungsuc.assessments import frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.models import Assessment, Evidence, unpack
 from chungsuc.core import workflow as wf
-from chungsuc.core.concurrency import ConflictError
+from chungsuc.core.http import SERVICE_ERRORS, api_error_response
 
 ROOT_LINKS = {"assessments": "api:assessment-list"}
-
-
-def _errors(exc: ValidationError):
-    return exc.message_dict if hasattr(exc, "message_dict") else {"detail": exc.messages}
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -187,12 +182,8 @@ class AssessmentValues(APIView):
                 comments=comments,
                 expected_version=version,
             )
-        except ConflictError as exc:
-            return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=403)
-        except ValidationError as exc:
-            return Response(_errors(exc), status=400)
+        except SERVICE_ERRORS as exc:
+            return api_error_response(exc)
         a.refresh_from_db()
         return Response(_detail(request, a))
 
@@ -231,10 +222,8 @@ class EvidenceList(APIView):
                 indicator_code=request.data.get("indicator_code", ""),
                 description=request.data.get("description", ""),
             )
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=403)
-        except ValidationError as exc:
-            return Response(_errors(exc), status=400)
+        except SERVICE_ERRORS as exc:
+            return api_error_response(exc)
         return Response(EvidenceSerializer(ev).data, status=201)
 
 
@@ -263,12 +252,8 @@ class Transitions(APIView):
                 reason=str(body.get("reason") or ""),
                 expected_version=body.get("case_version"),
             )
-        except ConflictError as exc:
-            return Response({"detail": exc.messages}, status=409)
-        except wf.WorkflowPermissionError as exc:
-            return Response({"detail": exc.messages}, status=403)
-        except ValidationError as exc:
-            return Response(_errors(exc), status=400)
+        except SERVICE_ERRORS as exc:
+            return api_error_response(exc)
         return Response(_detail(request, a))
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -24,25 +25,12 @@ from chungsuc.assessments.forms import (
 )
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError
+from chungsuc.core.http import flash_errors, post_service, service_errors
 
 MISSING_VERSION = gettext_lazy(
     "Chưa lưu: thiếu phiên bản hồ sơ mà bạn đã mở, nên không kiểm tra được có ai sửa cùng lúc hay không. "
     "Hãy tải lại trang rồi nhập lại."
 )
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
-
-
-def _error(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for m in _messages_of(exc):
-            messages.error(request, m)
-    else:
-        messages.error(request, str(exc))
 
 
 @login_required
@@ -83,18 +71,18 @@ def assessment_create(request):
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
         return redirect("assessments:assessment-list")
-    try:
-        a = services.assessment_create(
+    return post_service(
+        request,
+        lambda: services.assessment_create(
             actor=request.user,
             unit=form.cleaned_data["unit"],
             year=form.cleaned_data["year"],
             framework=form.cleaned_data["framework"],
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-        return redirect("assessments:assessment-list")
-    messages.success(request, _("Đã lập hồ sơ tự đánh giá."))
-    return redirect(a.get_absolute_url())
+        ),
+        success=_("Đã lập hồ sơ tự đánh giá."),
+        next_url=lambda a: a.get_absolute_url(),
+        error_url=reverse("assessments:assessment-list"),
+    )
 
 
 def criterion_state(result) -> str:
@@ -185,13 +173,10 @@ def assessment_detail(request, pk):
 def assessment_refresh(request, pk):
     """Store the live evaluation of a dossier whose child units' results changed (audited)."""
     assessment = selectors.assessment_or_404(request.user, pk)
-    try:
+    with service_errors(request):
         _evaluation, stored = services.assessment_children_refresh(actor=request.user, assessment=assessment)
-    except (PermissionDenied, ValidationError) as exc:
-        _error(request, exc)
-        return redirect(assessment.get_absolute_url())
-    if stored is not None:
-        messages.success(request, _("Đã lưu kết quả đánh giá mới theo các đơn vị cấp dưới."))
+        if stored is not None:
+            messages.success(request, _("Đã lưu kết quả đánh giá mới theo các đơn vị cấp dưới."))
     return redirect(assessment.get_absolute_url())
 
 
@@ -225,7 +210,7 @@ def assessment_values(request, pk):
         )
         messages.success(request, _("Đã lưu số liệu (phiên bản %(v)s).") % {"v": assessment.version})
     except ConflictError as exc:
-        _error(request, exc)
+        flash_errors(request, exc)
         messages.warning(
             request,
             _("Các giá trị bạn vừa nhập vẫn ở trên các ô; hãy xem lại rồi bấm lưu lần nữa."),
@@ -241,7 +226,7 @@ def assessment_values(request, pk):
                 request, _("Chưa lưu: %(n)d giá trị không hợp lệ (xem từng ô).") % {"n": len(errors)}
             )
         else:
-            _error(request, exc)
+            flash_errors(request, exc)
         status, posted = 422, values
     assessment.refresh_from_db()
     if request.headers.get("HX-Request"):
@@ -261,7 +246,7 @@ def framework_move(request, pk):
     force of its framework, with a reason."""
     assessment = selectors.assessment_or_404(request.user, pk)
     reason = request.POST.get("reason", "")
-    try:
+    with service_errors(request):
         if request.POST.get("scope") == "all":
             n = services.assessments_framework_move_all(
                 actor=request.user, framework_code=assessment.framework.code, reason=reason
@@ -276,8 +261,6 @@ def framework_move(request, pk):
                 _("Hồ sơ nay theo phiên bản %(v)s của bộ tiêu chí và đã được đánh giá lại.")
                 % {"v": assessment.framework.version},
             )
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -297,7 +280,7 @@ def evidence_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Chưa chọn tệp minh chứng."))
     else:
-        try:
+        with service_errors(request):
             services.evidence_add(
                 actor=request.user,
                 assessment=assessment,
@@ -306,8 +289,6 @@ def evidence_add(request, pk):
                 description=form.cleaned_data["description"],
             )
             messages.success(request, _("Đã tải lên minh chứng."))
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -323,13 +304,12 @@ def evidence_download(request, pk):
 @require_POST
 def evidence_remove(request, pk):
     ev = selectors.evidence_or_404(request.user, pk)
-    assessment = ev.assessment
-    try:
-        services.evidence_remove(actor=request.user, evidence=ev)
-        messages.success(request, _("Đã xóa minh chứng."))
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    return redirect(assessment.get_absolute_url())
+    return post_service(
+        request,
+        lambda: services.evidence_remove(actor=request.user, evidence=ev),
+        success=_("Đã xóa minh chứng."),
+        next_url=ev.assessment.get_absolute_url(),
+    )
 
 
 @login_required
@@ -338,7 +318,7 @@ def assessment_transition(request, pk):
     assessment = selectors.assessment_or_404(request.user, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(request):
             case = services.assessment_transition(
                 actor=request.user,
                 assessment=assessment,
@@ -350,6 +330,4 @@ def assessment_transition(request, pk):
                 confirm_missing=form.cleaned_data["confirm_missing"],
             )
             messages.success(request, _("Hồ sơ nay ở trạng thái «%(s)s».") % {"s": case.state.name})
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
     return redirect(assessment.get_absolute_url())

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chungsuc.assessments.models import Standard
-from chungsuc.assessments.views import _error
+from chungsuc.core.http import flash_errors
 from chungsuc.portal import selectors
 from chungsuc.recognitions import selectors as recognition_selectors
 from chungsuc.recognitions import services as recognition_services
@@ -49,7 +49,7 @@ def public_consultation(request, pk):
                 messages.success(request, _("Cảm ơn ông/bà đã góp ý."))
                 return redirect(consultation.get_absolute_url())
             except ValidationError as exc:
-                _error(request, exc)
+                flash_errors(request, exc)
                 status = 429 if getattr(exc, "code", None) == "rate_limited" else 400
         else:
             status = 400

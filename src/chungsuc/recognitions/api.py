@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -20,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chungsuc.assessments.api import _errors
+from chungsuc.core.http import SERVICE_ERRORS, api_error_response
 from chungsuc.recognitions import register_import, selectors, services
 from chungsuc.recognitions.models import RecognitionRecord
 
@@ -152,10 +153,8 @@ class RecognitionImport(APIView):
             return Response({"rows": ["Cần một danh sách các dòng (ít nhất một dòng)."]}, status=400)
         try:
             plan = register_import.check_rows(actor=request.user, rows=rows, first_row=1)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=403)
-        except ValidationError as exc:
-            return Response(_errors(exc), status=400)
+        except SERVICE_ERRORS as exc:
+            return api_error_response(exc)
         out = {"dry_run": dry_run, **plan.to_dict(), "written": 0}
         if plan.errors:
             return Response(out, status=400)
@@ -196,11 +195,9 @@ def _call(fn, **kwargs):
     try:
         return fn(**kwargs), None
     except Http404:
-        return None, Response({"detail": "Không tìm thấy."}, status=404)
-    except PermissionDenied as exc:
-        return None, Response({"detail": str(exc)}, status=403)
-    except ValidationError as exc:
-        return None, Response(_errors(exc), status=400)
+        return None, Response({"detail": _("Không tìm thấy.")}, status=404)
+    except SERVICE_ERRORS as exc:
+        return None, api_error_response(exc)
 
 
 SURVEY = inline_serializer(

@@ -21,8 +21,8 @@ from chungsuc.accounts.models import Role
 from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
-from chungsuc.assessments.views import _error
 from chungsuc.assessments.views_excel import _form_errors_to_messages, _xlsx
+from chungsuc.core.http import flash_errors
 from chungsuc.recognitions import register_import as reg
 from chungsuc.recognitions import selectors, services
 from chungsuc.recognitions.forms import (
@@ -94,7 +94,7 @@ def consultation_open(request, pk):
             )
             messages.success(request, _("Đã công khai lấy ý kiến nhân dân trên cổng thông tin."))
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, _("Số ngày công khai không hợp lệ (1–90)."))
     return redirect(assessment.get_absolute_url())
@@ -108,7 +108,7 @@ def consultation_close(request, pk):
         services.consultation_close(actor=request.user, assessment=assessment)
         messages.success(request, _("Đã kết thúc lấy ý kiến."))
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -129,7 +129,7 @@ def condition_set(request, pk):
             )
             messages.success(request, _("Đã ghi nhận điều kiện «%(c)s».") % {"c": condition.name})
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -160,7 +160,7 @@ def decision_record(request, pk):
         )
         messages.success(request, _("Đã ghi nhận quyết định."))
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -264,7 +264,7 @@ def revoke(request, pk):
             )
             messages.success(request, _("Đã ghi nhận quyết định thu hồi."))
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            flash_errors(request, exc)
     else:
         for field, errs in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errs)}")
@@ -375,7 +375,7 @@ def survey_record(request, pk):
         )
         messages.success(request, _("Đã ghi kết quả lấy ý kiến sự hài lòng; cần một cán bộ khác xác nhận."))
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -392,7 +392,7 @@ def survey_attest(request, pk):
         services.survey_attest(actor=request.user, survey=survey, note=form.cleaned_data.get("note", ""))
         messages.success(request, _("Đã xác nhận kết quả lấy ý kiến."))
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -424,5 +424,5 @@ def comment_hide(request, pk):
         )
         messages.success(request, _("Đã ẩn ý kiến khỏi cổng thông tin."))
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
