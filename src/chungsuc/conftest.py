@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -54,6 +55,20 @@ def transactional_demo(transactional_db):
 
     account_demo.load()
     return account_demo
+
+
+# The day the tests of the 2021–2025 history act on: before the 1/7/2025 merger, while Thoại Sơn's and
+# Vĩnh Chánh's committees still had their jurisdiction (writes are decided as of today otherwise).
+HISTORY_DAY = dt.date(2024, 12, 31)
+
+
+@pytest.fixture
+def acting_in_2024(settings):
+    """Writes decided as of 31/12/2024 (accounts.permissions.today), in the test and in the live
+    server's thread. Modules about the three-tier history use it: `pytestmark =
+    pytest.mark.usefixtures("acting_in_2024")`."""
+    settings.CHUNGSUC_ACTING_AS_OF = HISTORY_DAY
+    return HISTORY_DAY
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
-"""The one scoping function every query goes through.
+"""Scoping reads of accounts, over the one permission layer (`accounts.permissions`).
 
-`scope_for(user)` answers which administrative units a user may see and act on. An organisation's
-jurisdiction is a unit's subtree over a period; a unit is in scope if it was in that subtree at some
-date within the period (so Thoại Sơn's officer still reaches Thoại Sơn's communes' 2021–2025 records
-after the district level was abolished). Pass `on=` to ask about one date only.
+`scope_for(user)` answers which administrative units a user may see: a unit is in scope if it was in
+one of their jurisdictions' subtrees at some date within the jurisdiction's period (so Thoại Sơn's
+officer still reaches Thoại Sơn's communes' 2021–2025 records after the district level was abolished),
+or if its business passed (geo lineage) to such a unit. Pass `on=` to ask about one date only. The
+set comes from one query on the `geo.UnitAncestor` / `geo.UnitHeir` tables; querysets should rather be
+filtered with `accounts.permissions.restrict`, which keeps the same condition inside the database.
 
-Every list, detail, export and API endpoint filters through here; "not yours" and "does not exist"
-both answer 404 (`unit_or_404`).
+"Not yours" and "does not exist" both answer 404 (`unit_or_404`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from chungsuc.accounts.models import Jurisdiction, Membership, Organisation, Role
-from chungsuc.geo.models import Unit, UnitLevel, UnitVersion
-
-PROVINCE_WIDE_ROLES = {Role.PROVINCE_ADMIN, Role.PROGRAMME_OFFICE, Role.COUNCIL_MEMBER, Role.INSPECTOR}
+from chungsuc.accounts import permissions
+from chungsuc.accounts.models import Membership, Organisation
+from chungsuc.geo.models import Unit, UnitAncestor
 
 
 @dataclass(frozen=True)
@@ -40,60 +40,13 @@ class Scope:
         return unit_id in self.unit_ids
 
 
-def _overlap(prefix: str, start: dt.date | None, end: dt.date | None) -> Q:
-    """Versions whose [valid_from, valid_to] overlaps [start, end] (None = open)."""
-    q = Q()
-    if end is not None:
-        q &= Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})
-    if start is not None:
-        q &= Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": start})
-    return q
-
-
-# Past this many units in one level's frontier, reading every (parent, child) pair of the period in one
-# query is cheaper than an IN list of the frontier (national scale: 700 districts → 10,000 communes).
-_FRONTIER_IN_LIMIT = 200
-
-
 def subtree_unit_ids(root_id: int, start: dt.date | None = None, end: dt.date | None = None) -> set[int]:
-    """The unit and every unit that was below it at some date in [start, end]."""
-    ids = {root_id}
-    frontier = {root_id}
-    for _depth in range(6):  # province → district → commune, with room to spare; stops early
-        if not frontier:
-            break
-        if len(frontier) > _FRONTIER_IN_LIMIT:
-            return ids | _descendants_in_memory(frontier, start, end)
-        children = set(
-            # no ORDER BY: the model's default ordering joins geo_unit and sorts every row for nothing
-            UnitVersion.objects.filter(_overlap("", start, end), parent_id__in=frontier)
-            .order_by()
-            .values_list("unit_id", flat=True)
-        )
-        frontier = children - ids
-        ids |= frontier
-    return ids
-
-
-def _descendants_in_memory(frontier: set[int], start: dt.date | None, end: dt.date | None) -> set[int]:
-    """Every unit below `frontier` in [start, end], from one read of the period's parent links."""
-    children: dict[int, set[int]] = {}
-    pairs = (
-        UnitVersion.objects.filter(_overlap("", start, end), parent_id__isnull=False)
+    """The unit and every unit that was below it at some date in [start, end] (one closure read)."""
+    return set(
+        UnitAncestor.objects.filter(permissions._overlaps("", start, end), ancestor_id=root_id)
         .order_by()
-        .values_list("parent_id", "unit_id")
-    )
-    for parent_id, unit_id in pairs:
-        children.setdefault(parent_id, set()).add(unit_id)
-    found: set[int] = set()
-    stack = list(frontier)
-    while stack:
-        node = stack.pop()
-        if node in found:
-            continue
-        found.add(node)
-        stack.extend(children.get(node, ()))
-    return found
+        .values_list("descendant_id", flat=True)
+    ) | {root_id}
 
 
 def _active_memberships(user) -> QuerySet:
@@ -103,11 +56,7 @@ def _active_memberships(user) -> QuerySet:
 def roles_of(user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_chungsuc_roles", None)
-    if cached is None:
-        cached = set(_active_memberships(user).values_list("role", flat=True))
-        user._chungsuc_roles = cached
-    return set(cached)
+    return {g.role for g in permissions.grants(user)}
 
 
 def organisations_of(user) -> QuerySet:
@@ -124,27 +73,14 @@ def scope_for(user, *, on: dt.date | None = None, roles: set[str] | None = None)
     key = (on, frozenset(roles) if roles else None)
     if key in cache:
         return cache[key]
-    memberships = _active_memberships(user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    member_roles = set(memberships.values_list("role", flat=True))
-    if not roles:
-        user._chungsuc_roles = set(member_roles)  # the same query roles_of() would make
-    jurisdictions = Jurisdiction.objects.filter(
-        organisation__in=memberships.values("organisation")
-    ).select_related("unit")
-    unit_ids: set[int] = set()
-    province_wide = bool(member_roles & PROVINCE_WIDE_ROLES)
-    for j in jurisdictions:
-        start, end = j.valid_from, j.valid_to
-        if on is not None:
-            if (start and on < start) or (end and on > end):
-                continue
-            start = end = on
-        unit_ids |= subtree_unit_ids(j.unit_id, start, end)
-        if j.unit.level == UnitLevel.PROVINCE:
-            province_wide = province_wide or bool(member_roles)
-    scope = Scope(unit_ids=frozenset(unit_ids), province_wide=province_wide, roles=frozenset(member_roles))
+    gs = [g for g in permissions.grants(user) if not roles or g.role in roles]
+    member_roles = frozenset(g.role for g in gs)
+    if on is not None:
+        gs = [g for g in gs if g.alive_on(on)]
+    sub = permissions.unit_ids_subquery(gs, write_day=on)
+    unit_ids = frozenset(sub.values_list("unit_id", flat=True).distinct()) if sub is not None else frozenset()
+    province_wide = any(g.unit_level == "province" for g in gs)
+    scope = Scope(unit_ids=unit_ids, province_wide=province_wide, roles=member_roles)
     cache[key] = scope
     return scope
 
@@ -169,27 +105,15 @@ def unit_or_404(user, pk, *, on: dt.date | None = None) -> Unit:
 def can_act_on_unit(
     user, unit_id: int | None, roles: set[str] | list[str], *, on: dt.date | None = None
 ) -> bool:
-    """True if the user holds one of `roles` in an organisation whose jurisdiction covers the unit."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    roles = set(roles)
-    if not roles & roles_of(user):
-        return False
-    return scope_for(user, on=on, roles=roles).covers(unit_id)
+    """True if the user holds one of `roles` in an organisation whose jurisdiction covers the unit
+    today (or on `on`), an ended unit's business being held by its successor
+    (`accounts.permissions.workflow_can_act_on_unit`: the rule of every write)."""
+    return permissions.workflow_can_act_on_unit(user, unit_id, roles, on=on)
 
 
 def users_with_role_over_unit(unit_id: int | None, roles: set[str] | list[str]) -> QuerySet:
     """Users who could act on the unit with one of `roles` (used to notify the next actor)."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    candidates = User.objects.filter(
-        is_active=True, memberships__active=True, memberships__role__in=list(roles)
-    ).distinct()
-    ids = [u.pk for u in candidates if can_act_on_unit(u, unit_id, roles)]
-    return User.objects.filter(pk__in=ids)
+    return permissions.workflow_users_over_unit(unit_id, roles)
 
 
 def memberships_of(user) -> QuerySet:

@@ -13,11 +13,11 @@ from chungsuc.core.audit import audit_record
 
 
 def _require_admin(actor) -> None:
-    from chungsuc.accounts.selectors import roles_of
+    from chungsuc.accounts import permissions
 
     if actor is None:  # built-in data loaders and management commands act as the system
         return
-    if not (actor.is_superuser or Role.PROVINCE_ADMIN in roles_of(actor)):
+    if not permissions.can(actor, "organisation.manage"):
         raise PermissionDenied("Chỉ quản trị cấp tỉnh được thay đổi tổ chức và phân quyền.")
 
 

@@ -161,6 +161,9 @@ def generate(*, communes: int, districts: int, years: int, framework_code: str):
             ],
             batch_size=2000,
         )
+        from chungsuc.geo.closure import closure_rebuild
+
+        closure_rebuild()  # bulk_create sends no signals: the permission layer's tables by hand
         n = communes * len(year_list)
         width = len(keys)
         matrix = np.empty((n, width), dtype="<f8")

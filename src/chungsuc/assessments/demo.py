@@ -12,6 +12,9 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+
+from chungsuc.accounts.permissions import acting_as_of
 
 DEMO_VALUES = {
     "1.1": "Đạt",
@@ -23,6 +26,30 @@ DEMO_VALUES = {
     "10": "58",
     "11": "1,2",
 }
+
+
+# The DEMO history's dossier (2024, three tiers) is written as it was entered, before the 1/7/2025 merger;
+# writes are otherwise decided as of today (accounts.permissions).
+HISTORY_ENTERED_ON = dt.date(2025, 6, 15)
+
+
+def _history_dossier(services, officer, unit, fw):
+    from chungsuc.assessments.frameworks import engine_framework, fields
+    from chungsuc.assessments.models import Assessment
+
+    a = services.assessment_create(actor=officer, unit=unit, year=2024, framework=fw, is_demo=True)
+    Assessment.objects.filter(pk=a.pk).update(title=f"{a.title} (DEMO)")
+    a.refresh_from_db()
+    keys = {f.key for f in fields(engine_framework(fw))}
+    values = {k: v for k, v in DEMO_VALUES.items() if k in keys}
+    services.assessment_values_save(
+        actor=officer,
+        assessment=a,
+        values=values,
+        comments=dict.fromkeys(list(values)[:3], "Số liệu mẫu (DEMO)"),
+    )
+    a.refresh_from_db()
+    return a
 
 
 @transaction.atomic
@@ -43,19 +70,9 @@ def load(*, stdout=None) -> None:
         return
     a = Assessment.objects.filter(unit=unit, year=2024, framework__code=fw.code).first()
     if a is None:
-        a = services.assessment_create(actor=officer, unit=unit, year=2024, framework=fw, is_demo=True)
-        Assessment.objects.filter(pk=a.pk).update(title=f"{a.title} (DEMO)")
-        a.refresh_from_db()
-        from chungsuc.assessments.frameworks import engine_framework, fields
-
-        keys = {f.key for f in fields(engine_framework(fw))}
-        values = {k: v for k, v in DEMO_VALUES.items() if k in keys}
-        services.assessment_values_save(
-            actor=officer,
-            assessment=a,
-            values=values,
-            comments=dict.fromkeys(list(values)[:3], "Số liệu mẫu (DEMO)"),
-        )
+        # the history: entered by Vĩnh Chánh's officer while the commune and its jurisdiction existed
+        with acting_as_of(HISTORY_ENTERED_ON):
+            a = _history_dossier(services, officer, unit, fw)
     if stdout is not None:
         stdout.write(f"assessments: hồ sơ DEMO {a.title} ({a.filled} chỉ tiêu đã nhập).")
     _load_2026(stdout=stdout)
@@ -81,20 +98,22 @@ def _load_2026(*, stdout=None) -> None:
         return
     a = Assessment.objects.filter(unit=unit, year=2026, framework__code=fw.code).first()
     if a is None:
-        a = services.assessment_create(actor=officer, unit=unit, year=2026, framework=fw, is_demo=True)
-        Assessment.objects.filter(pk=a.pk).update(title=f"{a.title} (DEMO)")
-        a.refresh_from_db()
-        efw = engine_framework(fw)
-        values = {
-            ind.code: "Đạt"
-            for ind in efw.indicators
-            if ind.derived is None and not ind.code.startswith(LEFT_FOR_THE_WALK_2026)
-        }
-        services.assessment_values_save(
-            actor=officer,
-            assessment=a,
-            values=values,
-            comments=dict.fromkeys(list(values)[:2], "Số liệu mẫu (DEMO)"),
-        )
+        # today's dossier, entered today (whatever day a test of the history acts on)
+        with acting_as_of(timezone.localdate()):
+            a = services.assessment_create(actor=officer, unit=unit, year=2026, framework=fw, is_demo=True)
+            Assessment.objects.filter(pk=a.pk).update(title=f"{a.title} (DEMO)")
+            a.refresh_from_db()
+            efw = engine_framework(fw)
+            values = {
+                ind.code: "Đạt"
+                for ind in efw.indicators
+                if ind.derived is None and not ind.code.startswith(LEFT_FOR_THE_WALK_2026)
+            }
+            services.assessment_values_save(
+                actor=officer,
+                assessment=a,
+                values=values,
+                comments=dict.fromkeys(list(values)[:2], "Số liệu mẫu (DEMO)"),
+            )
     if stdout is not None:
         stdout.write(f"assessments: hồ sơ DEMO {a.title} ({a.filled} chỉ tiêu đã nhập).")

@@ -24,7 +24,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chungsuc.accounts.selectors import can_act_on_unit, scope_for
+from chungsuc.accounts import permissions
+from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import frameworks
 from chungsuc.assessments.models import Assessment, layout_key, unpack
 from chungsuc.assessments.values import format_value
@@ -701,7 +702,7 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                         "Mã ĐV",
                     )
                     continue
-                if not can_act_on_unit(actor, unit.pk, services.ENTRY_ROLES):
+                if not permissions.can(actor, "assessment.import", unit.pk):
                     errors.add(
                         DATA_SHEET,
                         r,

@@ -8,7 +8,8 @@ import datetime as dt
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from chungsuc.accounts.selectors import scope_for, visible_units
+from chungsuc.accounts import permissions
+from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import derived, frameworks
 from chungsuc.assessments.models import (
     Assessment,
@@ -34,11 +35,10 @@ def covers_every_unit(scope) -> bool:
     return len(scope.unit_ids) >= Unit.objects.count()
 
 
-def _scoped(user, qs: QuerySet, field: str = "unit_id") -> QuerySet:
-    scope = scope_for(user)
-    if covers_every_unit(scope):
-        return qs
-    return qs.filter(**{f"{field}__in": scope.unit_ids})
+def _scoped(user, qs: QuerySet, action: str = "assessment.view") -> QuerySet:
+    """The rows the user reads, filtered in the database by the permission layer (one subquery on
+    the unit closure, never an IN list of ids)."""
+    return permissions.restrict(qs, user, action)
 
 
 def latest_result_subquery():
@@ -101,23 +101,24 @@ def assessment_counts_by_state(user) -> dict[str | None, int]:
 
 
 def assessment_or_404(user, pk) -> Assessment:
-    try:
-        assessment = Assessment.objects.select_related("unit", "framework").get(pk=pk)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy hồ sơ")
-    if not scope_for(user).covers(assessment.unit_id):
-        raise Http404("Không tìm thấy hồ sơ")
-    return assessment
+    return permissions.get_or_404(
+        Assessment.objects.select_related("unit", "framework"),
+        user,
+        "assessment.view",
+        pk,
+        message="Không tìm thấy hồ sơ",
+    )
 
 
 def evidence_or_404(user, pk) -> Evidence:
-    try:
-        ev = Evidence.objects.select_related("assessment").get(pk=pk)
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy minh chứng")  # the same words as out of scope
-    if not scope_for(user).covers(ev.assessment.unit_id):
-        raise Http404("Không tìm thấy minh chứng")
-    return ev
+    # the same words for "not yours" and "does not exist"
+    return permissions.get_or_404(
+        Evidence.objects.select_related("assessment"),
+        user,
+        "assessment.view",
+        pk,
+        message="Không tìm thấy minh chứng",
+    )
 
 
 def latest_result(assessment: Assessment) -> EvaluationResult | None:
@@ -269,9 +270,10 @@ def unverified_in_use(assessment: Assessment) -> int:
 def entry_units(user):
     """Units a dossier can be opened for: communes, and districts (until 30/6/2025; the service
     refuses district years after 2025)."""
-    from chungsuc.geo.models import UnitLevel
+    from chungsuc.geo.models import Unit, UnitLevel
 
-    return visible_units(user).filter(level__in=[UnitLevel.COMMUNE, UnitLevel.DISTRICT])
+    units = Unit.objects.filter(level__in=[UnitLevel.COMMUNE, UnitLevel.DISTRICT])
+    return permissions.restrict(units, user, "assessment.create")
 
 
 def frameworks_for_entry(units=None):

@@ -1,7 +1,8 @@
 """Every write of the assessments app: `<noun>_<verb>(*, actor, ...)`, one transaction each, audited.
 
-Permission is asked of `accounts.selectors.can_act_on_unit`; a unit out of the actor's scope answers
-`Http404` (the same as a missing record). Bad input raises `ValidationError` with a Vietnamese message
+Permission is asked of the one permission layer (`accounts.permissions.require` with an action of
+`data/permissions/assessments.yaml`); a unit out of the actor's scope answers `Http404` (the same as a
+missing record). Bad input raises `ValidationError` with a Vietnamese message
 naming the indicator and the reason; nothing is written then.
 """
 
@@ -9,12 +10,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chungsuc.accounts.models import Role
-from chungsuc.accounts.selectors import can_act_on_unit, scope_for
+from chungsuc.accounts import permissions
 from chungsuc.assessments import frameworks
 from chungsuc.assessments.evaluation import evaluate_one, store_one
 from chungsuc.assessments.models import (
@@ -32,21 +31,18 @@ from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
 from chungsuc.core.concurrency import ConflictError, check_version, parse_version, save_with_version
 
-ENTRY_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
-PROVINCE_ROLES = {Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}
 # Transitions that carry more data than a reason go through their own service (chungsuc.recognitions).
 SPECIAL_TRANSITIONS = {"open_consultation", "close_consultation", "recognise", "refuse", "revoke"}
 
 
 def _require_scope(actor, unit_id: int) -> None:
-    if not scope_for(actor).covers(unit_id):
-        raise Http404("Không tìm thấy hồ sơ")
+    permissions.require_visible(actor, unit_id, not_found=_("Không tìm thấy hồ sơ"))
 
 
-def _require(actor, unit_id: int, roles, what: str) -> None:
-    _require_scope(actor, unit_id)
-    if not can_act_on_unit(actor, unit_id, roles):
-        raise PermissionDenied(_("Bạn không có quyền %(what)s trên địa bàn này.") % {"what": what})
+def _require(actor, unit_id: int, action: str) -> None:
+    """404 when the unit is not even visible to the actor, 403 with the action's reason when they may
+    not take it (as of today: an ended unit's business is its successor's)."""
+    permissions.require(actor, action, unit_id, not_found=_("Không tìm thấy hồ sơ"))
 
 
 # --- assessments and values ------------------------------------------------------------------------
@@ -125,7 +121,7 @@ def unit_framework_problem(unit, framework, year: int) -> str | None:
 
 
 def assessment_create(*, actor, unit, year: int, framework, is_demo: bool = False) -> Assessment:
-    _require(actor, unit.pk, ENTRY_ROLES, "lập hồ sơ tự đánh giá")
+    _require(actor, unit.pk, "assessment.create")
     problem = unit_framework_problem(unit, framework, year) or framework_year_problem(framework, year)
     if problem:
         raise ValidationError(problem)
@@ -246,7 +242,7 @@ def assessment_values_save(
     """Save typed values (and comments) of one assessment; refuses a stale version and locked data.
 
     Returns the new evaluation (stored as an `EvaluationResult`)."""
-    _require(actor, assessment.unit_id, ENTRY_ROLES, "nhập số liệu")
+    _require(actor, assessment.unit_id, "assessment.values.edit")
     if not isinstance(values, dict):
         raise ValidationError({"values": ["Cần một bảng mã chỉ tiêu → giá trị."]})
     if comments is not None and not isinstance(comments, dict):
@@ -388,7 +384,7 @@ def assessment_framework_move(*, actor, assessment: Assessment, reason: str) -> 
     """Move an undecided dossier to the version in force of its framework (a corrected threshold makes
     a new version): values are kept, the dossier is re-evaluated, the move is audited with its reason.
     A decided dossier keeps the version it was decided on."""
-    _require(actor, assessment.unit_id, ENTRY_ROLES, "chuyển hồ sơ sang phiên bản mới của bộ tiêu chí")
+    _require(actor, assessment.unit_id, "assessment.framework.move")
     reason = _reason_required(reason)
     with transaction.atomic():
         target = newer_framework(assessment)
@@ -407,34 +403,27 @@ def assessments_framework_move_all(*, actor, framework_code: str, reason: str) -
     `framework_code` to the version in force (programme office or province). Returns how many."""
     from chungsuc.criteria.models import Framework, Status
 
-    if not (getattr(actor, "is_superuser", False) or PROVINCE_ROLES & set(_roles_of(actor))):
-        raise PermissionDenied("Chỉ cấp tỉnh chuyển hàng loạt hồ sơ sang phiên bản mới của bộ tiêu chí.")
+    if not permissions.can(actor, "assessment.framework.move_all"):
+        raise PermissionDenied(_("Chỉ cấp tỉnh chuyển hàng loạt hồ sơ sang phiên bản mới của bộ tiêu chí."))
     reason = _reason_required(reason)
     target = (
         Framework.objects.filter(code=framework_code, status=Status.IN_FORCE).order_by("-version").first()
     )
     if target is None:
         raise ValidationError(f"Không có bộ tiêu chí «{framework_code}» đang áp dụng.")
-    scope = scope_for(actor)
     moved = 0
     with transaction.atomic():
-        candidates = Assessment.objects.filter(
-            framework__code=framework_code, framework__version__lt=target.version
+        candidates = permissions.restrict(
+            Assessment.objects.filter(framework__code=framework_code, framework__version__lt=target.version),
+            actor,
+            "assessment.framework.move_all",
         ).select_related("framework")
         for a in candidates:
-            if not scope.covers(a.unit_id) or _is_decided(a):
-                continue
-            if not can_act_on_unit(actor, a.unit_id, PROVINCE_ROLES):
+            if _is_decided(a):
                 continue
             _move_to(actor=actor, assessment=a, target=target, reason=reason)
             moved += 1
     return moved
-
-
-def _roles_of(actor):
-    from chungsuc.accounts.selectors import roles_of
-
-    return roles_of(actor)
 
 
 def _accepted(plan_row, key: str, accept) -> bool:
@@ -698,7 +687,7 @@ def _check_file(upload, *, allowed) -> str:
 def evidence_add(
     *, actor, assessment: Assessment, upload, indicator_code: str = "", description: str = ""
 ) -> Evidence:
-    _require(actor, assessment.unit_id, ENTRY_ROLES, "tải minh chứng")
+    _require(actor, assessment.unit_id, "assessment.evidence.edit")
     wf.assert_editable(assessment)
     efw = frameworks.engine_framework(assessment.framework)
     if indicator_code and indicator_code not in {i.code for i in efw.indicators}:
@@ -737,7 +726,7 @@ def evidence_add(
 
 def evidence_remove(*, actor, evidence: Evidence) -> None:
     assessment = evidence.assessment
-    _require(actor, assessment.unit_id, ENTRY_ROLES, "xóa minh chứng")
+    _require(actor, assessment.unit_id, "assessment.evidence.edit")
     wf.assert_editable(assessment)
     with transaction.atomic():
         audit_record(
@@ -896,7 +885,7 @@ def assessment_children_refresh(*, actor, assessment: Assessment):
     changed since the last stored evaluation (a commune recognised or revoked, a commune's dossier
     appraised); store the new result and audit what changed. Returns (evaluation, stored result or
     None when nothing changed)."""
-    _require(actor, assessment.unit_id, ENTRY_ROLES, "cập nhật kết quả đánh giá")
+    _require(actor, assessment.unit_id, "assessment.evaluate")
     result = evaluate_one(assessment)
     snap = getattr(result, "children_snapshot", None)
     if not snap:

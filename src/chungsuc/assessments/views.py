@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chungsuc.accounts.selectors import scope_for
+from chungsuc.accounts import permissions
 from chungsuc.assessments import derived, frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.forms import (
@@ -131,8 +131,7 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "transitions": [t for t in transitions if t.code not in services.SPECIAL_TRANSITIONS],
         "special": {t.code: t for t in transitions if t.code in services.SPECIAL_TRANSITIONS},
         "locked": locked,
-        "can_edit": not locked
-        and bool(scope_for(request.user).roles & services.ENTRY_ROLES or request.user.is_superuser),
+        "can_edit": not locked and permissions.can(request.user, "assessment.values.edit", assessment),
         "unverified_count": selectors.unverified_in_use(assessment),
         "errors": errors or {},
         "children": selectors.children_rows(request.user, assessment, evaluation),
@@ -142,9 +141,8 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         "guarded": guarded,
         "missing_count": services.missing_values(assessment),
         "overrides": selectors.overrides_of(assessment),
-        "can_move": bool(scope_for(request.user).roles & services.ENTRY_ROLES or request.user.is_superuser),
-        "can_move_all": bool(scope_for(request.user).roles & services.PROVINCE_ROLES)
-        or request.user.is_superuser,
+        "can_move": permissions.can(request.user, "assessment.framework.move", assessment),
+        "can_move_all": permissions.can(request.user, "assessment.framework.move_all"),
     }
     for hook in settings.CHUNGSUC_DOSSIER_CONTEXT:
         # The apps above assessments (recognitions: conditions, consultation, decisions, the unit's

@@ -24,12 +24,10 @@ from chungsuc.criteria.specs import spec_diff
 
 
 def can_edit(user) -> bool:
-    from chungsuc.accounts.models import Role
-    from chungsuc.accounts.selectors import roles_of
+    """The programme office edits the criteria sets ("criteria.edit" of the permission matrix)."""
+    from chungsuc.accounts import permissions
 
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_superuser or Role.PROGRAMME_OFFICE in roles_of(user))
+    return permissions.can(user, "criteria.edit") if user is not None else False
 
 
 def _require_office(actor) -> None:

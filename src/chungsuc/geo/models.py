@@ -201,3 +201,43 @@ class Boundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.valid_from or '…'}–{self.valid_to or '…'}"
+
+
+class UnitAncestor(models.Model):
+    """Derived closure of the unit tree through time: `ancestor` was `descendant` itself or above it
+    on every day of [valid_from, valid_to] (inclusive, None = open). Built by
+    `geo.closure.closure_rebuild` from the versions and kept in sync by the loader and by signals, so
+    that the permission layer finds a jurisdiction's subtree with one join instead of a walk."""
+
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=True)
+    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quan hệ cấp trên của đơn vị")
+        verbose_name_plural = _("quan hệ cấp trên của đơn vị")
+        indexes = [models.Index(fields=["ancestor", "descendant"], name="geo_unitanc_anc_desc")]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.descendant_id} {self.valid_from or '…'}–{self.valid_to or '…'}"
+
+
+class UnitHeir(models.Model):
+    """Derived: on [valid_from, valid_to] the open business of `unit` is held by `heir`. Every unit is
+    its own heir while it exists; after it ends, its successors through the lineage hold it (a split
+    unit has several), and a unit ended without a successor (a district abolished on 1/7/2025) passes
+    it to the unit that was its parent on its last day — each followed on to today's units."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=True)
+    heir = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị kế thừa công việc")
+        verbose_name_plural = _("đơn vị kế thừa công việc")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.heir_id} {self.valid_from or '…'}–{self.valid_to or '…'}"

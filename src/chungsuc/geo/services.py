@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from chungsuc.core.audit import audit_record
+from chungsuc.geo import closure
 from chungsuc.geo.models import Boundary, ChangeEvent, LineageLink, Unit, UnitVersion
 from chungsuc.geo.unitdata import UnitDataset, fold, validate
 
@@ -86,6 +87,13 @@ def unit_data_load(*, actor, dataset: UnitDataset) -> LoadStats:
     if actor is not None and not getattr(actor, "is_superuser", False):
         raise PermissionDenied("Chỉ quản trị hệ thống được nạp dữ liệu đơn vị hành chính.")
     validate(dataset)
+    with closure.suspended():
+        stats = _load(actor, dataset)
+    closure.closure_rebuild()
+    return stats
+
+
+def _load(actor, dataset: UnitDataset) -> LoadStats:
     stats = LoadStats()
 
     # Units, by natural key.
@@ -216,15 +224,13 @@ def unit_data_load(*, actor, dataset: UnitDataset) -> LoadStats:
 def unit_commune_group_set(*, actor, unit: Unit, group: int | None, reason: str) -> Unit:
     """Set a commune's group (nhóm xã 1/2/3 of QĐ 51/2025, which picks its 2026–2030 thresholds), with
     a reason, audited. The province classifies its communes; built-in loaders act as the system."""
-    from django.conf import settings
     from django.core.exceptions import ValidationError
-    from django.utils.module_loading import import_string
 
-    if actor is not None and not getattr(actor, "is_superuser", False):
-        # geo sits below accounts: the roles come through the settings hook, never an import
-        roles = import_string(settings.CHUNGSUC_USER_ROLES)(actor)
-        if not set(roles) & {"programme_office", "province_admin"}:
-            raise PermissionDenied("Chỉ cấp tỉnh phân nhóm xã.")
+    from chungsuc.core.scope import can
+
+    # geo sits below accounts: the permission layer is reached through the settings hook
+    if actor is not None and not can(actor, "unit.commune_group.set", unit):
+        raise PermissionDenied("Chỉ cấp tỉnh phân nhóm xã.")
     if group is not None and group not in (1, 2, 3):
         raise ValidationError({"group": f"Nhóm xã «{group}» không hợp lệ: cần 1, 2 hoặc 3."})
     if not (reason or "").strip():

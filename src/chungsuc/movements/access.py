@@ -1,25 +1,24 @@
-"""Who may do what with a movement. The actions and their roles are declared as data in
-`data/permissions/movements.yaml`; until `accounts.permissions` (can/restrict) is on main these checks
-go through `accounts.selectors` (scope and roles over a unit)."""
+"""Who may do what with a movement. The actions and their roles are data in
+`data/permissions/movements.yaml`, read by the one permission layer (`accounts.matrix`); the checks
+over a unit go through `accounts.permissions` (writes as of today, an ended unit's business held by its
+successor: Plan 861's old province passes to the merged one). The movement's own scopes ("view": the
+movement's units or its participants; "participant": the participant's own organisation) are composed
+here from the same layer."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from chungsuc.accounts.models import Membership, Role
+from chungsuc.accounts import permissions
+from chungsuc.accounts.matrix import roles_for
+from chungsuc.accounts.models import Membership
 from chungsuc.accounts.selectors import can_act_on_unit, roles_of, scope_for
 
-MANAGE_ROLES = {Role.PROVINCE_ADMIN}
-REVIEW_ROLES = {Role.PROVINCE_ADMIN}
-CONSOLIDATE_ROLES = {Role.PROVINCE_ADMIN, Role.PROGRAMME_OFFICE, Role.COUNCIL_MEMBER}
-REPORT_ROLES = {
-    Role.PARTICIPANT_OFFICER,
-    Role.DISTRICT_OFFICER,
-    Role.COMMUNE_OFFICER,
-    Role.PROVINCE_ADMIN,
-    Role.PROGRAMME_OFFICE,
-}
+MANAGE_ROLES = set(roles_for("movement.manage"))
+REVIEW_ROLES = set(roles_for("movement.report.review"))
+CONSOLIDATE_ROLES = set(roles_for("movement.consolidate"))
+REPORT_ROLES = set(roles_for("movement.report.submit"))
 
 
 def can_view(user, movement) -> bool:
@@ -43,15 +42,15 @@ def can_manage(user, movement=None, *, province_id=None) -> bool:
     unit_id = movement.province_id if movement is not None else province_id
     if unit_id is None:
         return bool(getattr(user, "is_superuser", False) or roles_of(user) & MANAGE_ROLES)
-    return can_act_on_unit(user, unit_id, MANAGE_ROLES)
+    return permissions.can(user, "movement.manage", unit_id)
 
 
 def can_review(user, movement) -> bool:
-    return can_act_on_unit(user, movement.province_id, REVIEW_ROLES)
+    return permissions.can(user, "movement.report.review", movement.province_id)
 
 
 def can_consolidate(user, movement) -> bool:
-    return can_act_on_unit(user, movement.province_id, CONSOLIDATE_ROLES)
+    return permissions.can(user, "movement.consolidate", movement.province_id)
 
 
 def is_participant_member(user, movement) -> bool:

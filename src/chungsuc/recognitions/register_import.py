@@ -24,7 +24,6 @@ from chungsuc.assessments.models import Standard
 from chungsuc.core import excel as cx
 from chungsuc.core.text import fold
 from chungsuc.recognitions.models import RecognitionRecord
-from chungsuc.recognitions.roles import PROVINCE_ROLES
 
 SHEET = "SoCongNhan"
 FIRST_YEAR, LAST_YEAR = 2010, 2035
@@ -217,9 +216,9 @@ class Plan:
 
 def require_importer(actor) -> None:
     """Only the province (programme office, province administrator) keeps the register."""
-    from chungsuc.accounts.selectors import scope_for
+    from chungsuc.accounts import permissions
 
-    if not (getattr(actor, "is_superuser", False) or PROVINCE_ROLES & set(scope_for(actor).roles)):
+    if actor is not None and not permissions.can(actor, "recognition.register.import"):
         raise PermissionDenied(
             _("Chỉ cấp tỉnh (Văn phòng Điều phối NTM, quản trị tỉnh) được nhập sổ công nhận.")
         )
@@ -256,11 +255,16 @@ def check_rows(
     A row may carry its own number in "_row" (read from a sheet); otherwise rows are numbered from
     `first_row`. Units are looked up by the code they bore on the recognition date and must lie in the
     actor's jurisdiction ("not yours" reads the same as "does not exist")."""
-    from chungsuc.accounts.selectors import scope_for
+    from chungsuc.accounts import permissions
+    from chungsuc.geo.models import Unit
     from chungsuc.geo.selectors import unit_by_code
 
     require_importer(actor)
-    scope = scope_for(actor)
+    # the units the actor keeps the register of today (an ended unit's through its successor): one query
+    writable_ids = None
+    if actor is not None and not actor.is_superuser:
+        writable = permissions.restrict(Unit.objects.all(), actor, "recognition.register.import")
+        writable_ids = set(writable.values_list("pk", flat=True))
     where = _Where(sheet, columns)
     labels = standard_labels()
     entries: list[Entry] = []
@@ -338,7 +342,7 @@ def check_rows(
                 fail("unit_code", _("không có đơn vị nào từng mang mã «%(c)s»") % {"c": code})
         else:
             unit = unit_by_code(code, since)
-            if unit is None or not scope.covers(unit.pk):
+            if unit is None or (writable_ids is not None and unit.pk not in writable_ids):
                 fail(
                     "unit_code",
                     _("không có đơn vị mã «%(c)s» vào ngày %(d)s trong địa bàn của bạn")

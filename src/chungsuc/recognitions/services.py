@@ -2,7 +2,8 @@
 
 The dossier's back half: the public consultation and residents' comments, recognition conditions,
 the decision (recognition or refusal), revocation, and importing past recognitions into the register.
-Permission is asked of `accounts.selectors.can_act_on_unit`; a unit out of the actor's scope answers
+Permission is asked of the permission layer (`accounts.permissions.require`, actions of
+`data/permissions/recognitions.yaml`); a unit out of the actor's scope answers
 `Http404` (the same as a missing record). Bad input raises `ValidationError` with a Vietnamese message;
 nothing is written then.
 """
@@ -13,11 +14,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
-from chungsuc.accounts.models import Role
-from chungsuc.accounts.selectors import can_act_on_unit, scope_for
+from chungsuc.accounts import permissions
 from chungsuc.assessments.models import Assessment
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
@@ -33,7 +32,6 @@ from chungsuc.recognitions.models import (
     RecognitionRecord,
     SatisfactionSurvey,
 )
-from chungsuc.recognitions.roles import PROVINCE_ROLES
 
 PRIME_MINISTER = "Thủ tướng Chính phủ"
 PROVINCE_CHAIRMAN = "Chủ tịch UBND tỉnh"
@@ -63,11 +61,10 @@ def result_snapshot(assessment: Assessment) -> dict:
     }
 
 
-def _require(actor, unit_id: int, roles, what: str) -> None:
-    if not scope_for(actor).covers(unit_id):
-        raise Http404("Không tìm thấy hồ sơ")
-    if not can_act_on_unit(actor, unit_id, roles):
-        raise PermissionDenied(f"Bạn không có quyền {what} trên địa bàn này.")
+def _require(actor, unit_id: int, action: str) -> None:
+    """404 when the unit is not visible to the actor, 403 with the action's reason when they may not
+    take it (`data/permissions/recognitions.yaml`, decided as of today)."""
+    permissions.require(actor, action, unit_id, not_found="Không tìm thấy hồ sơ")
 
 
 def _case(assessment: Assessment):
@@ -150,7 +147,7 @@ def decision_authority(assessment: Assessment) -> str:
 def consultation_open(
     *, actor, assessment: Assessment, days: int = 15, summary: str = "", expected_version: int | None = None
 ) -> Consultation:
-    _require(actor, assessment.unit_id, PROVINCE_ROLES, "công khai lấy ý kiến")
+    _require(actor, assessment.unit_id, "recognition.consultation.open")
     if not 1 <= int(days) <= 90:
         raise ValidationError(f"Số ngày lấy ý kiến {days} không hợp lệ (1–90 ngày).")
     today = timezone.localdate()
@@ -189,7 +186,7 @@ def consultation_open(
 
 
 def consultation_close(*, actor, assessment: Assessment, expected_version: int | None = None) -> Consultation:
-    _require(actor, assessment.unit_id, PROVINCE_ROLES, "kết thúc lấy ý kiến")
+    _require(actor, assessment.unit_id, "recognition.consultation.close")
     with transaction.atomic():
         wf.case_transition(
             actor=actor,
@@ -290,7 +287,7 @@ def consultation_comment_add(
 def consultation_comment_hide(*, actor, comment: ConsultationComment, reason: str) -> ConsultationComment:
     """Moderation: hide a public comment from the portal, with a reason (audited). It stays on file."""
     assessment = comment.consultation.assessment
-    _require(actor, assessment.unit_id, PROVINCE_ROLES | {Role.DISTRICT_OFFICER}, "ẩn ý kiến")
+    _require(actor, assessment.unit_id, "recognition.comment.hide")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Cần nêu lý do ẩn ý kiến."})
@@ -314,9 +311,6 @@ def consultation_comment_hide(*, actor, comment: ConsultationComment, reason: st
 
 # --- the official satisfaction survey -----------------------------------------------------------
 
-SURVEY_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER} | PROVINCE_ROLES
-ATTEST_ROLES = {Role.DISTRICT_OFFICER} | PROVINCE_ROLES
-
 
 def survey_record(
     *,
@@ -331,7 +325,7 @@ def survey_record(
     """Record (or correct, before attestation) the official survey of residents' satisfaction: the
     number surveyed, the number satisfied, the method, the date and the signed minutes as evidence.
     Every bad field is named; nothing is written then."""
-    _require(actor, assessment.unit_id, SURVEY_ROLES, "ghi kết quả lấy ý kiến sự hài lòng")
+    _require(actor, assessment.unit_id, "recognition.survey.record")
     case = wf.case_for(assessment)
     if case is not None and case.state.is_final:
         raise ValidationError("Hồ sơ đã có quyết định; không ghi lại kết quả lấy ý kiến được nữa.")
@@ -413,7 +407,7 @@ def survey_attest(*, actor, survey: SatisfactionSurvey, note: str = "") -> Satis
     """A second official (district or province) attests that the figures match the minutes; only then
     does the survey count for the satisfaction condition. Whoever recorded it cannot attest it."""
     assessment = survey.assessment
-    _require(actor, assessment.unit_id, ATTEST_ROLES, "xác nhận kết quả lấy ý kiến")
+    _require(actor, assessment.unit_id, "recognition.survey.attest")
     if survey.attested:
         raise ValidationError("Kết quả lấy ý kiến này đã được xác nhận.")
     if survey.recorded_by_id is not None and survey.recorded_by_id == getattr(actor, "pk", None):
@@ -437,9 +431,7 @@ def survey_attest(*, actor, survey: SatisfactionSurvey, note: str = "") -> Satis
 def condition_check_set(
     *, actor, assessment: Assessment, condition: RecognitionCondition, met: bool, note: str = ""
 ):
-    _require(
-        actor, assessment.unit_id, PROVINCE_ROLES | {Role.DISTRICT_OFFICER}, "xác nhận điều kiện công nhận"
-    )
+    _require(actor, assessment.unit_id, "recognition.condition.attest")
     if condition.kind != RecognitionCondition.Kind.ATTESTATION:
         raise ValidationError(f"Điều kiện «{condition.name}» được tính tự động, không xác nhận tay.")
     with transaction.atomic():
@@ -475,7 +467,7 @@ def decision_record(
     """Record the decision on the dossier: recognition (register entry) or refusal. The deciding
     authority defaults by level (`decision_authority`: the Prime Minister for districts) and is carried
     by the register entry."""
-    _require(actor, assessment.unit_id, PROVINCE_ROLES, "ghi nhận quyết định")
+    _require(actor, assessment.unit_id, "recognition.decide")
     errors = _act_errors(number=number, date=date, signer=signer, label="quyết định")
     if not recognised and not (reason or "").strip():
         errors["reason"] = "Cần nêu lý do không công nhận."
@@ -575,7 +567,7 @@ def revocation_record(
 ) -> Decision:
     """Revoke a recognition by decision: the register entry ends the day before; a dossier that led to
     it moves to "revoked"."""
-    _require(actor, record.unit_id, PROVINCE_ROLES, "thu hồi công nhận")
+    _require(actor, record.unit_id, "recognition.revoke")
     if record.until is not None:
         raise ValidationError("Công nhận này đã hết hiệu lực hoặc đã bị thu hồi.")
     errors = _act_errors(number=number, date=date, signer=signer, label="quyết định thu hồi")

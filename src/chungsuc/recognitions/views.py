@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chungsuc.accounts.models import Role
-from chungsuc.accounts.selectors import scope_for
+from chungsuc.accounts import permissions
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
 from chungsuc.assessments.views_excel import _form_errors_to_messages, _xlsx
@@ -41,7 +40,6 @@ from chungsuc.recognitions.models import (
     RecognitionCondition,
     RecognitionRecord,
 )
-from chungsuc.recognitions.roles import PROVINCE_ROLES
 
 
 def dossier_context(request, assessment, case) -> dict:
@@ -65,12 +63,9 @@ def dossier_context(request, assessment, case) -> dict:
         "survey": selectors.official_survey(assessment),
         "survey_form": SurveyForm(),
         "all_comments": consultation.comments.all() if consultation else [],
-        "can_moderate": request.user.is_superuser
-        or bool(scope_for(request.user).roles & (PROVINCE_ROLES | {Role.DISTRICT_OFFICER})),
-        "can_record_survey": request.user.is_superuser
-        or bool(scope_for(request.user).roles & services.SURVEY_ROLES),
-        "can_attest_survey": request.user.is_superuser
-        or bool(scope_for(request.user).roles & services.ATTEST_ROLES),
+        "can_moderate": permissions.can(request.user, "recognition.comment.hide", assessment),
+        "can_record_survey": permissions.can(request.user, "recognition.survey.record", assessment),
+        "can_attest_survey": permissions.can(request.user, "recognition.survey.attest", assessment),
     }
 
 
@@ -167,9 +162,9 @@ def decision_record(request, pk):
 @login_required
 def decision_pdf(request, pk):
     """The signed decision, downloaded under a name that keeps its number ("QĐ 2401-QĐ-UBND ngày …")."""
-    decision = get_object_or_404(Decision.objects.select_related("act"), pk=pk)
-    if not scope_for(request.user).covers(decision.unit_id):
-        raise Http404
+    decision = permissions.get_or_404(
+        Decision.objects.select_related("act"), request.user, "recognition.view", pk
+    )
     if decision.act is not None and decision.act.file:
         from chungsuc.core.legal import signed_file_response
 
@@ -218,7 +213,7 @@ def register(request):
             "standard": request.GET.get("standard", ""),
             "q": request.GET.get("q", ""),
             "revocation_form": RevocationForm(),
-            "can_revoke": bool(scope_for(request.user).roles & PROVINCE_ROLES) or request.user.is_superuser,
+            "can_revoke": permissions.can(request.user, "recognition.revoke"),
         },
     )
 
@@ -246,9 +241,7 @@ def unit_standards(request, unit_pk):
 @login_required
 @require_POST
 def revoke(request, pk):
-    record = get_object_or_404(RecognitionRecord, pk=pk)
-    if not scope_for(request.user).covers(record.unit_id):
-        raise Http404
+    record = permissions.get_or_404(RecognitionRecord.objects.all(), request.user, "recognition.view", pk)
     form = RevocationForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
@@ -412,7 +405,12 @@ def survey_minutes(request, pk):
 @login_required
 @require_POST
 def comment_hide(request, pk):
-    comment = get_object_or_404(ConsultationComment.objects.select_related("consultation__assessment"), pk=pk)
+    comment = permissions.get_or_404(
+        ConsultationComment.objects.select_related("consultation__assessment"),
+        request.user,
+        "recognition.view",
+        pk,
+    )
     assessment = assessment_selectors.assessment_or_404(request.user, comment.consultation.assessment_id)
     form = CommentHideForm(request.POST)
     if not form.is_valid():

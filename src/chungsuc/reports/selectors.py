@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
-
+from chungsuc.accounts import permissions
 from chungsuc.accounts.selectors import scope_for
 from chungsuc.reports.models import GeneratedDocument
 
@@ -19,32 +18,27 @@ def documents_for(user, *, limit: int = 50):
 
 def document_or_404(user, pk) -> GeneratedDocument:
     """A document the user asked for, or one about a unit in their scope; 404 otherwise (same words)."""
-    try:
-        doc = GeneratedDocument.objects.select_related("unit", "requested_by").get(pk=int(pk))
-    except (GeneratedDocument.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy văn bản")
-    if not getattr(user, "is_authenticated", False):
-        raise Http404("Không tìm thấy văn bản")
-    if doc.requested_by_id == user.pk or user.is_superuser:
-        return doc
-    if doc.unit_id is not None and scope_for(user).covers(doc.unit_id):
-        return doc
-    raise Http404("Không tìm thấy văn bản")
+    return permissions.get_or_404(
+        GeneratedDocument.objects.select_related("unit", "requested_by"),
+        user,
+        "report.view",
+        pk,
+        message="Không tìm thấy văn bản",
+    )
 
 
 def recognised_records(user, *, on: dt.date, standard: str = "", level: str = "") -> tuple[list, dict]:
     """Register rows valid on `on` for the units in the user's scope (one standard / level if given),
     with the labels the list's title uses."""
-    from chungsuc.assessments import selectors as assessment_selectors
     from chungsuc.assessments.models import Standard
     from chungsuc.geo.models import UnitLevel
 
     scope = scope_for(user)
     from chungsuc.recognitions import selectors as recognition_selectors
 
-    qs = recognition_selectors.register_as_of(on, standard=standard)
-    if not assessment_selectors.covers_every_unit(scope):
-        qs = qs.filter(unit_id__in=scope.unit_ids)
+    qs = permissions.restrict(
+        recognition_selectors.register_as_of(on, standard=standard), user, "recognition.view"
+    )
     if level:
         qs = qs.filter(unit__level=level)
     records = list(qs.select_related("unit", "decision"))

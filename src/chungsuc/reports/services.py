@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chungsuc.accounts.permissions import can as may
 from chungsuc.core.audit import audit_record
 from chungsuc.core.files import store_upload
 from chungsuc.core.notifications import notify
 from chungsuc.reports import documents, officialdoc
 from chungsuc.reports.models import DocumentFormat, DocumentKind, DocumentStatus, GeneratedDocument
-from chungsuc.reports.permissions import may
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from chungsuc.accounts.permissions import can as may
 from chungsuc.core.files import download_response
 from chungsuc.reports import selectors, services
 from chungsuc.reports.forms import AnnualReportForm, EvaluationSheetForm, RecognisedListForm
 from chungsuc.reports.models import DocumentKind, DocumentStatus
-from chungsuc.reports.permissions import may
 
 
 @login_required

@@ -12,6 +12,9 @@ from chungsuc.core.audit import audit_record
 from chungsuc.core.models import AuditEntry, Notification
 from chungsuc.core.notifications import notify
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 ON = dt.date(2024, 6, 30)
 
 

@@ -4,6 +4,7 @@ check that fails when pages cannot render."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -83,12 +84,15 @@ def test_api_404_is_json_and_the_same_for_malformed_missing_and_out_of_scope(cli
 
     builtin._load_workflows()
     fw = Framework.objects.filter(level="commune", period_start__lte=2024, period_end__gte=2024).first()
-    theirs = assessment_create(
-        actor=User.objects.get(username="demo.vinhchanh"),
-        unit=unit_by_code("30703", "2024-06-30"),
-        year=2024,
-        framework=fw,
-    )
+    from chungsuc.accounts.permissions import acting_as_of
+
+    with acting_as_of(dt.date(2024, 12, 31)):  # Vĩnh Chánh's officer, before the 1/7/2025 merger
+        theirs = assessment_create(
+            actor=User.objects.get(username="demo.vinhchanh"),
+            unit=unit_by_code("30703", "2024-06-30"),
+            year=2024,
+            framework=fw,
+        )
     missing_pk = (Assessment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
     client.force_login(User.objects.get(username="demo.chomoi"))
     for url in ["/api/v1/assessments/abc/", "/api/v1/khong-co/"]:

@@ -1,10 +1,13 @@
 """The one scoping selector: who sees which units, and 404 for what is not theirs."""
 
+import datetime as dt
+
 import pytest
 from django.http import Http404
 
 from chungsuc.accounts import selectors
 from chungsuc.accounts.models import Role
+from chungsuc.accounts.permissions import acting_as_of
 from chungsuc.geo.models import Unit, UnitVersion
 
 
@@ -39,8 +42,6 @@ def test_district_officer_sees_the_district_and_its_17_communes(demo):
 
 
 def test_district_scope_on_a_date_after_the_abolition_of_districts_is_empty(demo):
-    import datetime as dt
-
     user = _user("demo.thoaison")
     assert selectors.scope_for(user, on=dt.date(2025, 7, 1)).unit_ids == frozenset()
     assert _unit("30703").pk in selectors.scope_for(user, on=dt.date(2025, 6, 30)).unit_ids
@@ -65,24 +66,45 @@ def test_out_of_scope_and_missing_units_both_answer_404(demo):
         selectors.unit_or_404(officer, Unit.objects.order_by("-pk").first().pk + 1000)
 
 
+BEFORE_THE_MERGER = dt.date(2024, 12, 31)
+
+
 def test_can_act_needs_both_the_role_and_the_jurisdiction(demo):
     officer = _user("demo.thoaison")
     own, other = _unit("30703"), _unit("30637")
-    assert selectors.can_act_on_unit(officer, own.pk, {Role.DISTRICT_OFFICER})
-    assert not selectors.can_act_on_unit(officer, other.pk, {Role.DISTRICT_OFFICER})
-    assert not selectors.can_act_on_unit(officer, own.pk, {Role.COMMUNE_OFFICER})
-    assert not selectors.can_act_on_unit(_user("demo.vinhchanh"), own.pk, {Role.DISTRICT_OFFICER})
-    assert selectors.can_act_on_unit(_user("demo.vinhchanh"), own.pk, {Role.COMMUNE_OFFICER})
+    with acting_as_of(BEFORE_THE_MERGER):  # Thoại Sơn's jurisdiction ended on 30/6/2025
+        assert selectors.can_act_on_unit(officer, own.pk, {Role.DISTRICT_OFFICER})
+        assert not selectors.can_act_on_unit(officer, other.pk, {Role.DISTRICT_OFFICER})
+        assert not selectors.can_act_on_unit(officer, own.pk, {Role.COMMUNE_OFFICER})
+        assert not selectors.can_act_on_unit(_user("demo.vinhchanh"), own.pk, {Role.DISTRICT_OFFICER})
+        assert selectors.can_act_on_unit(_user("demo.vinhchanh"), own.pk, {Role.COMMUNE_OFFICER})
+
+
+def test_writes_are_decided_as_of_today_and_pass_to_the_successor(demo):
+    """December 2026: UBND huyện Thoại Sơn and UBND xã Vĩnh Chánh ended on 30/6/2025; Vĩnh Chánh's
+    business is held by Xã Phú Hòa (its successor), so Phú Hòa's officer and the province act on it."""
+    vinh_chanh = _unit("30703")
+    assert not selectors.can_act_on_unit(_user("demo.thoaison"), vinh_chanh.pk, {Role.DISTRICT_OFFICER})
+    assert not selectors.can_act_on_unit(_user("demo.vinhchanh"), vinh_chanh.pk, {Role.COMMUNE_OFFICER})
+    assert selectors.can_act_on_unit(_user("demo.phuhoa"), vinh_chanh.pk, {Role.COMMUNE_OFFICER})
+    assert selectors.can_act_on_unit(_user("demo.nnptnt"), vinh_chanh.pk, {Role.PROGRAMME_OFFICE})
+    assert not selectors.can_act_on_unit(_user("demo.chomoi"), vinh_chanh.pk, {Role.DISTRICT_OFFICER})
+    # reading stays over the jurisdiction's whole period
+    assert selectors.scope_for(_user("demo.thoaison")).covers(vinh_chanh.pk)
 
 
 def test_users_with_role_over_unit_finds_the_next_actor(demo):
     commune = _unit("30703")
-    users = set(
-        selectors.users_with_role_over_unit(commune.pk, {Role.DISTRICT_OFFICER}).values_list(
-            "username", flat=True
+    with acting_as_of(BEFORE_THE_MERGER):
+        users = set(
+            selectors.users_with_role_over_unit(commune.pk, {Role.DISTRICT_OFFICER}).values_list(
+                "username", flat=True
+            )
         )
-    )
     assert users == {"demo.thoaison"}
+    # today the commune's business is Phú Hòa's
+    today = selectors.users_with_role_over_unit(commune.pk, {Role.COMMUNE_OFFICER})
+    assert set(today.values_list("username", flat=True)) == {"demo.phuhoa"}
 
 
 def test_inactive_membership_gives_no_scope(demo):
@@ -94,16 +116,27 @@ def test_inactive_membership_gives_no_scope(demo):
     assert selectors.scope_for(fresh).unit_ids == frozenset()
 
 
-def test_subtree_read_in_one_pass_equals_the_level_by_level_walk(demo, monkeypatch):
-    """Large frontiers switch to one read of every parent link; both paths give the same subtree."""
-    import datetime as dt
+def _walk(root_id, start, end):
+    """The subtree walked level by level over the versions (what the closure table replaces)."""
+    from chungsuc.accounts.permissions import _overlaps
 
-    from chungsuc.accounts import selectors as sel
+    ids, frontier = {root_id}, {root_id}
+    while frontier:
+        children = set(
+            UnitVersion.objects.filter(_overlaps("", start, end), parent_id__in=frontier).values_list(
+                "unit_id", flat=True
+            )
+        )
+        frontier = children - ids
+        ids |= frontier
+    return ids
 
-    province = _unit("89")
+
+def test_the_closure_table_gives_the_level_by_level_walk(demo):
+    """geo.UnitAncestor, read in one query, holds the same subtree as walking the versions."""
     cases = [(None, None), (dt.date(2023, 6, 30), dt.date(2023, 6, 30)), (None, dt.date(2020, 12, 31))]
-    walked = {c: sel.subtree_unit_ids(province.pk, *c) for c in cases}
-    monkeypatch.setattr(sel, "_FRONTIER_IN_LIMIT", 0)
-    for c in cases:
-        assert sel.subtree_unit_ids(province.pk, *c) == walked[c]
-    assert len(walked[(None, None)]) == 1 + 11 + 156
+    for code, on in [("89", "2024-06-30"), ("894", "2024-06-30"), ("91", "2025-07-01")]:
+        root = _unit(code, on)
+        for c in cases:
+            assert selectors.subtree_unit_ids(root.pk, *c) == _walk(root.pk, *c), (code, c)
+    assert len(selectors.subtree_unit_ids(_unit("89").pk)) == 1 + 11 + 156

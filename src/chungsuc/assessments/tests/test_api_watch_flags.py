@@ -5,6 +5,9 @@ from rest_framework.test import APIClient
 from chungsuc.assessments import selectors, services
 from chungsuc.assessments.models import AssessmentValue, QualitySettings
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 

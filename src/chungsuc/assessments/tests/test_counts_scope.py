@@ -13,7 +13,8 @@ from chungsuc.assessments.models import Assessment
 from chungsuc.core.models import Workflow, WorkflowCase, WorkflowState
 from chungsuc.geo.models import Unit
 
-pytestmark = pytest.mark.django_db
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acting_in_2024")]
 
 
 def _by_state_row_by_row(user) -> Counter:

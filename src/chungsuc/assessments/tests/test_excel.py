@@ -13,6 +13,9 @@ from chungsuc.assessments import excel, services
 from chungsuc.assessments.models import Assessment, AssessmentValue
 from chungsuc.core.models import AuditEntry
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 @pytest.fixture
 def setup(workflows, users, framework, vinh_chanh):

@@ -10,7 +10,12 @@ import openpyxl
 import pytest
 from django.conf import settings
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("acting_in_2024"),
+]
 
 
 def test_dry_run_page_shows_conflicts_first_and_fits_a_phone(

@@ -18,6 +18,9 @@ from chungsuc.assessments.models import Assessment, AssessmentValue
 from chungsuc.assessments.tests.test_excel import col_of, district_workbook, row_of, upload
 from chungsuc.core.models import AuditEntry
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 VC = "30703"  # Xã Vĩnh Chánh (Thoại Sơn), which has values 3.1 = 70 and 1.1 = Đạt
 
 

@@ -19,6 +19,9 @@ from chungsuc.assessments.models import Assessment, AssessmentValue
 from chungsuc.assessments.tests.test_excel import col_of, district_workbook, row_of
 from chungsuc.core.models import AuditEntry
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 VC = "30703"
 KEYS = ["1.1", "3.1", "3.2", "10.1", "10.2"]
 CELL = st.one_of(

@@ -6,6 +6,9 @@ import pytest
 
 from chungsuc.assessments import services
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 HX = {"HTTP_HX_REQUEST": "true"}
 
 

@@ -7,6 +7,9 @@ from chungsuc.assessments.models import AssessmentValue, EvaluationResult
 from chungsuc.core.concurrency import ConflictError
 from chungsuc.core.models import AuditEntry
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 @pytest.fixture
 def assessment(workflows, users, framework, vinh_chanh):

@@ -5,6 +5,9 @@ import pytest
 from chungsuc.criteria import demo, selectors
 from chungsuc.criteria.models import Framework, Status, ThresholdRule
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 def _current(code):
     return Framework.objects.get(code=code, status=Status.IN_FORCE)

@@ -3,6 +3,7 @@ paragraphs), recommendations followed up with deadlines, the conclusion as a leg
 
 import datetime as dt
 
+import pytest
 from django.contrib.auth import get_user_model
 
 from chungsuc.core.models import AuditEntry
@@ -10,6 +11,8 @@ from chungsuc.movements.models import Inspection
 from chungsuc.movements.tests.conftest import client_for, unit
 
 
+# Plan 861's officers of the district era: writes decided as of 31/12/2024, before the merger.
+@pytest.mark.usefixtures("acting_in_2024")
 def test_an_inspection_with_findings_a_follow_up_and_its_conclusion(plan861):
     assert [(i.code, i.section.number) for i in plan861.checklist.all()][:2] == [
         ("K1", "VI.2"),

@@ -3,12 +3,16 @@ year; a unit past its year without recognition is flagged."""
 
 import datetime as dt
 
+import pytest
+
 from chungsuc.core.models import AuditEntry
 from chungsuc.movements import selectors
 from chungsuc.movements.models import Roadmap
 from chungsuc.movements.tests.conftest import client_for, record, unit
 
 
+# Plan 861's officers of the district era: writes decided as of 31/12/2024, before the merger.
+@pytest.mark.usefixtures("acting_in_2024")
 def test_a_commune_registers_its_roadmap_and_is_flagged_when_behind(plan861, register_fixture):
     vinh_chanh, other = unit("30703"), unit("30658")
     c = client_for("demo.vinhchanh")

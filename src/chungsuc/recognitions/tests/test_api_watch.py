@@ -8,6 +8,9 @@ from chungsuc.assessments import services
 from chungsuc.recognitions import selectors as recognition_selectors
 from chungsuc.recognitions.models import RecognitionRecord
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 @pytest.fixture
 def assessment(workflows, users, framework, vinh_chanh):

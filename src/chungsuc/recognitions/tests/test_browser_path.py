@@ -9,7 +9,12 @@ import datetime as dt
 import pytest
 from django.conf import settings
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("acting_in_2024"),
+]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -17,6 +17,9 @@ from chungsuc.recognitions import selectors as recognition_selectors
 from chungsuc.recognitions import services as recognition_services
 from chungsuc.recognitions.models import Decision, RecognitionRecord
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 @pytest.fixture
 def thoai_son(an_giang):

@@ -8,6 +8,9 @@ from chungsuc.recognitions import selectors as recognition_selectors
 from chungsuc.recognitions import services as recognition_services
 from chungsuc.recognitions.models import RecognitionRecord
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 def test_parse_fact_skips_pilots_and_keeps_uncertainty():
     assert rb.parse_fact("Xã điểm NTM 2021–2025 theo QĐ 785/QĐ-UBND (08/4/2020), lộ trình 2022") is None

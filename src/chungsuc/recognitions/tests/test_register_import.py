@@ -12,6 +12,9 @@ from chungsuc.core.models import AuditEntry
 from chungsuc.recognitions import register_import as recognitions
 from chungsuc.recognitions.models import RecognitionRecord
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 @pytest.fixture
 def template(client, users):

@@ -16,6 +16,9 @@ from chungsuc.core.models import AuditEntry
 from chungsuc.recognitions import selectors, services
 from chungsuc.recognitions.models import ConsultationComment, SatisfactionSurvey
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 GOOD = {"1.1": "Đạt", "3.1": 90, "3.2": "Đạt", "10.1": 70, "10.2": 3}
 

@@ -11,6 +11,9 @@ from chungsuc.assessments.models import Assessment, AssessmentValue, Evidence
 from chungsuc.core.models import AuditEntry
 from chungsuc.recognitions.models import Decision, RecognitionRecord
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -10,6 +10,9 @@ from django.urls import reverse
 from chungsuc.reports.models import DocumentStatus, GeneratedDocument
 from chungsuc.reports.tests.conftest import docx_text, pdf_first_page_ink, pdf_text
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 @pytest.fixture
 def plan861(demo):

@@ -12,6 +12,9 @@ from chungsuc.reports import services
 from chungsuc.reports.models import DocumentStatus, GeneratedDocument
 from chungsuc.reports.tests.conftest import docx_text, pdf_first_page_ink, pdf_text
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 OPTIONS = {
     "number": "27",
     "date": "2025-01-06",
