@@ -541,8 +541,51 @@ def resources_by_source(ctx: Context, movement, consolidations: list[dict]) -> D
     )
 
 
+def targets_by_year(ctx: Context, movement, progress: dict) -> DataTable:
+    """The plan's yearly targets (section II) beside what the register achieved that year (units
+    counted in the year of their decision, as the movement's progress page counts them). A year after
+    the as-of date has its target and no achievement yet."""
+    targets = progress["targets"]
+    rows = []
+    for i, year in enumerate(progress["years"]):
+        row = {"year": year}
+        for t in targets:
+            r = t["rows"][i]
+            row[f"t{t['code']}"] = r["target"]
+            row[f"a{t['code']}"] = None if year > ctx.on.year else r["actual"]
+        rows.append(row)
+    columns = [Column("year", _("Năm"), YEAR)]
+    for t in targets:
+        unit = _("huyện") if t["level"] == "district" else _("xã")
+        columns.append(
+            Column(
+                f"t{t['code']}",
+                _("%(c)s %(n)s: kế hoạch") % {"c": t["code"], "n": t["name"]},
+                INT,
+                unit,
+                True,
+            )
+        )
+        columns.append(
+            Column(f"a{t['code']}", _("%(c)s %(n)s: đạt") % {"c": t["code"], "n": t["name"]}, INT, unit, True)
+        )
+    return DataTable(
+        key="targets",
+        title=_("Kết quả so với chỉ tiêu của kế hoạch"),
+        subtitle=_(
+            "%(m)s — số đơn vị được công nhận thêm trong năm (theo năm của quyết định), đến ngày %(d)s"
+        )
+        % {"m": movement, "d": ctx.on.strftime("%d/%m/%Y")},
+        columns=columns,
+        rows=rows,
+        note=_("Chỉ tiêu theo phiên bản kế hoạch có hiệu lực; số đạt lấy từ sổ công nhận trên hệ thống."),
+        total_label=_("Cả giai đoạn"),
+    )
+
+
 TABLES = (
     "recognitions",
+    "targets",
     "bands",
     "criteria",
     "regressions",
@@ -566,8 +609,9 @@ def all_tables(ctx: Context) -> dict[str, DataTable]:
     }
     movement = _movement_for(ctx)
     if movement is not None:
-        from chungsuc.movements.selectors import consolidation
+        from chungsuc.movements.selectors import consolidation, progress_data
 
+        tables["targets"] = targets_by_year(ctx, movement, progress_data(movement, on=ctx.on))
         years = [y for y in movement.years if y <= ctx.on.year]
         consolidations = [consolidation(movement, year=y) for y in years]
         tables["reporting"] = participants_reporting(ctx, movement, consolidations)
@@ -597,6 +641,30 @@ def chart_option(table: DataTable) -> dict | None:
                 for c in table.columns
                 if c.key in ("ntm", "advanced", "model")
             ],
+        }
+    if table.key == "targets":
+        years = [str(r["year"]) for r in table.rows]
+        series = []
+        for c in table.columns:
+            if c.key.startswith("a"):
+                series.append({"name": c.label, "type": "bar", "data": [r[c.key] for r in table.rows]})
+            elif c.key.startswith("t"):
+                series.append(
+                    {
+                        "name": c.label,
+                        "type": "line",
+                        "lineStyle": {"type": "dashed"},
+                        "symbol": "diamond",
+                        "data": [r[c.key] for r in table.rows],
+                    }
+                )
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0, "type": "scroll"},
+            "grid": {"left": 40, "right": 10, "top": 40, "bottom": 30},
+            "xAxis": {"type": "category", "data": years},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": series,
         }
     if table.key == "bands":
         return {
@@ -683,6 +751,20 @@ def text_alternative(table: DataTable) -> str:
             "y0": first["year"],
             "ntm0": first["ntm"],
         }
+    if table.key == "targets":
+        parts = []
+        for c in table.columns:
+            if not c.key.startswith("a"):
+                continue
+            code = c.key[1:]
+            done = [r for r in table.rows if r[c.key] is not None]
+            achieved = sum(r[c.key] for r in done)
+            planned = sum(r[f"t{code}"] for r in done)
+            parts.append(
+                _("chỉ tiêu %(c)s: đạt %(a)s trên kế hoạch %(t)s của các năm đến nay")
+                % {"c": code, "a": achieved, "t": planned}
+            )
+        return (_("Theo năm của quyết định công nhận, ") + "; ".join(parts) + ".") if parts else ""
     if table.key == "bands":
         parts = [f"{r['band']}: {r['communes']} xã" for r in table.rows if r["communes"]]
         return "; ".join(parts) + "." if parts else _("Chưa có xã nào có kết quả đánh giá.")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError, parse_version
 from chungsuc.geo.models import Unit, UnitLevel
-from chungsuc.movements import access, excel, selectors, services
+from chungsuc.movements import access, excel, selectors, services, tables
 from chungsuc.movements.forms import (
     TARGET_ROWS,
     AttachmentForm,
@@ -32,6 +32,16 @@ from chungsuc.movements.forms import (
 )
 from chungsuc.movements.models import ReportAttachment
 from chungsuc.movements.progress import parse_counts
+
+
+def _export(request, table, name: str):
+    """The list as Excel / CSV / JSON when ?format= asks for it (None: render the page)."""
+    from chungsuc.core.tables import EXPORT_FORMATS, export_response
+
+    fmt = request.GET.get("format")
+    if fmt not in EXPORT_FORMATS:
+        return None
+    return export_response(table(), fmt, name)
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -465,6 +475,12 @@ def roadmaps(request, pk):
     from chungsuc.accounts.models import Role
     from chungsuc.movements import sources
 
+    data = selectors.roadmap_data(movement, on=on)
+    exported = _export(
+        request, lambda: tables.roadmaps_table(movement, data), f"lo-trinh-{movement.code}-{on:%d-%m-%Y}"
+    )
+    if exported:
+        return exported
     when = selectors.reference_date(movement, on)
     level_units = sources.units_on(units_in, when, "commune") + sources.units_on(units_in, when, "district")
     manage = access.can_manage(request.user, movement)
@@ -479,8 +495,9 @@ def roadmaps(request, pk):
         "movements/roadmaps.html",
         {
             "movement": movement,
-            "data": selectors.roadmap_data(movement, on=on),
+            "data": data,
             "choices": choices,
+            "export_q": f"on={on:%d/%m/%Y}&",
             "form": RoadmapForm(initial={"year": movement.period_start}),
             "tab": "roadmaps",
             "on": on,
@@ -513,13 +530,21 @@ def pilots(request, pk):
         else:
             messages.success(request, _("Đã sửa %(u)s trong danh sách đơn vị điểm.") % {"u": pilot.unit.name})
         return redirect("movements:pilots", movement.pk)
+    on = _on(request)
+    data = selectors.pilots_data(movement, on=on)
+    exported = _export(
+        request, lambda: tables.pilots_table(movement, data), f"don-vi-diem-{movement.code}-{on:%d-%m-%Y}"
+    )
+    if exported:
+        return exported
     return render(
         request,
         "movements/pilots.html",
         {
             "movement": movement,
-            "data": selectors.pilots_data(movement, on=_on(request)),
+            "data": data,
             "can_manage": can_manage,
+            "export_q": f"on={on:%d/%m/%Y}&",
             "tab": "pilots",
         },
     )
@@ -655,12 +680,19 @@ def clusters(request, pk):
             return redirect("movements:clusters", movement.pk)
         messages.success(request, _("Đã lập %(c)s.") % {"c": cluster})
         return redirect("movements:cluster", cluster.pk)
+    clusters = list(movement.clusters.prefetch_related("members"))
+    exported = _export(
+        request, lambda: tables.clusters_table(movement, clusters), f"cum-khoi-thi-dua-{movement.code}"
+    )
+    if exported:
+        return exported
     return render(
         request,
         "movements/clusters.html",
         {
             "movement": movement,
-            "clusters": movement.clusters.prefetch_related("members"),
+            "clusters": clusters,
+            "export_q": "",
             "can_manage": manage,
             "tab": "clusters",
         },
@@ -704,6 +736,11 @@ def cluster_detail(request, pk):
                 messages.error(request, m)
         return redirect(f"{reverse('movements:cluster', args=[cluster.pk])}?year={year}")
     data = selectors.cluster_data(cluster, year=year)
+    exported = _export(
+        request, lambda: tables.cluster_table(cluster, data), f"xep-hang-{cluster.name}-{year}"
+    )
+    if exported:
+        return exported
     member_ids = {m["participant_id"] for m in data["members"]}
     candidates = movement.participants.select_related("organisation").filter(pk__in=member_ids)
     my_members = [p for p in candidates if manage or access.can_write_report(request.user, p)]
@@ -714,6 +751,7 @@ def cluster_detail(request, pk):
             "movement": movement,
             "cluster": cluster,
             "data": data,
+            "export_q": f"year={year}&",
             "year": year,
             "can_manage": manage,
             "my_members": my_members,
@@ -777,12 +815,20 @@ def models_list(request, pk):
             return redirect(model.get_absolute_url())
     from chungsuc.movements.models import ExemplaryModel
 
+    models = selectors.models_for(request.user, movement)
+    if not errors:
+        exported = _export(
+            request, lambda: tables.models_table(movement, models), f"mo-hinh-dien-hinh-{movement.code}"
+        )
+        if exported:
+            return exported
     return render(
         request,
         "movements/models.html",
         {
             "movement": movement,
-            "models": selectors.models_for(request.user, movement),
+            "models": models,
+            "export_q": "",
             "can_propose": manage or bool(mine),
             "mine": mine,
             "units": _unit_choices(movement),
@@ -897,9 +943,17 @@ def inspections(request, pk):
             return redirect("movements:inspections", movement.pk)
         messages.success(request, _("Đã đưa cuộc kiểm tra vào kế hoạch."))
         return redirect(inspection.get_absolute_url())
+    listed = movement.inspections.select_related("unit", "conclusion").prefetch_related(
+        "recommendations", "findings"
+    )
+    exported = _export(
+        request, lambda: tables.inspections_table(movement, listed), f"kiem-tra-{movement.code}"
+    )
+    if exported:
+        return exported
     today = timezone.localdate()
     rows = []
-    for i in movement.inspections.select_related("unit", "conclusion").prefetch_related("recommendations"):
+    for i in listed:
         recs = list(i.recommendations.all())
         rows.append(
             {
@@ -915,6 +969,7 @@ def inspections(request, pk):
             "movement": movement,
             "rows": rows,
             "can_manage": manage,
+            "export_q": "",
             "inspectors": inspectors if manage else [],
             "units": _unit_choices(movement) if manage else [],
             "tab": "inspections",

@@ -204,3 +204,37 @@ def test_province_charts_show_participants_reporting_and_resources(client, users
     body = resp.content.decode()
     owed = sum(r["owed"] for r in reporting.values())
     assert f"/{owed} báo cáo đã nộp" in body
+
+
+def test_province_charts_put_the_plans_yearly_targets_beside_what_was_achieved(client, users):
+    from chungsuc.movements.models import Movement
+    from chungsuc.movements.selectors import progress_data
+
+    plan = Movement.objects.get(code="kh-861-2022")
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "30/06/2024"})
+    cards = {c["table"].key: c for c in resp.context["cards"]}
+    table = cards["targets"]["table"]
+    rows = {r["year"]: r for r in table.rows}
+    assert sorted(rows) == [2021, 2022, 2023, 2024, 2025]
+    # Plan 861 section II, exactly
+    assert [rows[y]["t2.1"] for y in range(2021, 2026)] == [8, 6, 8, 5, 6]
+    assert [rows[y]["t2.2"] for y in range(2021, 2026)] == [6, 3, 8, 3, 3]
+    assert rows[2024]["t2.3"] == 1 and rows[2023]["t2.4"] == 1
+    progress = progress_data(plan, on=dt.date(2024, 6, 30))
+    achieved = {t["code"]: {r["year"]: r["actual"] for r in t["rows"]} for t in progress["targets"]}
+    for year in (2021, 2022, 2023, 2024):
+        assert rows[year]["a2.1"] == achieved["2.1"][year]
+        assert rows[year]["a2.2"] == achieved["2.2"][year]
+    assert rows[2025]["a2.1"] is None  # after the as-of date: a target, no achievement yet
+    assert table.totals()["t2.1"] == 33
+    # the chart draws the targets as lines beside the achieved bars
+    option = cards["targets"]["option"]
+    kinds = {s["name"]: s["type"] for s in option["series"]}
+    assert kinds[table.columns[1].label] == "line" and kinds[table.columns[2].label] == "bar"
+    first_four = sum(achieved["2.1"][y] for y in (2021, 2022, 2023, 2024))
+    assert f"chỉ tiêu 2.1: đạt {first_four} trên kế hoạch 27" in resp.content.decode()
+    export = client.get(
+        reverse("dashboard:chart-export", args=["targets", "csv"]), {"on": "2024-06-30"}
+    ).content.decode("utf-8-sig")
+    assert export.splitlines()[0].startswith("year,t2.1,a2.1")

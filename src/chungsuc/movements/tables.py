@@ -1,0 +1,215 @@
+"""The movement's lists as `core.tables.DataTable`s, so each page's "Tải Excel / CSV / JSON" downloads
+what the page shows: pilot units, roadmaps, clusters' ranking, exemplary models and inspections.
+Built from the selectors' plain data; no query of its own except where a list is the queryset itself
+(models, inspections), read once with everything it needs."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chungsuc.core.tables import DATE, FLOAT, INT, YEAR, Column, DataTable
+
+
+def _yes(value: bool) -> str:
+    return _("có") if value else _("không")
+
+
+def pilots_table(movement, data: dict) -> DataTable:
+    return DataTable(
+        key="pilots",
+        title=_("Đơn vị điểm"),
+        subtitle=_("%(m)s — tính đến ngày %(d)s") % {"m": movement, "d": data["on"].strftime("%d/%m/%Y")},
+        columns=[
+            Column("unit", _("Đơn vị")),
+            Column("kind", _("Loại")),
+            Column("year", _("Năm phấn đấu"), YEAR),
+            Column("reached", _("Đạt chuẩn (sổ công nhận)"), DATE),
+            Column("late", _("Chậm so với năm phấn đấu")),
+            Column("in_list", _("Trong danh sách")),
+            Column("verified", _("Đã kiểm chứng")),
+            Column("instrument", _("Văn bản, nguồn")),
+            Column("note", _("Ghi chú")),
+        ],
+        rows=[
+            {
+                "unit": p["name"],
+                "kind": p["kind_label"],
+                "year": p["year"],
+                "reached": p["reached"],
+                "late": _yes(p["late"]),
+                "in_list": _yes(p["active"]),
+                "verified": _yes(p["verified"]),
+                "instrument": p["instrument"],
+                "note": p["note"],
+            }
+            for p in data["items"]
+        ],
+        note=_("Danh sách tốt nhất hiện có; đơn vị chưa kiểm chứng cần đối chiếu với quyết định chọn điểm."),
+    )
+
+
+def roadmaps_table(movement, data: dict) -> DataTable:
+    return DataTable(
+        key="roadmaps",
+        title=_("Lộ trình đạt chuẩn"),
+        subtitle=_("%(m)s — tính đến ngày %(d)s") % {"m": movement, "d": data["on"].strftime("%d/%m/%Y")},
+        columns=[
+            Column("unit", _("Đơn vị")),
+            Column("standard", _("Mức đạt chuẩn")),
+            Column("year", _("Năm phấn đấu"), YEAR),
+            Column("status", _("Tình trạng")),
+            Column("note", _("Ghi chú")),
+        ],
+        rows=[
+            {
+                "unit": u["name"],
+                "standard": u["standard_label"],
+                "year": u["year"],
+                "status": _("đã được công nhận")
+                if u["recognised"]
+                else (_("chậm so với lộ trình") if u["behind"] else _("đúng lộ trình")),
+                "note": u["note"],
+            }
+            for u in data["units"]
+        ],
+    )
+
+
+def cluster_table(cluster, data: dict) -> DataTable:
+    return DataTable(
+        key="cluster",
+        title=_("Xếp hạng %(c)s năm %(y)s") % {"c": cluster, "y": data["year"]},
+        subtitle=_("Điểm tối đa %(m)s; xếp hạng theo điểm bình quân các thành viên khác chấm")
+        % {"m": data["max_total"]},
+        columns=[
+            Column("rank", _("Thứ hạng"), INT),
+            Column("member", _("Thành viên")),
+            Column("cross_average", _("Điểm bình quân chấm chéo"), FLOAT, _("điểm")),
+            Column("cross_scorers", _("Số thành viên đã chấm"), INT),
+            Column("self_total", _("Điểm tự chấm"), FLOAT, _("điểm")),
+            Column("only_self", _("Chỉ có điểm tự chấm")),
+        ],
+        rows=[
+            {
+                "rank": r["rank"],
+                "member": r["name"],
+                "cross_average": r["cross_average"],
+                "cross_scorers": r["cross_scorers"],
+                "self_total": r["self_total"],
+                "only_self": _yes(r["only_self"]),
+            }
+            for r in data["ranking"]
+        ],
+    )
+
+
+def clusters_table(movement, clusters) -> DataTable:
+    rows = []
+    for c in clusters:
+        years: dict[int, int] = {}
+        for m in c.members.all():
+            years[m.year] = years.get(m.year, 0) + 1
+        rows.append(
+            {
+                "cluster": c.name,
+                "kind": c.get_kind_display(),
+                "members": "; ".join(f"{y}: {n}" for y, n in sorted(years.items())) or "—",
+            }
+        )
+    return DataTable(
+        key="clusters",
+        title=_("Cụm, khối thi đua"),
+        subtitle=str(movement),
+        columns=[
+            Column("cluster", _("Cụm, khối")),
+            Column("kind", _("Loại")),
+            Column("members", _("Số thành viên theo năm")),
+        ],
+        rows=rows,
+    )
+
+
+def models_table(movement, models) -> DataTable:
+    rows = []
+    for m in models:
+        reps = list(m.replications.all())
+        rows.append(
+            {
+                "title": m.title,
+                "kind": m.get_kind_display(),
+                "who": m.who,
+                "where": m.unit.name,
+                "proposed_by": str(m.proposed_by) if m.proposed_by_id else _("Sở Nội vụ"),
+                "state": m.get_state_display(),
+                "published_on": timezone.localtime(m.published_at).date() if m.published_at else None,
+                "replications": len(reps),
+                "replicated_in": "; ".join(f"{r.unit.name} ({r.year})" for r in reps),
+                "links": " ".join(m.links),
+            }
+        )
+    return DataTable(
+        key="models",
+        title=_("Mô hình, điển hình"),
+        subtitle=str(movement),
+        columns=[
+            Column("title", _("Tên mô hình")),
+            Column("kind", _("Loại")),
+            Column("who", _("Tập thể, cá nhân")),
+            Column("where", _("Địa bàn")),
+            Column("proposed_by", _("Đơn vị đề xuất")),
+            Column("state", _("Trạng thái")),
+            Column("published_on", _("Ngày công bố"), DATE),
+            Column("replications", _("Số nơi nhân rộng"), INT, _("nơi"), total=True),
+            Column("replicated_in", _("Nhân rộng tại")),
+            Column("links", _("Bài viết, phóng sự")),
+        ],
+        rows=rows,
+    )
+
+
+def inspections_table(movement, inspections) -> DataTable:
+    today = timezone.localdate()
+    rows = []
+    for i in inspections:
+        recs = list(i.recommendations.all())
+        findings = list(i.findings.all())
+        rows.append(
+            {
+                "year": i.year,
+                "team": i.team_name,
+                "leader": i.leader,
+                "unit": i.unit.name,
+                "planned_on": i.planned_on,
+                "inspected_on": i.inspected_on,
+                "state": i.get_state_display(),
+                "not_met": sum(1 for f in findings if f.result != "met"),
+                "recommendations": len(recs),
+                "open": sum(1 for r in recs if r.status(today) == "open"),
+                "overdue": sum(1 for r in recs if r.status(today) == "overdue"),
+                "conclusion": i.conclusion.reference if i.conclusion_id else "",
+                "concluded_on": i.conclusion.issued_on if i.conclusion_id else None,
+            }
+        )
+    return DataTable(
+        key="inspections",
+        title=_("Kiểm tra"),
+        subtitle=_("%(m)s — tình trạng kiến nghị tính đến ngày %(d)s")
+        % {"m": movement, "d": today.strftime("%d/%m/%Y")},
+        columns=[
+            Column("year", _("Năm"), YEAR),
+            Column("team", _("Đoàn kiểm tra")),
+            Column("leader", _("Trưởng đoàn")),
+            Column("unit", _("Đơn vị được kiểm tra")),
+            Column("planned_on", _("Ngày dự kiến"), DATE),
+            Column("inspected_on", _("Ngày kiểm tra"), DATE),
+            Column("state", _("Trạng thái")),
+            Column("not_met", _("Nội dung chưa đạt"), INT, _("nội dung"), total=True),
+            Column("recommendations", _("Kiến nghị"), INT, _("kiến nghị"), total=True),
+            Column("open", _("Đang khắc phục"), INT, _("kiến nghị"), total=True),
+            Column("overdue", _("Quá hạn khắc phục"), INT, _("kiến nghị"), total=True),
+            Column("conclusion", _("Kết luận")),
+            Column("concluded_on", _("Ngày kết luận"), DATE),
+        ],
+        rows=rows,
+    )
