@@ -30,8 +30,22 @@ class Candidate:
     name: str
     district: str = ""
     roadmap_year: int | None = None
-    gaps: tuple[str, ...] | None = None  # None: no evaluation
+    gaps: tuple[str, ...] | None = None  # None: no evaluation, or only counted (see gap_count)
     evaluated_year: int | None = None
+    # the number of criteria not met when their codes were not read (a unit far from the standard:
+    # only its count matters); None when `gaps` holds the codes or there is no evaluation
+    gap_count: int | None = None
+
+    @property
+    def evaluated(self) -> bool:
+        return self.gaps is not None or self.gap_count is not None
+
+    @property
+    def missing_criteria(self) -> int:
+        """How many criteria its latest evaluation does not meet (0 without an evaluation)."""
+        if self.gaps is not None:
+            return len(self.gaps)
+        return self.gap_count or 0
 
 
 @dataclass(frozen=True)
@@ -46,7 +60,10 @@ class UnitOutlook:
 
     @property
     def gaps_text(self) -> str:
-        return gaps_text(self.candidate.gaps)
+        c = self.candidate
+        if c.gaps is None and c.gap_count is not None:
+            return f"thiếu {c.gap_count} tiêu chí"
+        return gaps_text(c.gaps)
 
 
 @dataclass
@@ -95,9 +112,9 @@ def _criterion_key(code: str):
 
 def outlook(candidate: Candidate, year: int, *, max_gaps: int = DEFAULT_MAX_GAPS) -> UnitOutlook:
     behind = candidate.roadmap_year is not None and candidate.roadmap_year < year
-    if candidate.gaps is None:
+    if not candidate.evaluated:
         return UnitOutlook(candidate, UNKNOWN, behind)
-    n = len(candidate.gaps)
+    n = candidate.missing_criteria
     if n > max_gaps:
         return UnitOutlook(candidate, FAR, behind)
     if candidate.roadmap_year is not None and candidate.roadmap_year > year and n > 0:
@@ -119,7 +136,7 @@ def forecast_year(
     """The outlook of every candidate (units not yet holding the standard) for `year`."""
     units = [outlook(c, year, max_gaps=max_gaps) for c in candidates]
     units.sort(
-        key=lambda u: (_ORDER[u.status], len(u.candidate.gaps or ()), u.candidate.district, u.candidate.name)
+        key=lambda u: (_ORDER[u.status], u.candidate.missing_criteria, u.candidate.district, u.candidate.name)
     )
     return YearForecast(year=year, target=target, achieved=achieved, units=units)
 

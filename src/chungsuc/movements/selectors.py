@@ -274,29 +274,60 @@ def forecast_data(
     units = movement_units_qs(movement)
     version = version_in_force(movement, on)
     specs = {t.code: t for t in target_specs(version)} if version else {}
+    # One read per level and standard, shared by the targets that ask for the same (Plan 861's 2.1
+    # and 2.2 are both about communes): the units' ids, who holds the standards, the latest
+    # evaluations (gap counts; the criteria's codes only for units close to the standard). Names and
+    # districts are read only for the units the forecast lists (ready, close, roadmap later): the
+    # others are only counted.
+    level_cache: dict[str, tuple[list[int], object]] = {}
+    holding_cache: dict[str, dict[str, set[int]]] = {}
+    gaps_cache: dict[tuple, dict] = {}
+    names: dict[int, dict] = {}
+    roadmaps: dict[str, dict[int, int]] = {}
+    for r in Roadmap.objects.filter(movement=movement).order_by("id").values("standard", "unit_id", "year"):
+        roadmaps.setdefault(r["standard"], {})[r["unit_id"]] = r["year"]
     for t in prog["targets"]:
         spec = specs[t["code"]]
-        level_units = sources.units_on(units, on, t["level"])
-        level_qs = sources.units_on_qs(units, on, t["level"])
-        holding = sources.holders(level_qs, spec.standards, on)
-        pending = [u for u in level_units if u["unit_id"] not in holding]
-        gaps = sources.latest_gaps(level_qs, spec.standards[0])
-        roadmap = dict(
-            Roadmap.objects.filter(movement=movement, standard__in=spec.standards).values_list(
-                "unit_id", "year"
+        level = t["level"]
+        if level not in level_cache:
+            level_cache[level] = (
+                sources.unit_ids_on(units, on, level),
+                sources.units_on_qs(units, on, level),
             )
-        )
-        candidates = [
-            forecast.Candidate(
-                unit_id=u["unit_id"],
-                name=u["name"],
-                district=u["district"],
-                roadmap_year=roadmap.get(u["unit_id"]),
-                gaps=gaps[u["unit_id"]][1] if u["unit_id"] in gaps else None,
-                evaluated_year=gaps[u["unit_id"]][0] if u["unit_id"] in gaps else None,
+        level_ids, level_qs = level_cache[level]
+        if level not in holding_cache:
+            wanted = {s for x in prog["targets"] if x["level"] == level for s in specs[x["code"]].standards}
+            holding_cache[level] = sources.holders_by_standard(level_qs, sorted(wanted), on)
+        held = holding_cache[level]
+        holding = set().union(*(held[s] for s in spec.standards))
+        pending = [u for u in level_ids if u not in holding]
+        gkey = (level, spec.standards[0])
+        if gkey not in gaps_cache:
+            gaps_cache[gkey] = sources.latest_gaps(
+                level_qs, spec.standards[0], names_up_to=max_gaps, expected=level_ids
             )
-            for u in pending
-        ]
+        gaps = gaps_cache[gkey]
+        shown = [u for u in pending if u in gaps and gaps[u][2] is not None and u not in names]
+        if shown:
+            names.update((u["unit_id"], u) for u in sources.units_on(shown, on, level))
+        roadmap: dict[int, int] = {}
+        for s in spec.standards:
+            roadmap.update(roadmaps.get(s, {}))
+        candidates = []
+        for uid in pending:
+            g = gaps.get(uid)
+            named = names.get(uid)
+            candidates.append(
+                forecast.Candidate(
+                    unit_id=uid,
+                    name=named["name"] if named else "",
+                    district=named["district"] if named else "",
+                    roadmap_year=roadmap.get(uid),
+                    gaps=g[2] if g else None,
+                    gap_count=g[1] if g and g[2] is None else None,
+                    evaluated_year=g[0] if g else None,
+                )
+            )
         achieved = {r["year"]: r["actual"] for r in t["rows"]}
         years = forecast.forecast_years(
             years=remaining, targets=spec.by_year, achieved=achieved, candidates=candidates, max_gaps=max_gaps
@@ -861,3 +892,89 @@ def published_models(movement: Movement | None = None) -> list[dict]:
         }
         for m in qs.order_by("-published_at")
     ]
+
+
+# --- inspections --------------------------------------------------------------------------------
+
+
+def inspection_or_404(user, pk):
+    from chungsuc.movements.models import Inspection
+
+    try:
+        inspection = Inspection.objects.select_related("movement__province", "unit", "conclusion").get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy cuộc kiểm tra") from None
+    movement_or_404(user, inspection.movement_id)
+    return inspection
+
+
+def inspections_for(user, movement: Movement | None = None):
+    """Inspections of the movements the user may see (newest first)."""
+    from chungsuc.movements.models import Inspection
+
+    ids = [m.pk for m in movements_for(user)] if movement is None else [movement.pk]
+    return Inspection.objects.filter(movement_id__in=ids).select_related("movement", "unit", "conclusion")
+
+
+def inspection_data(inspection, *, on: dt.date | None = None) -> dict:
+    """An inspection as plain data for its conclusion document: the team, the unit, the checklist's
+    results with their notes, the recommendations with their deadlines and follow-up."""
+    from chungsuc.geo.selectors import version_of
+
+    on = on or timezone.localdate()
+    day = inspection.inspected_on or inspection.planned_on or dt.date(inspection.year, 12, 31)
+    version = version_of(inspection.unit, day)
+    findings = {f.item_id: f for f in inspection.findings.all()}
+    items = []
+    for item in inspection.movement.checklist.select_related("section"):
+        f = findings.get(item.pk)
+        items.append(
+            {
+                "code": item.code,
+                "text": item.text,
+                "section": item.section.number if item.section else "",
+                "result": f.result if f else None,
+                "result_label": f.get_result_display() if f else "",
+                "note": f.note if f else "",
+            }
+        )
+    return {
+        "id": inspection.pk,
+        "movement": str(inspection.movement),
+        "movement_act": inspection.movement.act_reference,
+        "movement_act_date": inspection.movement.act_date,
+        "issuing_body": inspection.movement.issuing_body,
+        "is_demo": inspection.movement.is_demo,
+        "year": inspection.year,
+        "team": inspection.team_name,
+        "leader": inspection.leader,
+        "members": [u.get_full_name() or u.username for u in inspection.members.order_by("last_name")],
+        "unit": version.name if version else inspection.unit.name,
+        "unit_parent": version.parent.name if version and version.parent else "",
+        "planned_on": inspection.planned_on,
+        "inspected_on": inspection.inspected_on,
+        "state": inspection.state,
+        "items": items,
+        "recommendations": [
+            {
+                "text": r.text,
+                "due_date": r.due_date,
+                "done_on": r.done_on,
+                "follow_up": r.follow_up,
+                "status": r.status(on),
+            }
+            for r in inspection.recommendations.all()
+        ],
+        "conclusion": (
+            {
+                "number": inspection.conclusion.number,
+                "symbol": inspection.conclusion.symbol,
+                "issued_on": inspection.conclusion.issued_on,
+                "issuing_body": inspection.conclusion.issuing_body,
+                "signer_name": inspection.conclusion.signer_name,
+                "signer_title": inspection.conclusion.signer_title,
+            }
+            if inspection.conclusion_id
+            else None
+        ),
+    }

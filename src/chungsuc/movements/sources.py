@@ -9,7 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    JSONField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from chungsuc.assessments.models import Assessment, EvaluationResult
 from chungsuc.geo.models import Unit, UnitLevel, UnitVersion
@@ -53,86 +64,73 @@ def _ids(units):
     return units if isinstance(units, QuerySet) else list(units)
 
 
-def _versions_by_unit(unit_ids) -> dict[int, list[UnitVersion]]:
-    out: dict[int, list[UnitVersion]] = {}
-    for v in (
+def _versions_of(unit_ids) -> dict[int, list[tuple]]:
+    """Every version of these units as (valid_from, valid_to, name, level, parent_id), oldest first."""
+    out: dict[int, list[tuple]] = {}
+    for unit_id, *rest in (
         UnitVersion.objects.filter(unit_id__in=_ids(unit_ids))
-        .select_related("parent")
         .order_by("unit_id", "valid_from")
+        .values_list("unit_id", "valid_from", "valid_to", "name", "level", "parent_id")
     ):
-        out.setdefault(v.unit_id, []).append(v)
+        out.setdefault(unit_id, []).append(tuple(rest))
     return out
 
 
-def _version_on(versions: list[UnitVersion], date: dt.date) -> UnitVersion | None:
+def _at(versions: list[tuple] | None, day: dt.date) -> tuple | None:
+    """The version valid on `day` (the latest starting one if several overlap), or None."""
     chosen = None
-    for v in versions:
-        if (v.valid_from is None or v.valid_from <= date) and (v.valid_to is None or v.valid_to >= date):
+    for v in versions or ():
+        valid = (v[0] is None or v[0] <= day) and (v[1] is None or v[1] >= day)
+        later = chosen is None or (v[0] is not None and (chosen[0] is None or v[0] >= chosen[0]))
+        if valid and later:
             chosen = v
-    return chosen or (versions[-1] if versions else None)
-
-
-def _valid_at(unit_ref: str, date_ref: str) -> QuerySet:
-    """The version of the unit `unit_ref` valid at the date `date_ref` (outer references)."""
-    return (
-        UnitVersion.objects.filter(unit_id=OuterRef(unit_ref))
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef(date_ref)))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(date_ref)))
-        .order_by("-valid_from")
-    )
+    return chosen
 
 
 def recognitions(unit_ids, start: dt.date, end: dt.date, standards: Iterable[str]) -> list[dict]:
     """Recognitions of these units decided in [start, end] (by the decision's date), with the unit's
-    name, level and district at that date — one query (correlated subqueries for the versions)."""
-    own = _valid_at("unit_id", "since")
-    parent = _valid_at("v_parent", "since")
-    rows = (
+    name, level and district at that date. One query on the register and one on the versions of the
+    units (and of their parents not among them), matched by date in Python: correlated subqueries
+    per record cost more than reading the versions once."""
+    records = list(
         RecognitionRecord.objects.filter(
             unit_id__in=_ids(unit_ids), since__gte=start, since__lte=end, standard__in=list(standards)
         )
         .order_by()
-        .annotate(
-            v_name=Subquery(own.values("name")[:1]),
-            v_level=Subquery(own.values("level")[:1]),
-            v_parent=Subquery(own.values("parent_id")[:1]),
-        )
-        .annotate(p_name=Subquery(parent.values("name")[:1]), p_level=Subquery(parent.values("level")[:1]))
-        .values(
-            "unit_id",
-            "standard",
-            "since",
-            "since_precision",
-            "decision_text",
-            "verified",
-            "year",
-            "v_name",
-            "v_level",
-            "p_name",
-            "p_level",
-        )
+        .values_list("unit_id", "standard", "since", "since_precision", "decision_text", "verified", "year")
     )
+    if not records:
+        return []
+    versions = _versions_of(unit_ids if isinstance(unit_ids, QuerySet) else {r[0] for r in records})
+    parents = {
+        v[4] for r in records for v in versions.get(r[0], ()) if v[4] is not None and v[4] not in versions
+    }
+    if parents:
+        versions.update(_versions_of(parents))
     out = []
-    for r in rows:
-        if r["v_name"] is None:
+    for unit_id, standard, since, precision, decision, verified, year in records:
+        own = _at(versions.get(unit_id), since)
+        if own is None:
             continue
-        if r["v_level"] == UnitLevel.DISTRICT:
-            district = r["v_name"]
-        elif r["p_level"] == UnitLevel.DISTRICT:
-            district = r["p_name"]
+        _f, _t, name, level, parent_id = own
+        parent = _at(versions.get(parent_id), since) if parent_id is not None else None
+        if level == UnitLevel.DISTRICT:
+            district = name
+        elif parent is not None and parent[3] == UnitLevel.DISTRICT:
+            district = parent[2]
         else:
             district = NO_DISTRICT
         out.append(
             {
-                "unit_id": r["unit_id"],
-                "standard": r["standard"],
-                "since": r["since"],
-                "since_precision": r["since_precision"],
-                "decision_text": r["decision_text"],
-                "verified": r["verified"],
-                "year": r["year"],
-                "unit_name": r["v_name"],
-                "level": r["v_level"],
+                "unit_id": unit_id,
+                "standard": standard,
+                "since": since,
+                "since_precision": precision,
+                "decision_text": decision,
+                "verified": verified,
+                "year": year,
+                "unit_name": name,
+                "level": level,
                 "district": district,
             }
         )
@@ -154,6 +152,19 @@ def register_count_as_of(unit_ids, *, level: str, standards: Iterable[str], on: 
         .distinct()
         .count()
     )
+
+
+def holders_by_standard(unit_ids, standards: Iterable[str], on: dt.date) -> dict[str, set[int]]:
+    """Who holds each of `standards` on `on` (one query for all of them)."""
+    out: dict[str, set[int]] = {s: set() for s in standards}
+    for unit_id, standard in (
+        RecognitionRecord.objects.as_of(on)
+        .filter(unit_id__in=_ids(unit_ids), standard__in=list(out))
+        .order_by()
+        .values_list("unit_id", "standard")
+    ):
+        out[standard].add(unit_id)
+    return out
 
 
 def holders(unit_ids, standards: Iterable[str], on: dt.date) -> set[int]:
@@ -178,9 +189,14 @@ def units_on_qs(unit_ids, on: dt.date, level: str) -> QuerySet:
     )
 
 
+def unit_ids_on(unit_ids, on: dt.date, level: str) -> list[int]:
+    """The ids of the units of `level` among `unit_ids` valid on `on`."""
+    return list(units_on_qs(unit_ids, on, level).values_list("unit_id", flat=True))
+
+
 def units_on(unit_ids, on: dt.date, level: str) -> list[dict]:
     """The units of `level` among `unit_ids` valid on `on`, with their district's name."""
-    rows = list(
+    rows = (
         UnitVersion.objects.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=on),
             Q(valid_to__isnull=True) | Q(valid_to__gte=on),
@@ -188,50 +204,71 @@ def units_on(unit_ids, on: dt.date, level: str) -> list[dict]:
             level=level,
         )
         .order_by()
-        .values("unit_id", "name", "parent_id", "parent__level", "parent__name")
+        .values_list("unit_id", "name", "parent__level", "parent__name")
     )
+    district = UnitLevel.DISTRICT
     return [
-        {
-            "unit_id": r["unit_id"],
-            "name": r["name"],
-            "district": r["parent__name"] if r["parent__level"] == UnitLevel.DISTRICT else "",
-        }
-        for r in rows
+        {"unit_id": u, "name": name, "district": p_name if p_level == district else ""}
+        for u, name, p_level, p_name in rows
     ]
 
 
-def latest_gaps(unit_ids, standard: str) -> dict[int, tuple[int, tuple[str, ...]]]:
-    """Per unit, the latest evaluation against a framework of `standard`: (year, criteria not met).
-    `unit_ids` may be a subquery (no id list is sent to the database)."""
+def latest_gaps(
+    unit_ids, standard: str, *, names_up_to: int | None = None, expected: Iterable[int] | None = None
+) -> dict[int, tuple[int, int, tuple[str, ...] | None]]:
+    """Per unit, its latest evaluation against a framework of `standard`: (year, number of criteria
+    not met, their codes). The codes are read only for units with at most `names_up_to` criteria not
+    met (None: for every unit) — the others are only counted, from the stored `criteria_total -
+    criteria_met`, so the large JSON column is not read for them. `unit_ids` may be a subquery.
+
+    Reads by year, newest first: one query for the latest evaluated year (most units' latest), then,
+    only for the units of `expected` not found yet, the years before. Within an assessment the
+    latest result wins (ordered by id)."""
     scoped = Assessment.objects.filter(unit_id__in=_ids(unit_ids), framework__standard=standard).order_by()
-    latest_year = dict(
-        scoped.filter(results__isnull=False)
-        .values("unit_id")
-        .annotate(y=Max("year"))
-        .values_list("unit_id", "y")
-    )
-    if not latest_year:
-        return {}
-    assessments = {
-        a_id: (unit_id, year)
-        for a_id, unit_id, year in scoped.values_list("id", "unit_id", "year")
-        if latest_year.get(unit_id) == year
-    }
-    latest_result = (
-        EvaluationResult.objects.filter(assessment__in=scoped)
+    gap = ExpressionWrapper(F("criteria_total") - F("criteria_met"), output_field=IntegerField())
+    if names_up_to is None:
+        names = F("criteria")
+    else:
+        names = Case(
+            When(gap__lte=names_up_to, then=F("criteria")), default=Value(None), output_field=JSONField()
+        )
+    out: dict[int, tuple[int, int, tuple[str, ...] | None]] = {}
+
+    def read(assessments) -> None:
+        found: dict[int, tuple[int, int, object]] = {}
+        rows = (
+            EvaluationResult.objects.filter(assessment__in=assessments)
+            .annotate(gap=gap, names=names)
+            .order_by("assessment__year", "id")
+            .values_list("assessment__unit_id", "assessment__year", "gap", "names")
+        )
+        for unit_id, year, count, criteria in rows:
+            found[unit_id] = (year, count, criteria)
+        for unit_id, (year, count, criteria) in found.items():
+            codes = None
+            if criteria is not None:
+                codes = tuple(c for c, st in criteria.items() if st != "met")
+            out[unit_id] = (year, len(codes) if codes is not None else int(count), codes)
+
+    # the newest year evaluated against this standard anywhere (an indexed read, no join to the
+    # units): units without a result that year are read from the earlier years below
+    latest = (
+        EvaluationResult.objects.filter(assessment__framework__standard=standard)
         .order_by()
-        .values("assessment_id")
-        .annotate(m=Max("id"))
+        .aggregate(y=Max("assessment__year"))["y"]
     )
-    out: dict[int, tuple[int, tuple[str, ...]]] = {}
-    for result in EvaluationResult.objects.filter(id__in=latest_result.values("m")).only(
-        "assessment_id", "criteria"
-    ):
-        if result.assessment_id not in assessments:
-            continue
-        unit_id, year = assessments[result.assessment_id]
-        failing = tuple(c for c, s in (result.criteria or {}).items() if s != "met")
-        out[unit_id] = (year, failing)
+    if latest is None:
+        return out
+    read(scoped.filter(year=latest))
+    missing = None if expected is None else set(expected) - out.keys()
+    if missing is None or len(missing) > 500:
+        # the earlier years of the units without a result in `latest`, as a subquery
+        done = EvaluationResult.objects.filter(assessment__in=scoped.filter(year=latest)).values(
+            "assessment__unit_id"
+        )
+        read(scoped.filter(year__lt=latest).exclude(unit_id__in=done))
+    elif missing:
+        read(scoped.filter(year__lt=latest, unit_id__in=sorted(missing)))
     return out
 
 

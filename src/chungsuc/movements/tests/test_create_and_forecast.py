@@ -193,3 +193,35 @@ def test_forecast_lists_who_can_reach_the_standard_next_year_with_gaps_and_the_s
     assert "thiếu tiêu chí 10 và 17" in page and "Xã Phú Hòa" in page
     assert f'data-testid="shortfall-1-2026">{max(0, 4 - (achieved + 1))}<' in page
     assert "có nguy cơ không đạt" in page
+
+
+def test_latest_gaps_reads_codes_only_near_the_standard_and_falls_back_to_earlier_years(
+    movement_2026, evaluations
+):
+    """The forecast's read of the evaluations: the newest year first, a unit without a result that
+    year from its earlier years; the criteria's codes only within `names_up_to`, the rest counted
+    from the stored criteria_total − criteria_met."""
+    from chungsuc.assessments.models import Assessment, EvaluationResult
+    from chungsuc.geo.models import Unit
+    from chungsuc.movements import sources
+
+    phu_hoa, binh_duc = Unit.objects.get(key="30685@2025-07-01"), Unit.objects.get(key="30292@2025-07-01")
+    other = Unit.objects.get(key="30307@2025-07-01")
+    a = Assessment.objects.create(unit=other, year=2025, framework=evaluations)
+    EvaluationResult.objects.create(
+        assessment=a,
+        framework_code=evaluations.code,
+        framework_version="1",
+        values_hash="y",
+        criteria={str(c): ("met" if c <= 5 else "not_met") for c in range(1, 11)},
+        criteria_met=5,
+        criteria_total=10,
+    )
+    ids = [phu_hoa.pk, binh_duc.pk, other.pk]
+    gaps = sources.latest_gaps(ids, "ntm", names_up_to=2, expected=ids)
+    assert gaps[phu_hoa.pk] == (2026, 0, ())
+    assert gaps[binh_duc.pk] == (2026, 2, ("10", "17"))  # its 2026 result, not the older one
+    assert gaps[other.pk] == (2025, 5, None)  # only a 2025 result, five criteria not met: counted
+    every = sources.latest_gaps(ids, "ntm")  # no limit, no list: codes for all, earlier years by subquery
+    assert every[other.pk] == (2025, 5, ("6", "7", "8", "9", "10"))
+    assert every[binh_duc.pk] == gaps[binh_duc.pk]

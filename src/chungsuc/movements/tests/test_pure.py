@@ -196,3 +196,18 @@ def test_cluster_ranking_by_cross_scores_with_shared_ranks():
         (4, 4, None, 99.0, 0),
     ]
     assert table[-1].only_self
+
+
+def test_a_unit_known_only_by_its_count_of_gaps_is_far_or_close_like_one_with_the_codes():
+    """The selector reads the criteria's codes only for units within `max_gaps`; the others come with
+    their count, and the outlook is the same as it would be with the codes."""
+    counted = forecast.Candidate(7, "", gap_count=5, evaluated_year=2026)
+    coded = forecast.Candidate(8, "", gaps=("1", "2", "3", "4", "5"), evaluated_year=2026)
+    assert counted.evaluated and counted.missing_criteria == 5
+    assert forecast.outlook(counted, 2026).status == forecast.outlook(coded, 2026).status == forecast.FAR
+    assert forecast.outlook(counted, 2026, max_gaps=5).status == forecast.CLOSE
+    assert forecast.outlook(counted, 2026).gaps_text == "thiếu 5 tiêu chí"
+    nothing = forecast.Candidate(9, "")
+    assert not nothing.evaluated and forecast.outlook(nothing, 2026).status == forecast.UNKNOWN
+    yf = forecast.forecast_year(year=2026, target=1, achieved=0, candidates=[counted, coded, nothing])
+    assert yf.with_status(forecast.FAR) and len(yf.with_status(forecast.FAR)) == 2 and yf.expected == 0
