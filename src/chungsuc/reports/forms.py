@@ -128,6 +128,23 @@ class AnnualReportForm(DocumentOptionsForm):
         return data
 
 
+class InspectionConclusionForm(DocumentOptionsForm):
+    inspection = forms.TypedChoiceField(label=_("Cuộc kiểm tra"), coerce=int)
+
+    field_order = ["inspection", "fmt"]
+
+    def __init__(self, *args, inspections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspections = {i.pk: i for i in inspections}
+        self.fields["inspection"].choices = [(i.pk, str(i)) for i in inspections]
+        self.fields["inspection"].error_messages["invalid_choice"] = _(
+            "Cuộc kiểm tra đã chọn không có trong danh sách bạn được xem."
+        )
+        self.fields["number"].help_text = _(
+            "Để trống: lấy số của kết luận đã ghi ở cuộc kiểm tra (nếu có), hoặc để văn thư cấp số."
+        )
+
+
 class RecognisedListForm(DocumentOptionsForm):
     on = VnDateField(label=_("Tính đến ngày"), required=True)
     standard = forms.ChoiceField(label=_("Mức đạt chuẩn"), required=False)

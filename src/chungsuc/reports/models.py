@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
     EVALUATION_SHEET = "evaluation_sheet", _("Biểu tổng hợp kết quả thực hiện các tiêu chí")
     RECOGNISED_LIST = "recognised_list", _("Danh sách đơn vị đạt chuẩn")
     ANNUAL_REPORT = "annual_report", _("Báo cáo kết quả thực hiện phong trào thi đua")
+    INSPECTION_CONCLUSION = "inspection_conclusion", _("Kết luận kiểm tra")
 
 
 class DocumentFormat(models.TextChoices):

@@ -25,6 +25,7 @@ ACTION_OF_KIND = {
     DocumentKind.EVALUATION_SHEET: "report.evaluation_sheet.generate",
     DocumentKind.RECOGNISED_LIST: "report.recognised_list.generate",
     DocumentKind.ANNUAL_REPORT: "report.annual_report.generate",
+    DocumentKind.INSPECTION_CONCLUSION: "report.inspection_conclusion.generate",
 }
 
 
@@ -121,6 +122,14 @@ def _build(doc: GeneratedDocument, progress) -> tuple[officialdoc.OfficialDocume
             progress_cb=progress,
         )
         return content, False
+    if doc.kind == DocumentKind.INSPECTION_CONCLUSION:
+        from chungsuc.movements import selectors as movement_selectors
+        from chungsuc.reports.inspection import inspection_conclusion
+
+        inspection = movement_selectors.inspection_or_404(doc.requested_by, doc.params["inspection"])
+        progress(15, _("Đọc kết quả kiểm tra"))
+        data = movement_selectors.inspection_data(inspection, on=today)
+        return inspection_conclusion(data, opts, today=today, progress=progress), False
     raise ValueError(f"no builder for {doc.kind}")
 
 

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_http_methods
 from chungsuc.accounts.permissions import can as may
 from chungsuc.core.files import download_response
 from chungsuc.reports import selectors, services
-from chungsuc.reports.forms import AnnualReportForm, EvaluationSheetForm, RecognisedListForm
+from chungsuc.reports.forms import (
+    AnnualReportForm,
+    EvaluationSheetForm,
+    InspectionConclusionForm,
+    RecognisedListForm,
+)
 from chungsuc.reports.models import DocumentKind, DocumentStatus
 
 
@@ -28,6 +33,7 @@ def home(request):
             "may_sheet": may(request.user, "report.evaluation_sheet.generate"),
             "may_list": may(request.user, "report.recognised_list.generate"),
             "may_annual": may(request.user, "report.annual_report.generate"),
+            "may_inspection": may(request.user, "report.inspection_conclusion.generate"),
         },
     )
 
@@ -150,6 +156,31 @@ def new_annual_report(request):
         "reports/new.html",
         {"form": form, "heading": _("Báo cáo kết quả thực hiện phong trào thi đua")},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_inspection_conclusion(request):
+    from chungsuc.movements.selectors import inspections_for
+
+    inspections = list(inspections_for(request.user))
+    initial = {}
+    if request.GET.get("inspection", "").isdigit():
+        initial["inspection"] = int(request.GET["inspection"])
+    form = InspectionConclusionForm(request.POST or None, inspections=inspections, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        inspection = form.inspections[form.cleaned_data["inspection"]]
+        response = _request(
+            request,
+            form,
+            kind=DocumentKind.INSPECTION_CONCLUSION,
+            params={"inspection": inspection.pk, "options": form.options()},
+            unit=inspection.unit,
+            title=f"Kết luận kiểm tra {inspection.unit.name} năm {inspection.year}",
+        )
+        if response:
+            return response
+    return render(request, "reports/new.html", {"form": form, "heading": _("Kết luận kiểm tra")})
 
 
 @login_required

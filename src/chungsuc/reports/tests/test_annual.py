@@ -3,6 +3,9 @@ progress and consolidation selectors, read back from DOCX and PDF."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -111,3 +114,82 @@ def test_midterm_review_covers_the_first_three_years(
     assert f"{first['name']} {target} {actual}" in text
     owed = sum(consolidation(plan861, year=y)["owed"] for y in (2021, 2022, 2023))
     assert f"Có 0/{owed} báo cáo đã nộp" in text
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_inspection_conclusion_document_states_the_findings_and_the_follow_up(
+    client, plan861, users, fmt, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """The inspection conclusion (kết luận kiểm tra) laid out as Nghị định 30/2020 asks, with the
+    checklist's results, the recommendations and their follow-up, and the conclusion act's number."""
+    import datetime as dt
+
+    from chungsuc.geo.models import Unit
+    from chungsuc.movements.models import ChecklistItem, Finding, Inspection, Recommendation
+
+    settings.MEDIA_ROOT = tmp_path
+    insp = Inspection.objects.create(
+        movement=plan861,
+        year=2024,
+        team_name="Đoàn kiểm tra số 1",
+        leader="Lê Văn Trưởng",
+        unit=Unit.objects.get(key="893"),
+        planned_on=dt.date(2024, 10, 15),
+        inspected_on=dt.date(2024, 10, 16),
+        state="inspected",
+    )
+    insp.members.add(users["demo.kiemtra"])
+    items = list(ChecklistItem.objects.filter(movement=plan861).order_by("order")[:2])
+    Finding.objects.create(inspection=insp, item=items[0], result="met")
+    Finding.objects.create(inspection=insp, item=items[1], result="not_met", note="Báo cáo 2023 nộp trễ")
+    Recommendation.objects.create(
+        inspection=insp,
+        text="Nộp báo cáo đúng hạn",
+        due_date=dt.date(2024, 12, 31),
+        done_on=dt.date(2024, 12, 10),
+        follow_up="Đã nộp báo cáo 2024",
+    )
+    client.force_login(users["demo.tinh"])
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            reverse("reports:new-inspection-conclusion"),
+            {"inspection": insp.pk, "fmt": fmt, "number": "12", "date": "20/12/2024", "signer_name": ""},
+        )
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    doc = GeneratedDocument.objects.get()
+    assert doc.status == DocumentStatus.DONE, doc.error
+    assert doc.kind == "inspection_conclusion" and doc.unit_id == insp.unit_id
+    with default_storage.open(doc.file.name, "rb") as fh:
+        data = fh.read()
+    text = " ".join((docx_text(data) if fmt == "docx" else pdf_text(data)).split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "ỦY BAN NHÂN DÂN TỈNH AN GIANG" in text
+    assert "Số: 12/KL-UBND" in text and "An Giang, ngày 20 tháng 12 năm 2024" in text
+    assert "KẾT LUẬN" in text and "Kiểm tra việc thực hiện phong trào thi đua năm 2024" in text
+    assert "Đoàn kiểm tra số 1 do Lê Văn Trưởng làm trưởng đoàn" in text
+    assert "ngày 16/10/2024" in text
+    assert "1 nội dung đạt, 0 nội dung đạt một phần, 1 nội dung không đạt" in text
+    assert "Báo cáo 2023 nộp trễ" in text and "Nộp báo cáo đúng hạn" in text
+    assert "Đã nộp báo cáo 2024" in text and "10/12/2024" in text and "1 đã hoàn thành" in text
+    assert "Nơi nhận:" in text and "- Lưu: VT." in text
+    assert "TRƯỞNG ĐOÀN KIỂM TRA" in text and "Lê Văn Trưởng" in text
+    if fmt == "pdf":
+        assert pdf_first_page_ink(data) > 0.01
+    if os.environ.get("CHUNGSUC_KEEP_DOCS"):  # to look at the layout by eye
+        Path(os.environ["CHUNGSUC_KEEP_DOCS"], f"ket-luan.{fmt}").write_bytes(data)
+    # from the inspection page, the link to the document
+    page = client.get(f"/movements/inspections/{insp.pk}/").content.decode()
+    assert f"/reports/new/inspection-conclusion/?inspection={insp.pk}" in page
+
+
+def test_inspection_conclusion_is_refused_without_the_role(client, plan861, users):
+    from chungsuc.geo.models import Unit
+    from chungsuc.movements.models import Inspection
+
+    insp = Inspection.objects.create(
+        movement=plan861, year=2024, team_name="Đoàn", unit=Unit.objects.get(key="893"), state="inspected"
+    )
+    client.force_login(users["demo.chomoi"])  # a district officer: no such document for them
+    resp = client.post(reverse("reports:new-inspection-conclusion"), {"inspection": insp.pk, "fmt": "pdf"})
+    assert resp.status_code == 200 and not GeneratedDocument.objects.exists()
+    assert "quyền" in resp.content.decode()
