@@ -736,8 +736,10 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
             unit_id=assessment.unit_id,
             changes={"evidence": [f"{evidence.indicator_code or 'hồ sơ'}: {evidence.original_name}", None]},
         )
-        evidence.file.delete(save=False)
+        storage, name = evidence.file.storage, evidence.file.name
         evidence.delete()
+        # The file goes only once the row is gone for good: a rollback keeps both.
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- workflow --------------------------------------------------------------------------------------
