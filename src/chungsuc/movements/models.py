@@ -469,6 +469,7 @@ class Amendment(models.Model):
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Đã đề nghị")
+        CONSOLIDATED = "consolidated", _("Sở Nội vụ đã tổng hợp, trình UBND tỉnh")
         DECIDED = "decided", _("Đã quyết định")
         REJECTED = "rejected", _("Không chấp thuận")
 
@@ -478,7 +479,7 @@ class Amendment(models.Model):
     )
     reason = models.TextField(_("lý do điều chỉnh"))
     changes = models.JSONField(_("chỉ tiêu đề nghị"), default=dict)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.PROPOSED)
     decision = models.ForeignKey(
         "core.LegalAct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -486,6 +487,9 @@ class Amendment(models.Model):
         MovementVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments"
     )
     outcome_note = models.TextField(_("ý kiến xử lý"), blank=True)
+    # Sở Nội vụ's consolidation of participants' proposals before the province decides (VII.8)
+    consolidated_at = models.DateTimeField(_("ngày tổng hợp"), null=True, blank=True)
+    consolidation_note = models.TextField(_("ý kiến tổng hợp của Sở Nội vụ"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1138,6 +1138,44 @@ def amendment_propose(
 
 
 @transaction.atomic
+def amendment_consolidate(*, actor, amendments: list[Amendment], note: str = "") -> list[Amendment]:
+    """Sở Nội vụ consolidates participants' proposals (VII.8) to submit them to the province's
+    decision: one decision for one or several proposals of the same movement, each audited. Only
+    proposals still awaiting it; a refused one refuses them all, naming it."""
+    if not amendments:
+        raise ValidationError(_("Cần chọn ít nhất một đề nghị để tổng hợp."))
+    movements = {a.movement_id for a in amendments}
+    if len(movements) != 1:
+        raise ValidationError(_("Các đề nghị tổng hợp cùng lúc phải thuộc cùng một kế hoạch."))
+    movement = amendments[0].movement
+    access.require(
+        access.can_manage(actor, movement), _("Chỉ Sở Nội vụ tổng hợp đề nghị điều chỉnh kế hoạch.")
+    )
+    locked = list(Amendment.objects.select_for_update().filter(pk__in=[a.pk for a in amendments]))
+    for a in locked:
+        if a.state != Amendment.State.PROPOSED:
+            raise ValidationError(
+                _("Đề nghị ngày %(d)s đã được xử lý (%(s)s).")
+                % {"d": timezone.localtime(a.created_at).strftime("%d/%m/%Y"), "s": a.get_state_display()}
+            )
+    now = timezone.now()
+    for a in locked:
+        a.state = Amendment.State.CONSOLIDATED
+        a.consolidated_at = now
+        a.consolidation_note = (note or "").strip()
+        a.save(update_fields=["state", "consolidated_at", "consolidation_note"])
+        audit_record(
+            actor=actor,
+            action="movement.amendment_consolidate",
+            target=a,
+            unit_id=movement.province_id,
+            before={"state": Amendment.State.PROPOSED},
+            after={"state": a.state, "note": a.consolidation_note, "together": len(locked)},
+        )
+    return locked
+
+
+@transaction.atomic
 def amendment_decide(
     *,
     actor,
@@ -1156,8 +1194,16 @@ def amendment_decide(
     movement = amendment.movement
     access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ ghi quyết định điều chỉnh kế hoạch."))
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
-    if amendment.state != Amendment.State.PROPOSED:
+    if amendment.state not in (Amendment.State.PROPOSED, Amendment.State.CONSOLIDATED):
         raise ValidationError(_("Đề nghị này đã được xử lý (%(s)s).") % {"s": amendment.get_state_display()})
+    if approve and amendment.proposed_by_id and amendment.state == Amendment.State.PROPOSED:
+        # a participant's proposal reaches the province's decision through Sở Nội vụ's consolidation
+        raise ValidationError(
+            _(
+                "Đề nghị của đơn vị tham gia cần được Sở Nội vụ tổng hợp, trình UBND tỉnh "
+                "trước khi ghi quyết định."
+            )
+        )
     if not approve:
         if not note.strip():
             raise ValidationError({"note": [_("Cần ghi lý do không chấp thuận.")]})

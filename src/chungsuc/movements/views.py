@@ -611,6 +611,18 @@ def amendments(request, pk):
                     participant=participant,
                 )
                 messages.success(request, _("Đã gửi đề nghị điều chỉnh kế hoạch."))
+            elif action == "consolidate":
+                chosen = list(
+                    Amendment.objects.filter(
+                        movement=movement, pk__in=request.POST.getlist("amendments")
+                    ).select_related("movement")
+                )
+                services.amendment_consolidate(
+                    actor=request.user, amendments=chosen, note=request.POST.get("consolidation_note", "")
+                )
+                messages.success(
+                    request, _("Đã tổng hợp %(n)s đề nghị, trình UBND tỉnh quyết định.") % {"n": len(chosen)}
+                )
             elif action in ("approve", "reject"):
                 amendment = get_object_or_404(
                     Amendment, pk=request.POST.get("amendment") or 0, movement=movement
@@ -646,12 +658,14 @@ def amendments(request, pk):
         }
         for t in targets
     ]
+    listed = selectors.amendments_for(request.user, movement)
     return render(
         request,
         "movements/amendments.html",
         {
             "movement": movement,
-            "amendments": selectors.amendments_for(request.user, movement),
+            "amendments": listed,
+            "to_consolidate": [a for a in listed if a.state == Amendment.State.PROPOSED and a.proposed_by_id],
             "compare": selectors.versions_compared(movement),
             "grid": grid,
             "can_manage": manage,

@@ -34,6 +34,31 @@ def _summary(name: str, period: str, final: bool, midterm: bool = False) -> str:
     return f"{head}\n{'giai đoạn' if final or midterm else 'năm'} {period}"
 
 
+def _target_charts(progress: dict, years: list[int]) -> list:
+    """For a review of several years: one chart per target with yearly counts, the plan's count
+    beside the register's, by year (a year not reached yet has no bar of achievement)."""
+    from chungsuc.reports.charts import Figure, Series
+
+    out = []
+    for t in progress.get("targets", []):
+        chosen = [r for r in t["rows"] if r["year"] in years]
+        if not any(r["target"] for r in chosen):
+            continue
+        unit = "huyện" if t.get("level") == "district" else "xã"
+        what = f"{t['code']} – {t['name']}" if t.get("code") else t["name"]
+        figure = Figure(
+            caption=f"Biểu đồ {len(out) + 1}. Chỉ tiêu {what}: kế hoạch và thực hiện theo năm",
+            categories=[str(r["year"]) for r in chosen],
+            series=[
+                Series("Kế hoạch", [r["target"] or 0 for r in chosen]),
+                Series("Thực hiện", [None if r.get("future") else (r["actual"] or 0) for r in chosen]),
+            ],
+            unit=unit,
+        )
+        out.append(od.Chart(figure))
+    return out
+
+
 def annual_report(
     movement,
     progress: dict,
@@ -108,6 +133,8 @@ def annual_report(
                 "note",
             )
         )
+        if len(years) > 1:
+            blocks.extend(_target_charts(progress, years))
     else:
         blocks.append(od.Para("Kế hoạch chưa có chỉ tiêu theo năm trong hệ thống."))
     progress_cb(40, "Tổng hợp báo cáo của các đơn vị tham gia")

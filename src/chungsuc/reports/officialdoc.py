@@ -56,6 +56,14 @@ class Table:
 
 
 @dataclass
+class Chart:
+    """A chart in the body (`reports.charts.Figure`): the PDF draws it as SVG, the Word file as a PNG
+    with its legend in words under it; the caption is the document's own text in both."""
+
+    figure: object
+
+
+@dataclass
 class OfficialDocument:
     issuing_body: str  # "SỞ NỘI VỤ", "ỦY BAN NHÂN DÂN XÃ VĨNH CHÁNH"
     doc_type: str  # "BÁO CÁO", "DANH SÁCH", "BIỂU TỔNG HỢP"
@@ -65,7 +73,7 @@ class OfficialDocument:
     symbol: str  # "BC-SNV" (the part after the slash)
     number: str = ""  # "15"; empty: left blank for the clerk (văn thư) to fill in when registering it
     parent_body: str = ""  # "UBND TỈNH AN GIANG" (the superior body, if any)
-    blocks: list[Para | Table] = field(default_factory=list)
+    blocks: list[Para | Table | Chart] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     authority: str = ""  # "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC" (empty when the head signs)
     signer_title: str = ""  # "CHỦ TỊCH", "PHÓ GIÁM ĐỐC"

@@ -168,6 +168,17 @@ def _data_table(doc, block: od.Table, width_mm: float) -> None:
     _para(doc, "", size=6)
 
 
+def _chart(doc, block: od.Chart, width_mm: float) -> None:
+    """The chart as a picture (a PNG drawn by reports.charts), its caption and legend as text."""
+    from chungsuc.reports import charts
+
+    fig = block.figure
+    doc.add_picture(io.BytesIO(charts.png(fig)), width=Mm(width_mm))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, fig.caption, size=od.TABLE_PT, italic=True, after=0)
+    _para(doc, f"Chú thích: {fig.legend()}.", size=od.RECIPIENTS_PT, italic=True, after=6)
+
+
 def render_docx(document: od.OfficialDocument, *, landscape: bool = False) -> bytes:
     doc = Document()
     normal = doc.styles["Normal"]
@@ -219,7 +230,9 @@ def render_docx(document: od.OfficialDocument, *, landscape: bool = False) -> by
     _para(doc, "", size=6)
 
     for block in document.blocks:
-        if isinstance(block, od.Table):
+        if isinstance(block, od.Chart):
+            _chart(doc, block, text_width)
+        elif isinstance(block, od.Table):
             _data_table(doc, block, text_width)
         elif block.kind == "heading":
             _para(

@@ -25,6 +25,8 @@ body {{ font-family: "Times New Roman", "Liberation Serif", "Tinos", serif; font
   line-height: 1.25; margin: 0; }}
 p {{ margin: 0; }}
 .c {{ text-align: center; }}
+.chart {{ margin: 6pt 0 0 0; }}
+.chart svg {{ width: 100%; height: auto; }}
 .b {{ font-weight: bold; }}
 .i {{ font-style: italic; }}
 table.head, table.sign {{ width: 100%; border-collapse: collapse; }}
@@ -101,7 +103,12 @@ def to_html(document: od.OfficialDocument, *, landscape: bool = False) -> str:
         parts.append(_p(line, "c b"))
     parts.append('<div class="rule" style="width:25%"></div>')
     for block in document.blocks:
-        if isinstance(block, od.Table):
+        if isinstance(block, od.Chart):
+            from chungsuc.reports import charts
+
+            parts.append(f'<div class="chart">{charts.svg(block.figure)}</div>')
+            parts.append(_p(block.figure.caption, "note c"))
+        elif isinstance(block, od.Table):
             parts.append(_table(block))
         elif block.kind == "heading":
             parts.append(_p(block.text, "h"))

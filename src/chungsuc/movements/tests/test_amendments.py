@@ -31,6 +31,32 @@ def test_an_amendment_produces_a_new_version_and_progress_follows_the_version_in
     ).status_code in (302, 403)
     a.refresh_from_db()
     assert a.state == "proposed"
+    # a participant's proposal goes through Sở Nội vụ's consolidation before the decision
+    r = tinh.post(
+        f"/movements/{plan861.pk}/amendments/",
+        {
+            "action": "approve",
+            "amendment": a.pk,
+            "number": "1250",
+            "symbol": "QĐ-UBND",
+            "issued_on": "01/06/2025",
+        },
+        follow=True,
+    )
+    assert "cần được Sở Nội vụ tổng hợp" in r.content.decode() and plan861.versions.count() == 1
+    assert 'data-testid="consolidate-form"' in r.content.decode()
+    assert so.post(
+        f"/movements/{plan861.pk}/amendments/", {"action": "consolidate", "amendments": [a.pk]}
+    ).status_code in (302, 403)
+    a.refresh_from_db()
+    assert a.state == "proposed"
+    tinh.post(
+        f"/movements/{plan861.pk}/amendments/",
+        {"action": "consolidate", "amendments": [a.pk], "consolidation_note": "Thống nhất đề nghị"},
+    )
+    a.refresh_from_db()
+    assert a.state == "consolidated" and a.consolidation_note == "Thống nhất đề nghị" and a.consolidated_at
+    assert AuditEntry.objects.filter(action="movement.amendment_consolidate", target_id=str(a.pk)).exists()
     r = tinh.post(
         f"/movements/{plan861.pk}/amendments/",
         {

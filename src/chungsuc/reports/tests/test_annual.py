@@ -69,6 +69,20 @@ def test_final_review_states_targets_and_actuals(
     assert "KT. GIÁM ĐỐC" in text and "Trần Văn Nội" in text
     if fmt == "pdf":
         assert pdf_first_page_ink(data) > 0.01
+    # one chart per target with yearly counts: the plan beside the register, captioned
+    charted = [t for t in figures["targets"] if any(r["target"] for r in t["rows"])]
+    assert charted
+    first = charted[0]
+    assert f"Biểu đồ 1. Chỉ tiêu {first['code']} – {first['name']}: kế hoạch và thực hiện theo năm" in text
+    if fmt == "docx":
+        import io
+
+        from docx import Document
+
+        assert len(Document(io.BytesIO(data)).inline_shapes) == len(charted)
+        assert "Chú thích: Kế hoạch (màu xám), Thực hiện (màu xanh dương)." in text
+    if os.environ.get("CHUNGSUC_KEEP_DOCS"):  # to look at the layout by eye
+        Path(os.environ["CHUNGSUC_KEEP_DOCS"], f"tong-ket.{fmt}").write_bytes(data)
 
 
 def test_annual_report_year_outside_the_period_is_refused(client, plan861, users):
