@@ -117,4 +117,6 @@ def test_the_successor_finishes_a_2024_dossier_in_the_browser(
     _no_sideways_scroll(page)
     ctx.close()
     actors = [e.actor.username for e in wf.case_history(wf.case_for(a)) if e.actor]
-    assert actors[:2] == ["demo.vinhchanh", "demo.thoaison"] and "demo.phuhoa" in actors
+    # made and submitted by Vĩnh Chánh, returned by Thoại Sơn (before 1/7/2025), then Phú Hòa and the province
+    assert actors[:3] == ["demo.vinhchanh", "demo.vinhchanh", "demo.thoaison"]
+    assert actors[3] == "demo.phuhoa" and set(actors[4:]) == {"demo.nnptnt"}
