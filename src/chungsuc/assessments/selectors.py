@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chungsuc.accounts import permissions
 from chungsuc.accounts.selectors import scope_for
@@ -254,7 +255,9 @@ def quality_flags(assessment: Assessment) -> dict[str, list[str]]:
         for p in pct:
             for f in pf:
                 if current[p] == 0 and current[f] == 1.0:
-                    flags.setdefault(f, []).append(f"Kê khai đạt trong khi chỉ tiêu {p} cùng tiêu chí là 0%.")
+                    flags.setdefault(f, []).append(
+                        _("Kê khai đạt trong khi chỉ tiêu %(p)s cùng tiêu chí là 0%%.") % {"p": p}
+                    )
     return flags
 
 

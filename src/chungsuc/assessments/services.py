@@ -410,7 +410,7 @@ def assessments_framework_move_all(*, actor, framework_code: str, reason: str) -
         Framework.objects.filter(code=framework_code, status=Status.IN_FORCE).order_by("-version").first()
     )
     if target is None:
-        raise ValidationError(f"Không có bộ tiêu chí «{framework_code}» đang áp dụng.")
+        raise ValidationError(_("Không có bộ tiêu chí «%(code)s» đang áp dụng.") % {"code": framework_code})
     moved = 0
     with transaction.atomic():
         candidates = permissions.restrict(
@@ -834,7 +834,9 @@ def assessment_transition(
 
     _require_scope(actor, assessment.unit_id)
     if transition_code in SPECIAL_TRANSITIONS:
-        raise ValidationError(f"Thao tác «{transition_code}» cần nhập thêm thông tin trên biểu mẫu riêng.")
+        raise ValidationError(
+            _("Thao tác «%(t)s» cần nhập thêm thông tin trên biểu mẫu riêng.") % {"t": transition_code}
+        )
     case = _case(assessment)
     t = (
         WorkflowTransition.objects.filter(workflow=case.workflow, source=case.state, code=transition_code)

@@ -69,7 +69,12 @@ def assessment_create(request):
     if not form.is_valid():
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s") % {"field": label, "errors": " ".join(errs)}
+                if label
+                else " ".join(errs),
+            )
         return redirect("assessments:assessment-list")
     return post_service(
         request,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chungsuc.criteria import engine
 from chungsuc.criteria.models import Criterion, Framework, Indicator, Status, ThresholdRule
@@ -33,8 +34,10 @@ def framework_get(code: str, version: int | None = None) -> Framework:
     )
     if fw is None:
         if version and qs.exists():
-            raise Http404(f"Bộ tiêu chí «{code}» không có phiên bản {version}.")
-        raise Http404(f"Không có bộ tiêu chí «{code}».")
+            raise Http404(
+                _("Bộ tiêu chí «%(code)s» không có phiên bản %(v)s.") % {"code": code, "v": version}
+            )
+        raise Http404(_("Không có bộ tiêu chí «%(code)s».") % {"code": code})
     return fw
 
 
@@ -173,7 +176,9 @@ def evaluation_for(
     elif isinstance(version, str) and version.isdigit():
         version = int(version)
     if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
-        raise engine.EvaluationError(f"Phiên bản «{version}» không hợp lệ: cần một số nguyên dương.")
+        raise engine.EvaluationError(
+            _("Phiên bản «%(v)s» không hợp lệ: cần một số nguyên dương.") % {"v": version}
+        )
     fw = Framework.objects.filter(code=framework)
     fw = (
         fw.filter(version=version).first()
@@ -182,21 +187,25 @@ def evaluation_for(
     )
     if fw is None:
         if version and Framework.objects.filter(code=framework).exists():
-            raise engine.EvaluationError(f"Bộ tiêu chí «{framework}» không có phiên bản {version}.")
-        raise engine.EvaluationError(f"Mã bộ tiêu chí «{framework}» không tồn tại.")
+            raise engine.EvaluationError(
+                _("Bộ tiêu chí «%(code)s» không có phiên bản %(v)s.") % {"code": framework, "v": version}
+            )
+        raise engine.EvaluationError(_("Mã bộ tiêu chí «%(code)s» không tồn tại.") % {"code": framework})
     if isinstance(year, bool) or not isinstance(year, int):
         if isinstance(year, str) and year.isdigit():
             year = int(year)
         else:
-            raise engine.EvaluationError(f"Năm «{year}» không hợp lệ: cần một số nguyên như 2024.")
+            raise engine.EvaluationError(
+                _("Năm «%(y)s» không hợp lệ: cần một số nguyên như 2024.") % {"y": year}
+            )
     if group in ("", None):
         group = None
     elif isinstance(group, str) and group.isdigit():
         group = int(group)
     elif isinstance(group, bool) or not isinstance(group, int):
-        raise engine.EvaluationError(f"Nhóm xã «{group}» không hợp lệ: cần 1, 2 hoặc 3.")
+        raise engine.EvaluationError(_("Nhóm xã «%(g)s» không hợp lệ: cần 1, 2 hoặc 3.") % {"g": group})
     if group is not None and group not in (1, 2, 3):
-        raise engine.EvaluationError(f"Nhóm xã «{group}» không hợp lệ: cần 1, 2 hoặc 3.")
+        raise engine.EvaluationError(_("Nhóm xã «%(g)s» không hợp lệ: cần 1, 2 hoặc 3.") % {"g": group})
     from chungsuc.geo.models import Region, UnitKind
 
     if region is not None and not isinstance(region, str):
@@ -204,7 +213,9 @@ def evaluation_for(
             f"Vùng «{region}» không hợp lệ: cần một chuỗi như dong_bang_song_cuu_long."
         )
     if kind is not None and not isinstance(kind, str):
-        raise engine.EvaluationError(f"Loại đơn vị «{kind}» không hợp lệ: cần một chuỗi như xa, huyen.")
+        raise engine.EvaluationError(
+            _("Loại đơn vị «%(k)s» không hợp lệ: cần một chuỗi như xa, huyen.") % {"k": kind}
+        )
     if region and region not in Region.values:
         raise engine.EvaluationError(
             f"Vùng «{region}» không hợp lệ: cần một trong {', '.join(Region.values)}."

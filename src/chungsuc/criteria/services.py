@@ -301,7 +301,8 @@ def framework_import_excel(
                     "sheet": "",
                     "row": None,
                     "column": None,
-                    "message": f"Tệp quá lớn ({size} byte; tối đa {settings.FILE_UPLOAD_MAX_BYTES} byte).",
+                    "message": _("Tệp quá lớn (%(size)s byte; tối đa %(max)s byte).")
+                    % {"size": size, "max": settings.FILE_UPLOAD_MAX_BYTES},
                 }
             ],
         )

@@ -15,6 +15,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungsuc.accounts import permissions
 from chungsuc.assessments.models import Assessment
@@ -149,7 +150,7 @@ def consultation_open(
 ) -> Consultation:
     _require(actor, assessment.unit_id, "recognition.consultation.open")
     if not 1 <= int(days) <= 90:
-        raise ValidationError(f"Số ngày lấy ý kiến {days} không hợp lệ (1–90 ngày).")
+        raise ValidationError(_("Số ngày lấy ý kiến %(days)s không hợp lệ (1–90 ngày).") % {"days": days})
     today = timezone.localdate()
     with transaction.atomic():
         wf.case_transition(
@@ -433,9 +434,11 @@ def condition_check_set(
 ):
     _require(actor, assessment.unit_id, "recognition.condition.attest")
     if condition.kind != RecognitionCondition.Kind.ATTESTATION:
-        raise ValidationError(f"Điều kiện «{condition.name}» được tính tự động, không xác nhận tay.")
+        raise ValidationError(
+            _("Điều kiện «%(name)s» được tính tự động, không xác nhận tay.") % {"name": condition.name}
+        )
     with transaction.atomic():
-        check, _ = ConditionCheck.objects.update_or_create(
+        check, _created = ConditionCheck.objects.update_or_create(
             assessment=assessment,
             condition=condition,
             defaults={"met": bool(met), "note": note, "checked_by": actor},

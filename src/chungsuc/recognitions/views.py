@@ -260,7 +260,10 @@ def revoke(request, pk):
             flash_errors(request, exc)
     else:
         for field, errs in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errs)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s") % {"field": form.fields[field].label, "errors": " ".join(errs)},
+            )
     return redirect("recognitions:register")
 
 
@@ -353,7 +356,12 @@ def survey_record(request, pk):
     if not form.is_valid():
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s") % {"field": label, "errors": " ".join(errs)}
+                if label
+                else " ".join(errs),
+            )
         return redirect(assessment.get_absolute_url())
     d = form.cleaned_data
     try:

@@ -182,3 +182,19 @@ def test_openapi_documents_the_endpoints(db, client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert {"/api/v1/evaluate/", "/api/v1/frameworks/", "/api/v1/frameworks/{code}/"} <= set(schema["paths"])
     assert "requestBody" in schema["paths"]["/api/v1/evaluate/"]["post"]
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ({"framework": "khong-co"}, "The criteria set code “khong-co” does not exist"),
+        ({"group": 4}, "Commune group “4” is not valid"),
+        ({"version": 99}, "The criteria set “xa-ntm-2021-ag” has no version 99"),
+    ],
+)
+def test_api_bad_input_answers_in_english_with_the_english_interface(frameworks, client, patch, message):
+    """The messages are gettext msgids, not f-strings: the English interface gets them in English."""
+    client.cookies["django_language"] = "en"  # the language switch (Vietnamese first, whatever the browser)
+    response = client.post("/api/v1/evaluate/", {**BODY, **patch}, content_type="application/json")
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
