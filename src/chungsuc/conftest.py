@@ -33,6 +33,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         account_demo.load()
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Each test starts in the product's first language. The locale middleware activates the chosen
+    language for the thread and leaves it there after the response (each real request chooses again),
+    so a test that asked for English must not leave the next test on the same worker in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def an_giang(db):
     """Old and merged An Giang: units, change events, organisations (built-in data)."""
