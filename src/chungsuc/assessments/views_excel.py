@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chungsuc.accounts import permissions
 from chungsuc.assessments import excel, selectors
 from chungsuc.assessments.forms import ImportForm
 from chungsuc.core import excel as cx
@@ -58,6 +59,8 @@ def _form_errors_to_messages(request, form) -> None:
 
 @login_required
 def import_upload(request):
+    # the page is for those whose upload would be accepted (403 with the reason for the others)
+    permissions.require(request.user, "assessment.import")
     plan = None
     token = None
     form = ImportForm()
