@@ -252,15 +252,19 @@ def build_world() -> dict[str, Subject]:
     tinh, vinhchanh = _user("demo.tinh"), _user("demo.vinhchanh")
     vc = unit_by_code("30703", dt.date(2024, 6, 30))
     fw = Framework.objects.filter(code="xa-ntm-2021-ag", status=Status.IN_FORCE).order_by("-version").first()
-    dossier = Assessment.objects.filter(unit=vc, year=2024).first() or assessment_services.assessment_create(
-        actor=vinhchanh, unit=vc, year=2024, framework=fw
-    )
-    evidence = assessment_services.evidence_add(
-        actor=vinhchanh,
-        assessment=dossier,
-        upload=SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf"),
-        indicator_code="",
-    )
+    from chungsuc.accounts.permissions import acting_as_of
+
+    # Vĩnh Chánh's officer made the 2024 dossier before the 1/7/2025 merger (writes are as of today)
+    with acting_as_of(dt.date(2024, 12, 31)):
+        dossier = Assessment.objects.filter(
+            unit=vc, year=2024
+        ).first() or assessment_services.assessment_create(actor=vinhchanh, unit=vc, year=2024, framework=fw)
+        evidence = assessment_services.evidence_add(
+            actor=vinhchanh,
+            assessment=dossier,
+            upload=SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf"),
+            indicator_code="",
+        )
     today = dt.date.today()
     consultation = Consultation.objects.create(
         assessment=dossier, opens_on=today, closes_on=today + dt.timedelta(days=15), opened_by=tinh
