@@ -9,7 +9,12 @@ import datetime as dt
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# A 2024 dossier of a pre-merger commune: writes decided as of 31/12/2024 (see the root conftest).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("acting_in_2024"),
+]
 
 
 def test_pages_run_under_the_policy_without_violations(browser, live_server, login, transactional_demo):
@@ -58,8 +63,8 @@ def test_pages_run_under_the_policy_without_violations(browser, live_server, log
         page.locator('#sheet button[type="submit"]').first.click()
     assert saved.value.status == 200
     # the language switch (core/chungsuc.js, no inline handler) still submits
-    page.select_option('select[name="language"]', "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the switch submits its form: wait for that page, not the old one
+        page.select_option('select[name="language"]', "en")
     assert page.evaluate("() => document.documentElement.lang") == "en"
     assert violations == [], violations
     context.close()
