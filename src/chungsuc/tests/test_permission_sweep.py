@@ -707,7 +707,9 @@ PAGE_GROUPS = sorted(_groups())
 
 
 @pytest.fixture
-def world(demo, settings, tmp_path):
+def world(demo, settings, tmp_path, acting_in_2024):
+    # the world is the 2021–2025 history (a 2024 dossier of Vĩnh Chánh, Thoại Sơn's district): writes
+    # are decided as of 31/12/2024, while those committees still held their jurisdiction
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.CHUNGSUC_AXES_ENABLED = False
     return build_world(), tmp_path / "media"
