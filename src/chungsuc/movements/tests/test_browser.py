@@ -94,14 +94,15 @@ def test_amendment_model_inspection_and_cluster_end_to_end_in_the_browser(
     page.goto(f"{base}/amendments/")
     page.fill('input[name="c:2.1:2025"]', "4")
     page.fill("#am-reason", "Sáp nhập tỉnh")
-    page.click('[data-testid="propose-form"] button[type=submit]')
+    with page.expect_navigation():  # each form posts and comes back: wait before reading the database
+        page.click('[data-testid="propose-form"] button[type=submit]')
     a = Amendment.objects.get(movement=m)
     page.click(f'[data-testid="amendment-{a.pk}"] summary')
     form = page.locator(f'[data-testid="decide-{a.pk}"]')
     form.locator('input[name="number"]').fill("1250")
     form.locator('input[name="issued_on"]').fill("01/06/2025")
-    form.locator('button[value="approve"]').click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        form.locator('button[value="approve"]').click()
     assert "1250/QĐ-UBND" in page.locator('[data-testid="version-compare"]').inner_text()
     assert _no_sideways_scroll(page)
 
@@ -113,8 +114,10 @@ def test_amendment_model_inspection_and_cluster_end_to_end_in_the_browser(
     page.fill("#md-description", "Dân góp đất làm đường hoa.")
     page.click('[data-testid="model-form"] button[type=submit]')
     page.wait_for_url("**/movements/models/*/")
-    page.click('button[value="endorse"]')
-    page.click('[data-testid="model-publish"]')
+    with page.expect_navigation():
+        page.click('button[value="endorse"]')
+    with page.expect_navigation():
+        page.click('[data-testid="model-publish"]')
     assert ExemplaryModel.objects.get().state == "published"
     page.goto(f"{live_server.url}/public/models/")
     assert "Đường hoa nông thôn" in page.locator('[data-testid="public-models"]').inner_text()
@@ -127,13 +130,18 @@ def test_amendment_model_inspection_and_cluster_end_to_end_in_the_browser(
     page.wait_for_url("**/movements/inspections/*/")
     page.select_option('select[name="r:K1"]', "met")
     page.select_option('select[name="r:K2"]', "partly")
-    page.click('[data-testid="findings-form"] button[type=submit]')
+    # each form posts and comes back to the inspection page: wait for it before filling the next one
+    with page.expect_navigation():
+        page.click('[data-testid="findings-form"] button[type=submit]')
     page.fill('[data-testid="recommend-form"] input[name="text"]', "Nộp báo cáo đúng hạn")
     page.fill('[data-testid="recommend-form"] input[name="due_date"]', "31/12/2024")
-    page.click('[data-testid="recommend-form"] button[type=submit]')
+    with page.expect_navigation():
+        page.click('[data-testid="recommend-form"] button[type=submit]')
+    assert "Nộp báo cáo đúng hạn" in page.content()
     page.fill('[data-testid="conclude-form"] input[name="number"]', "7")
     page.fill('[data-testid="conclude-form"] input[name="issued_on"]', "20/12/2024")
-    page.click('[data-testid="conclude-form"] button[type=submit]')
+    with page.expect_navigation():
+        page.click('[data-testid="conclude-form"] button[type=submit]')
     inspection = Inspection.objects.get(movement=m)
     assert inspection.state == "concluded" and inspection.recommendations.count() == 1
     assert _no_sideways_scroll(page)
@@ -153,13 +161,16 @@ def test_amendment_model_inspection_and_cluster_end_to_end_in_the_browser(
     page.click('[data-testid="cluster-create"] button[type=submit]')
     page.wait_for_url("**/movements/clusters/*/")
     page.select_option("#cl-year", "2025")
-    page.click('form[method="get"] button')
+    with page.expect_navigation():
+        page.click('form[method="get"] button')
     boxes = page.locator('[data-testid="members-form"] input[type=checkbox]')
     boxes.nth(0).check()
     boxes.nth(1).check()
-    page.click('[data-testid="members-form"] button[type=submit]')
+    with page.expect_navigation():
+        page.click('[data-testid="members-form"] button[type=submit]')
     page.fill('input[name="p:1"]', "80")
-    page.click('[data-testid="score-form"] button[type=submit]')
+    with page.expect_navigation():
+        page.click('[data-testid="score-form"] button[type=submit]')
     cluster = Cluster.objects.get(movement=m)
     assert cluster.scores.count() == 1
     assert page.locator('[data-testid="cluster-ranking"]').is_visible()
