@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chungsuc.assessments.models import Standard
+from chungsuc.core.clientip import client_ip
 from chungsuc.core.http import flash_errors
 from chungsuc.portal import selectors
 from chungsuc.recognitions import selectors as recognition_selectors
@@ -44,7 +45,7 @@ def public_consultation(request, pk):
         if form.is_valid():
             try:
                 recognition_services.consultation_comment_add(
-                    consultation=consultation, client=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data
+                    consultation=consultation, client=client_ip(request), **form.cleaned_data
                 )
                 messages.success(request, _("Cảm ơn ông/bà đã góp ý."))
                 return redirect(consultation.get_absolute_url())
