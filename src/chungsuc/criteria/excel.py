@@ -13,9 +13,11 @@ import io
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from chungsuc.core.links import validate_http_url
 from chungsuc.criteria import engine
 from chungsuc.geo.models import Region
 
@@ -140,6 +142,9 @@ def export_workbook(spec: dict, *, version: int | None = None) -> bytes:
     return buf.getvalue()
 
 
+URL_FIELDS = frozenset({"legal_url", "source_url"})
+
+
 class _Errors(list):
     def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.append({"sheet": sheet, "row": row, "column": column, "message": message})
@@ -154,6 +159,12 @@ def _convert(field: str, raw: Any, errs: _Errors, sheet: str, row: int, label: s
         if field in LIST_FIELDS or field in ("when", "also", "inputs"):
             return []
         return None if field in JSON_FIELDS | INT_FIELDS | {"value"} else ""
+    if field in URL_FIELDS:
+        try:
+            return validate_http_url(raw if isinstance(raw, str) else str(raw), label=label)
+        except ValidationError as exc:
+            errs.add(sheet, row, label, exc.messages[0])
+            return ""
     if field in BOOL_FIELDS:
         text = str(raw).strip().lower()
         if text in ("có", "co", "x", "true", "1", "yes"):

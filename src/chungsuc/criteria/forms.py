@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chungsuc.core.links import http_url_validator
 from chungsuc.criteria.models import Comparator
 
 
@@ -19,7 +20,11 @@ class ThresholdVerifyForm(forms.Form):
         label=_("Nguồn pháp lý (số, ngày văn bản, điều khoản)"), widget=forms.Textarea(attrs={"rows": 2})
     )
     source_url = forms.URLField(
-        label=_("Đường dẫn nguồn"), required=False, max_length=500, assume_scheme="https"
+        label=_("Đường dẫn nguồn"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[http_url_validator],
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from chungsuc.core.audit import audit_record
+from chungsuc.core.links import validate_http_url
 from chungsuc.criteria import engine
 from chungsuc.criteria.excel import parse_workbook
 from chungsuc.criteria.models import Criterion, Framework, Indicator, Status, ThresholdRule
@@ -42,6 +43,33 @@ def _validate_spec(spec: dict) -> None:
         engine.framework_from_dict(spec)
     except engine.EvaluationError as exc:
         raise ValidationError(str(exc))
+    _validate_spec_urls(spec)
+
+
+def _validate_spec_urls(spec: dict) -> None:
+    """Every address in a spec is http(s) (core.links), whichever path the spec came from: the
+    built-in data, the workbook import, a threshold edit, the API."""
+    errors = []
+    try:
+        validate_http_url(
+            spec.get("legal_url"),
+            label=_("Nguồn căn cứ của bộ tiêu chí %(code)s") % {"code": spec.get("code")},
+        )
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    for c in spec.get("criteria") or []:
+        for i in c.get("indicators") or []:
+            for r in i.get("rules") or []:
+                try:
+                    validate_http_url(
+                        r.get("source_url"),
+                        label=_("Đường dẫn nguồn của ngưỡng %(key)s (chỉ tiêu %(indicator)s)")
+                        % {"key": r.get("key") or "?", "indicator": i.get("code")},
+                    )
+                except ValidationError as exc:
+                    errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _write(
@@ -53,6 +81,7 @@ def _write(
     builtin_checksum: str = "",
     actor=None,
 ) -> Framework:
+    _validate_spec_urls(spec)
     code = spec["code"]
     last = Framework.objects.filter(code=code).aggregate(m=Max("version"))["m"] or 0
     Framework.objects.filter(code=code, status=Status.IN_FORCE).update(status=Status.RETIRED)
@@ -257,10 +286,11 @@ def threshold_verify(*, actor, rule: ThresholdRule, source: str, source_url: str
     _check_current(fw)
     rule = ThresholdRule.objects.select_related("indicator").get(pk=rule.pk)
     before = {"verified": rule.verified, "source": rule.source, "source_url": rule.source_url}
+    source_url = validate_http_url(source_url, label=_("Đường dẫn nguồn"))
     rule.verified = True
     rule.source = source
     if source_url:
-        rule.source_url = source_url[:500]
+        rule.source_url = source_url
     rule.save(update_fields=["verified", "source", "source_url"])
     fw.save(update_fields=["updated_at"])
     audit_record(

@@ -26,6 +26,7 @@ from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
 from chungsuc.core.concurrency import check_version, save_with_version
 from chungsuc.core.files import store_upload
+from chungsuc.core.links import is_http_url
 from chungsuc.core.notifications import notify
 from chungsuc.geo.models import Unit, UnitLevel
 from chungsuc.movements import access, obligations
@@ -1522,7 +1523,7 @@ def model_propose(
     if unit is None or unit.pk not in movement_units(movement):
         errors.setdefault("unit", []).append(_("Cần chọn địa bàn thuộc phong trào."))
     links = [line.strip() for line in (media_links or "").splitlines() if line.strip()]
-    bad = [u for u in links if not u.startswith(("http://", "https://"))]
+    bad = [u for u in links if not is_http_url(u)]
     if bad:
         errors.setdefault("media_links", []).append(
             _("Đường dẫn «%(u)s» phải bắt đầu bằng http:// hoặc https://.") % {"u": bad[0]}

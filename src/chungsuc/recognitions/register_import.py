@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from chungsuc.assessments.models import Standard
 from chungsuc.core import excel as cx
+from chungsuc.core.links import is_http_url, looks_like_address
 from chungsuc.core.text import fold
 from chungsuc.recognitions.models import RecognitionRecord
 
@@ -368,6 +369,12 @@ def check_rows(
         source = str(raw.get("source") or "").strip()
         if not source:
             fail("source", _("thiếu nguồn (văn bản, đường dẫn hoặc cơ quan cung cấp)"))
+        elif looks_like_address(source) and not is_http_url(source.split()[0]):
+            fail(
+                "source",
+                _("đường dẫn «%(v)s» không hợp lệ: chỉ nhận địa chỉ web bắt đầu bằng http:// hoặc https://")
+                % {"v": source.split()[0][:80]},
+            )
         try:
             verified = _bool_of(raw.get("verified"))
         except ValueError:

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from chungsuc.core.links import is_http_url
 from chungsuc.core.text import fmt_number
 from chungsuc.criteria.models import Comparator, ValueType
 from chungsuc.geo.models import Region, UnitKind
@@ -152,7 +153,7 @@ def source_links(text: str) -> str:
     parts = [p.strip() for p in re.split(r"\s;\s|\s+(?=https?://)", text or "") if p.strip()]
     out = []
     for p in parts:
-        if p.startswith(("http://", "https://")):
+        if is_http_url(p):
             site = urlsplit(p).netloc.removeprefix("www.")
             out.append(format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', p, site))
         else:

@@ -262,3 +262,16 @@ def test_create_form_errors_name_the_field_in_vietnamese(client, demo):
     texts = [str(m) for m in response.context["messages"]]
     assert any(t.startswith("Năm") for t in texts), texts
     assert not any(t.startswith(("unit:", "year:", "framework:")) for t in texts), texts
+
+
+def test_a_javascript_source_is_refused_naming_the_cell(client, template):
+    """Issue 9, finding 4: a source that is an address must be http(s); free text stays text."""
+    row = list(GOOD[0])
+    row[7] = "javascript:alert(document.cookie)"
+    before = RecognitionRecord.objects.count()
+    r = client.post("/recognitions/register/import/", {"file": fill(template, [row])})
+    text = "\n".join(r.context["plan"].errors)
+    assert "dòng 2, cột H (Nguồn)" in text and "javascript:alert(document.cookie)" in text
+    assert "http:// hoặc https://" in text
+    assert r.context["token"] is None
+    assert RecognitionRecord.objects.count() == before
