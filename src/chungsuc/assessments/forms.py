@@ -17,7 +17,8 @@ class AssessmentCreateForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     indicator_code = forms.CharField(required=False, max_length=20, label=_("Chỉ tiêu"))
-    file = forms.FileField(label=_("Tệp minh chứng"))
+    # an empty file reaches core.files, whose message names it ("Tệp «x» rỗng (0 byte).")
+    file = forms.FileField(label=_("Tệp minh chứng"), allow_empty_file=True)
     description = forms.CharField(required=False, max_length=300, label=_("Mô tả"))
 
 

@@ -300,7 +300,9 @@ def evidence_download(request, pk):
     from chungsuc.core.files import download_response
 
     ev = selectors.evidence_or_404(request.user, pk)
-    return download_response(ev.file.name, original_name=ev.original_name)
+    return download_response(
+        ev.file.name, original_name=ev.original_name, content_type=ev.content_type or None
+    )
 
 
 @login_required

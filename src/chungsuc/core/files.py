@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import re
+import struct
 import unicodedata
 import uuid
 import zipfile
@@ -184,9 +185,83 @@ def _sniff_simple(head: bytes) -> str | None:
         return "gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
-    if b"%PDF-" in head[:1024]:
+    if head.startswith(b"%PDF-"):  # at the very start, as PDF readers require (no HTML before it)
         return "pdf"
     return None
+
+
+# Markup or server code anywhere in a file that claims to be a PDF or an image: a polyglot (a PDF or
+# image that a browser or a PHP server would also read as HTML or a script). Real evidence has none.
+_ACTIVE_CONTENT = re.compile(
+    # each marker is long enough (6+ bytes) that compressed image or PDF data does not hit it by chance
+    rb"<\?php|<script|<html[\s>]|<!doctype\s+html|<body[\s>]|<iframe|<svg[\s>]|<object[\s>]|"
+    rb"<embed[\s>]|<meta\s|<form[\s>]|<img\s[^>]{0,200}onerror",
+    re.IGNORECASE,
+)
+_PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
+IMAGE_MAX_PIXELS = 80_000_000  # 80 megapixels: far above any photo of a document, below a pixel bomb
+
+
+def _check_active_content(data: bytes, kind: str, shown: str) -> None:
+    found = _ACTIVE_CONTENT.search(data)
+    if found:
+        raise FileRejected(
+            _(
+                "Tệp «%(name)s» là %(label)s nhưng có chứa mã trang web hoặc mã lệnh (%(marker)s) nên không "
+                "được chấp nhận. Hãy xuất lại tệp từ phần mềm gốc (in ra PDF, chụp hoặc lưu lại ảnh) rồi "
+                "tải lên."
+            )
+            % {
+                "name": shown,
+                "label": KINDS[kind].label,
+                "marker": found.group(0).decode("latin-1")[:12],
+            },
+            code="active_content",
+        )
+
+
+def _check_image_decodes(data: bytes, kind: str, shown: str) -> None:
+    """An image must be what it says and decode completely (Pillow), within a pixel limit."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    broken = FileRejected(
+        _("Tệp «%(name)s» có phần đầu của %(label)s nhưng ảnh bị hỏng, không mở được.")
+        % {"name": shown, "label": KINDS[kind].label},
+        code="corrupt_image",
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format != _PIL_FORMATS[kind]:
+                    raise broken
+                width, height = probe.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise FileRejected(
+                        _("Ảnh «%(name)s» quá lớn (%(w)d × %(h)d điểm ảnh), không được chấp nhận.")
+                        % {"name": shown, "w": width, "h": height},
+                        code="image_too_large",
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except FileRejected:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        struct.error,
+        IndexError,
+        TypeError,
+    ):
+        raise broken from None
 
 
 def _inspect_ooxml(data: bytes, shown: str) -> str:
@@ -324,6 +399,10 @@ def inspect_upload(
             % {"name": shown, "label": KINDS[kind].label, "accepted": accepted},
             code="not_allowed",
         )
+    if kind == "pdf" or kind in IMAGE_KINDS:
+        _check_active_content(data, kind, shown)
+    if kind in IMAGE_KINDS:
+        _check_image_decodes(data, kind, shown)
     spec = KINDS[kind]
     return InspectedFile(
         kind=kind,

@@ -19,10 +19,20 @@ from chungsuc.core.files import (
 )
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
-GIF = b"GIF89a" + b"\x00" * 40
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 40
+
+
+def image_bytes(fmt: str, size=(8, 6)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
+GIF = image_bytes("GIF")
+WEBP = image_bytes("WEBP")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 
@@ -203,3 +213,65 @@ def test_name_and_size_helpers():
         and format_size(1536) == "1,5 KB"
         and format_size(12) == "12 byte"
     )
+
+
+# --- issue 9, finding 5: the content decides, polyglots are refused, images must decode --------------
+
+PHP = b"<?php system($_GET['c']); ?>"
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "text"),
+    [
+        # the PDF signature after some HTML: a browser renders the HTML, so it is not a PDF
+        ("bao-cao.pdf", HTML + b"\n" + PDF, "unsupported", "không phải loại tệp được nhận"),
+        ("bao-cao.pdf", b" " * 10 + PDF, "unsupported", "không phải loại tệp được nhận"),
+        # a PDF that is also an HTML page
+        ("polyglot.pdf", PDF + HTML, "active_content", "có chứa mã trang web hoặc mã lệnh"),
+        ("polyglot.html", PDF[:9] + b"<!DOCTYPE html>" + HTML, "active_content", "mã trang web"),
+        # a real PNG with PHP appended, under a .php name
+        ("anh.php", PNG + PHP, "active_content", "có chứa mã trang web hoặc mã lệnh"),
+        ("anh.jpg", JPEG + b"<svg onload=alert(1)>", "active_content", "mã trang web"),
+        ("anh.gif", GIF + b"<script>alert(1)</script>", "active_content", "mã trang web"),
+        # an image header followed by garbage does not decode
+        ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40, "corrupt_image", "bị hỏng"),
+        ("anh.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40, "corrupt_image", "bị hỏng"),
+        ("anh.gif", b"GIF89a" + b"\x00" * 40, "corrupt_image", "bị hỏng"),
+        ("anh.webp", b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 40, "corrupt_image", "bị hỏng"),
+        ("cat-ngang.png", PNG[: len(PNG) // 2], "corrupt_image", "bị hỏng"),
+        ("trang.html", HTML, "unsupported", "không phải loại tệp được nhận"),
+        ("trang.php", PHP, "unsupported", "không phải loại tệp được nhận"),
+        (
+            "hinh.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "unsupported",
+            "",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and not v.startswith(("có", "không", "bị", "mã")) else None,
+)
+def test_polyglots_and_broken_images_are_refused(name, data, code, text):
+    with pytest.raises(FileRejected) as exc:
+        inspect_upload(upload(name, data))
+    assert exc.value.code == code
+    assert text in exc.value.messages[0] and f"«{name}»" in exc.value.messages[0]
+
+
+def test_a_pixel_bomb_is_refused(monkeypatch):
+    from chungsuc.core import files
+
+    monkeypatch.setattr(files, "IMAGE_MAX_PIXELS", 100)
+    with pytest.raises(FileRejected) as exc:
+        inspect_upload(upload("to.png", image_bytes("PNG", (20, 20))))
+    assert exc.value.code == "image_too_large" and "20 × 20" in exc.value.messages[0]
+
+
+def test_stored_under_the_detected_type_never_the_uploaders(tmp_path):
+    storage = FileSystemStorage(location=tmp_path)
+    stored = store_upload(
+        SimpleUploadedFile("anh.php", PNG, content_type="text/html"), folder="evidence", storage=storage
+    )
+    assert stored.name.endswith(".png") and stored.content_type == "image/png" and stored.kind == "png"
+    pdf = store_upload(SimpleUploadedFile("x.html", PDF, content_type="text/html"), storage=storage)
+    assert pdf.name.endswith(".pdf") and pdf.content_type == "application/pdf"
