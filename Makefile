@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Two workers: the machine has two cores; CI and the merge check run the suite the same way.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run dev install install-dev setup test test-pg lint format bench browser-deps doc-deps messages clean
+.PHONY: run dev install install-dev setup test test-pg lint format bench browser-deps doc-deps messages clean prod-check
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Chung Sức needs Python 3.11 or newer"'
@@ -71,6 +71,11 @@ test: install-dev browser-deps doc-deps
 test-pg: install-dev browser-deps doc-deps
 	@test -n "$$DATABASE_URL" || (echo "Đặt DATABASE_URL, ví dụ postgres://postgres@127.0.0.1:5432/postgres" && exit 2)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The README's production path: static build with DEBUG off, `check --deploy` with the production
+## environment, gunicorn on loopback answering the login page, the portal and a static file (.ci/production-check).
+prod-check: install
+	VENV=$(VENV) .ci/production-check
 
 lint: install-dev
 	$(BIN)/ruff check src
