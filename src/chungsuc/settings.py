@@ -215,7 +215,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (evidence, signed decisions, generated documents): var/media unless CHUNGSUC_MEDIA_ROOT says
+# where; never inside the virtual environment of an installed wheel (var/ is then in the working folder).
+MEDIA_ROOT = Path(os.environ.get("CHUNGSUC_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_BYTES = int(os.environ.get("CHUNGSUC_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_BYTES + 1024 * 1024

@@ -24,6 +24,7 @@ from chungsuc.assessments import frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.models import Assessment, Evidence, unpack
 from chungsuc.core import workflow as wf
+from chungsuc.core.concurrency import VersionRequired, require_version
 from chungsuc.core.http import SERVICE_ERRORS, api_error_response
 
 ROOT_LINKS = {"assessments": "api:assessment-list"}
@@ -238,7 +239,9 @@ class Transitions(APIView):
             {
                 "transition": serializers.CharField(),
                 "reason": serializers.CharField(required=False),
-                "case_version": serializers.IntegerField(required=False),
+                "case_version": serializers.IntegerField(
+                    help_text="Phiên bản quy trình của hồ sơ đã đọc (bắt buộc: không có thì không ghi)."
+                ),
             },
         ),
         responses={200: DETAIL_SCHEMA},
@@ -247,12 +250,16 @@ class Transitions(APIView):
         a = selectors.assessment_or_404(request.user, pk)
         body = request.data if isinstance(request.data, dict) else {}
         try:
+            expected_version = require_version(body.get("case_version"), field="case_version")
+        except VersionRequired as exc:
+            return Response({exc.field: exc.messages}, status=400)
+        try:
             services.assessment_transition(
                 actor=request.user,
                 assessment=a,
                 transition_code=str(body.get("transition") or ""),
                 reason=str(body.get("reason") or ""),
-                expected_version=body.get("case_version"),
+                expected_version=expected_version,
             )
         except SERVICE_ERRORS as exc:
             return api_error_response(exc)

@@ -24,7 +24,7 @@ from chungsuc.assessments.forms import (
     TransitionForm,
 )
 from chungsuc.core import workflow as wf
-from chungsuc.core.concurrency import ConflictError
+from chungsuc.core.concurrency import ConflictError, require_version
 from chungsuc.core.http import flash_errors, post_service, service_errors
 
 MISSING_VERSION = gettext_lazy(
@@ -321,6 +321,7 @@ def evidence_remove(request, pk):
 @require_POST
 def assessment_transition(request, pk):
     assessment = selectors.assessment_or_404(request.user, pk)
+    expected_version = require_version(request.POST.get("case_version"), field="case_version")
     form = TransitionForm(request.POST)
     if form.is_valid():
         with service_errors(request):
@@ -329,7 +330,7 @@ def assessment_transition(request, pk):
                 assessment=assessment,
                 transition_code=form.cleaned_data["transition"],
                 reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["case_version"],
+                expected_version=expected_version,
                 override=form.cleaned_data["override"],
                 override_reason=form.cleaned_data["override_reason"],
                 confirm_missing=form.cleaned_data["confirm_missing"],

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -62,6 +62,42 @@ def parse_version(value: Any) -> int | None:
             code="bad_version",
             params={"value": value},
         )
+    return number
+
+
+VERSION_MISSING_MESSAGE = _(
+    "Thiếu phiên bản hồ sơ (trường «%(field)s») trong yêu cầu, nên chưa ghi gì: hãy tải lại trang rồi "
+    "thực hiện lại, để không ghi đè thay đổi của người khác."
+)
+
+
+class VersionRequired(BadRequest):
+    """A write to a versioned record came without the version the user loaded (or with a bad one):
+    answered 400 with the message naming the field (core.errors), nothing written."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+    @property
+    def messages(self) -> list[str]:
+        return [self.message]
+
+
+def require_version(value: Any, *, field: str = "version") -> int:
+    """The version a form or API call sent back; missing or malformed → `VersionRequired` (400).
+
+    Every write path of a versioned record (values, dossier transitions, consultation, decision,
+    reports) uses it in its view or API, so no request can skip the version check by leaving it out."""
+    if isinstance(value, bool | float):  # True is not version 1, 1.5 is not version 1
+        value = str(value)
+    try:
+        number = parse_version(value)
+    except ValidationError as exc:
+        raise VersionRequired(field, f"«{field}»: {exc.messages[0]}") from None
+    if number is None:
+        raise VersionRequired(field, str(VERSION_MISSING_MESSAGE % {"field": field}))
     return number
 
 

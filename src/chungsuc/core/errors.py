@@ -47,9 +47,13 @@ def _page(request, status: int, title: str, message: str, *, minimal: bool = Fal
 
 
 def bad_request(request, exception=None):
-    message = _("Yêu cầu không hợp lệ; hãy quay lại trang trước và thử lại.")
+    # A reason our own code gave (e.g. core.concurrency.VersionRequired, naming the missing field) is kept.
+    message = _reason(exception) or _("Yêu cầu không hợp lệ; hãy quay lại trang trước và thử lại.")
     if _is_api(request):
-        return JsonResponse({"detail": message}, status=400)
+        field = getattr(exception, "field", None)
+        return JsonResponse(
+            {field: [message], "detail": message} if field else {"detail": message}, status=400
+        )
     return _page(request, 400, _("Yêu cầu không hợp lệ"), message)
 
 

@@ -136,7 +136,9 @@ class Consolidation(VietnameseErrorsMixin, APIView):
 class TransitionSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=["submit", "accept", "return", "reopen"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    case_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    case_version = serializers.IntegerField(
+        help_text="Phiên bản quy trình của báo cáo đã đọc (bắt buộc: không có thì không ghi)."
+    )
 
 
 class ReportTransitions(VietnameseErrorsMixin, APIView):

@@ -748,6 +748,8 @@ def report_save(*, actor, obligation: Obligation, data: dict, expected_version: 
     wf.assert_editable(report)
     check_version(report, expected_version)
     before = {k: getattr(report, k) for k in clean}
+    if before == clean:  # nothing changed: no write, no new version, no audit row
+        return report
     save_with_version(report, expected_version, clean)
     audit_record(
         actor=actor,

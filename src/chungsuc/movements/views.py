@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungsuc.core import workflow as wf
-from chungsuc.core.concurrency import ConflictError, parse_version
+from chungsuc.core.concurrency import ConflictError, require_version
 from chungsuc.geo.models import Unit, UnitLevel
 from chungsuc.movements import access, excel, selectors, services, tables
 from chungsuc.movements.forms import (
@@ -299,12 +299,13 @@ def report_detail(request, pk):
     ob = report.obligation
     errors = {}
     if request.method == "POST":
+        expected_version = require_version(request.POST.get("version"), field="version")
         try:
             services.report_save(
                 actor=request.user,
                 obligation=ob,
                 data=request.POST,
-                expected_version=parse_version(request.POST.get("version")),
+                expected_version=expected_version,
             )
         except ConflictError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -352,6 +353,7 @@ def report_detail(request, pk):
 @require_POST
 def report_transition(request, pk):
     report = selectors.report_or_404(request.user, pk)
+    expected_version = require_version(request.POST.get("case_version"), field="case_version")
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Thao tác không hợp lệ."))
@@ -362,7 +364,7 @@ def report_transition(request, pk):
             report=report,
             transition=form.cleaned_data["transition"],
             reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["case_version"],
+            expected_version=expected_version,
         )
     except (ValidationError, PermissionDenied) as exc:
         for m in _messages_of(exc) if isinstance(exc, ValidationError) else [str(exc)]:

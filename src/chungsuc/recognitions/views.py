@@ -21,6 +21,7 @@ from chungsuc.accounts import permissions
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
 from chungsuc.assessments.views_excel import _form_errors_to_messages, _xlsx
+from chungsuc.core.concurrency import require_version
 from chungsuc.core.http import flash_errors
 from chungsuc.recognitions import register_import as reg
 from chungsuc.recognitions import selectors, services
@@ -77,6 +78,7 @@ def _consultation_of(assessment):
 @require_POST
 def consultation_open(request, pk):
     assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    expected_version = require_version(request.POST.get("case_version"), field="case_version")
     form = ConsultationOpenForm(request.POST)
     if form.is_valid():
         try:
@@ -85,7 +87,7 @@ def consultation_open(request, pk):
                 assessment=assessment,
                 days=form.cleaned_data["days"],
                 summary=form.cleaned_data["summary"],
-                expected_version=form.cleaned_data["case_version"],
+                expected_version=expected_version,
             )
             messages.success(request, _("Đã công khai lấy ý kiến nhân dân trên cổng thông tin."))
         except (ValidationError, PermissionDenied) as exc:
@@ -99,8 +101,11 @@ def consultation_open(request, pk):
 @require_POST
 def consultation_close(request, pk):
     assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    expected_version = require_version(request.POST.get("case_version"), field="case_version")
     try:
-        services.consultation_close(actor=request.user, assessment=assessment)
+        services.consultation_close(
+            actor=request.user, assessment=assessment, expected_version=expected_version
+        )
         messages.success(request, _("Đã kết thúc lấy ý kiến."))
     except (ValidationError, PermissionDenied) as exc:
         flash_errors(request, exc)
@@ -132,6 +137,7 @@ def condition_set(request, pk):
 @require_POST
 def decision_record(request, pk):
     assessment = assessment_selectors.assessment_or_404(request.user, pk)
+    expected_version = require_version(request.POST.get("case_version"), field="case_version")
     form = DecisionForm(request.POST, request.FILES)
     if not form.is_valid():
         for field, errs in form.errors.items():
@@ -150,7 +156,7 @@ def decision_record(request, pk):
             signer=d["signer"],
             signed_pdf=d.get("signed_pdf"),
             reason=d["reason"],
-            expected_version=d["case_version"],
+            expected_version=expected_version,
             authority=d.get("authority") or "",
         )
         messages.success(request, _("Đã ghi nhận quyết định."))

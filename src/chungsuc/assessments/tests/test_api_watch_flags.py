@@ -68,15 +68,28 @@ def test_api_scoped_values_conflict_evidence_transitions(assessment, users):
         format="multipart",
     )
     assert fake.status_code == 400
-    t = commune.post(
+    from chungsuc.core.workflow import case_for
+
+    missing = commune.post(
         f"/api/v1/assessments/{assessment.pk}/transitions/", {"transition": "submit"}, format="json"
+    )
+    assert (
+        missing.status_code == 400 and "case_version" in missing.json()["case_version"][0]
+    )  # the version is required: nothing written
+    assert case_for(assessment).state.code == "draft"
+    t = commune.post(
+        f"/api/v1/assessments/{assessment.pk}/transitions/",
+        {"transition": "submit", "case_version": case_for(assessment).version},
+        format="json",
     )
     assert t.status_code == 200 and t.json()["state"] == "district_review"
     district = api(users["demo.thoaison"])
     r = district.post(
-        f"/api/v1/assessments/{assessment.pk}/transitions/", {"transition": "return"}, format="json"
+        f"/api/v1/assessments/{assessment.pk}/transitions/",
+        {"transition": "return", "case_version": case_for(assessment).version},
+        format="json",
     )
-    assert r.status_code == 400  # reason required
+    assert r.status_code == 400 and "case_version" not in r.json()  # reason required
     assert (
         outsider.post(
             f"/api/v1/assessments/{assessment.pk}/transitions/", {"transition": "approve"}, format="json"

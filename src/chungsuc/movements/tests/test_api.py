@@ -2,6 +2,7 @@
 
 from rest_framework.test import APIClient
 
+from chungsuc.core.workflow import case_for
 from chungsuc.movements import services
 from chungsuc.movements.models import Obligation
 
@@ -62,18 +63,25 @@ def test_report_transitions_through_the_api(plan861, django_user_model):
     )
     report = services.report_save(actor=so, obligation=ob, data={"articles": "4"})
     url = f"/api/v1/movements/reports/{report.pk}/transitions/"
-    r = api_for(user=so).post(url, {"transition": "submit"}, format="json")
+
+    def version():
+        return case_for(report, services.WORKFLOW_CODE).version
+
+    missing = api_for(user=so).post(url, {"transition": "submit"}, format="json")
+    assert missing.status_code == 400 and "case_version" in missing.json()
+    r = api_for(user=so).post(url, {"transition": "submit", "case_version": version()}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "submitted"
-    r = api_for(user=so).post(url, {"transition": "accept"}, format="json")
+    r = api_for(user=so).post(url, {"transition": "accept", "case_version": version()}, format="json")
     assert r.status_code == 403
     admin = api_for("demo.tinh")
-    r = admin.post(url, {"transition": "return"}, format="json")
+    r = admin.post(url, {"transition": "return", "case_version": version()}, format="json")
     assert r.status_code == 400 and "lý do" in str(r.json()).lower()
     r = admin.post(url, {"transition": "accept", "case_version": 1}, format="json")
     assert r.status_code == 409
-    r = admin.post(url, {"transition": "accept"}, format="json")
+    r = admin.post(url, {"transition": "accept", "case_version": version()}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "accepted"
-    assert api_for("demo.chomoi").post(url, {"transition": "accept"}, format="json").status_code == 404
+    outsider = api_for("demo.chomoi").post(url, {"transition": "accept", "case_version": 9}, format="json")
+    assert outsider.status_code == 404
 
 
 def test_the_other_lists_through_the_api(plan861, user_factory):

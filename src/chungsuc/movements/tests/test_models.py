@@ -8,10 +8,18 @@ from chungsuc.core.models import AuditEntry
 from chungsuc.movements.models import ExemplaryModel
 from chungsuc.movements.tests.conftest import client_for, unit
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (0, 128, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()  # a real image: uploads must decode (issue 9, finding 5)
 
 
 def test_a_model_from_proposal_to_the_public_portal_with_its_replication(plan861):

@@ -36,6 +36,10 @@ def state(report):
     return case_for(report, services.WORKFLOW_CODE).state.code
 
 
+def _cv(report):
+    return {"case_version": case_for(report, services.WORKFLOW_CODE).version}
+
+
 def test_annual_report_goes_from_draft_to_accepted_through_the_pages(plan861, ob):
     so, tinh, other = client_for("demo.so"), client_for("demo.tinh"), client_for("demo.chomoi")
     # another participant's officer cannot even see it
@@ -84,13 +88,15 @@ def test_annual_report_goes_from_draft_to_accepted_through_the_pages(plan861, ob
     report.refresh_from_db()
     assert report.articles == 120
     # the participant cannot accept its own report; Sở Nội vụ returns it with a reason
-    so.post(f"/movements/reports/{report.pk}/transition/", {"transition": "accept"})
+    so.post(f"/movements/reports/{report.pk}/transition/", {**_cv(report), "transition": "accept"})
     assert state(report) == "submitted"
-    tinh.post(f"/movements/reports/{report.pk}/transition/", {"transition": "return", "reason": ""})
+    tinh.post(
+        f"/movements/reports/{report.pk}/transition/", {**_cv(report), "transition": "return", "reason": ""}
+    )
     assert state(report) == "submitted"  # a reason is required
     tinh.post(
         f"/movements/reports/{report.pk}/transition/",
-        {"transition": "return", "reason": "Thiếu số liệu ngày công"},
+        {**_cv(report), "transition": "return", "reason": "Thiếu số liệu ngày công"},
     )
     report.refresh_from_db()
     assert state(report) == "returned" and report.return_reason == "Thiếu số liệu ngày công"
@@ -106,8 +112,8 @@ def test_annual_report_goes_from_draft_to_accepted_through_the_pages(plan861, ob
             "land_m2": "2400",
         },
     )
-    so.post(f"/movements/reports/{report.pk}/transition/", {"transition": "submit"})
-    tinh.post(f"/movements/reports/{report.pk}/transition/", {"transition": "accept"})
+    so.post(f"/movements/reports/{report.pk}/transition/", {**_cv(report), "transition": "submit"})
+    tinh.post(f"/movements/reports/{report.pk}/transition/", {**_cv(report), "transition": "accept"})
     report.refresh_from_db()
     ob.refresh_from_db()
     assert state(report) == "accepted" and report.accepted_at is not None and report.workdays == 3500
@@ -272,3 +278,31 @@ def test_consolidation_sums_the_resources_mobilised(plan861, django_user_model):
     wb = load_workbook(io.BytesIO(x.content))
     source = {r[0]: r[1] for r in wb["Theo nguồn lực"].iter_rows(min_row=2, values_only=True)}
     assert source["Tổng cộng"] == 2_250_000_000 and source["Cộng đồng dân cư"] == 50_000_000
+
+
+def test_report_writes_need_the_version_and_a_no_op_save_writes_nothing(plan861):
+    so = client_for("demo.so")
+    ob = Obligation.objects.get(
+        participant__movement=plan861,
+        participant__organisation__code="so-tttt",
+        kind="annual_report",
+        year=2023,
+    )
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.get(username="demo.so")
+    report = services.report_save(actor=officer, obligation=ob, data={"articles": "4"})
+    audits = AuditEntry.objects.count()
+    missing = so.post(f"/movements/reports/{report.pk}/", {"articles": "9"})
+    assert missing.status_code == 400 and "«version»" in missing.content.decode()
+    transition = so.post(f"/movements/reports/{report.pk}/transition/", {"transition": "submit"})
+    assert transition.status_code == 400 and "«case_version»" in transition.content.decode()
+    report.refresh_from_db()
+    assert report.articles == 4 and state(report) == "draft" and AuditEntry.objects.count() == audits
+    # the same values again: no new version, no audit row
+    version = report.version
+    same = services.report_save(
+        actor=officer, obligation=ob, data={"articles": "4"}, expected_version=version
+    )
+    same.refresh_from_db()
+    assert same.version == version and AuditEntry.objects.count() == audits

@@ -49,6 +49,13 @@ def clients(users, client):
     }
 
 
+def cv(a):
+    """The case version the page's forms carry (required on every transition since issue 9, finding 3)."""
+    from chungsuc.core.workflow import case_for
+
+    return {"case_version": case_for(a).version}
+
+
 def state(a):
     from chungsuc.core.workflow import case_for
 
@@ -92,13 +99,14 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     assert_outsider_404(outsider, a)
 
     # submit; district returns with a reason
-    commune.post(f"/assessments/{a.pk}/transition/", {"transition": "submit"})
+    commune.post(f"/assessments/{a.pk}/transition/", {**cv(a), "transition": "submit"})
     assert state(a) == "district_review"
     assert_outsider_404(outsider, a)
-    r = district.post(f"/assessments/{a.pk}/transition/", {"transition": "return", "reason": ""})
+    r = district.post(f"/assessments/{a.pk}/transition/", {**cv(a), "transition": "return", "reason": ""})
     assert state(a) == "district_review"  # a reason is required
     district.post(
-        f"/assessments/{a.pk}/transition/", {"transition": "return", "reason": "Chỉ tiêu 3.1 chưa đạt"}
+        f"/assessments/{a.pk}/transition/",
+        {**cv(a), "transition": "return", "reason": "Chỉ tiêu 3.1 chưa đạt"},
     )
     assert state(a) == "returned"
     assert "Chỉ tiêu 3.1 chưa đạt" in commune.get(f"/assessments/{a.pk}/").content.decode()
@@ -107,22 +115,24 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     a.refresh_from_db()
     commune.post(f"/assessments/{a.pk}/values/", {"version": a.version, "v:3.1": "82"})
     assert AssessmentValue.objects.get(assessment=a, indicator_code="3.1").value == 82
-    commune.post(f"/assessments/{a.pk}/transition/", {"transition": "submit"})
+    commune.post(f"/assessments/{a.pk}/transition/", {**cv(a), "transition": "submit"})
     assert state(a) == "district_review"
     # submitted data is read-only
     a.refresh_from_db()
     commune.post(f"/assessments/{a.pk}/values/", {"version": a.version, "v:3.1": "10"})
     assert AssessmentValue.objects.get(assessment=a, indicator_code="3.1").value == 82
 
-    district.post(f"/assessments/{a.pk}/transition/", {"transition": "approve"})
-    district.post(f"/assessments/{a.pk}/transition/", {"transition": "submit"})
+    district.post(f"/assessments/{a.pk}/transition/", {**cv(a), "transition": "approve"})
+    district.post(f"/assessments/{a.pk}/transition/", {**cv(a), "transition": "submit"})
     assert state(a) == "province_review"
     assert_outsider_404(outsider, a)
-    province.post(f"/assessments/{a.pk}/transition/", {"transition": "approve"})
+    province.post(f"/assessments/{a.pk}/transition/", {**cv(a), "transition": "approve"})
     assert state(a) == "province_approved"
 
     # public consultation
-    province.post(f"/recognitions/dossiers/{a.pk}/consultation/open/", {"days": 10, "summary": "Xin ý kiến"})
+    province.post(
+        f"/recognitions/dossiers/{a.pk}/consultation/open/", {**cv(a), "days": 10, "summary": "Xin ý kiến"}
+    )
     assert state(a) == "consultation"
     public = client
     listing = public.get("/public/consultations/").content.decode()
@@ -142,7 +152,7 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
     page = public.get(f"/public/consultations/{cid}/").content.decode()
     assert "10 ý kiến" in page and "Đường ấp 3 còn lầy" in page
     assert_outsider_404(outsider, a)
-    province.post(f"/recognitions/dossiers/{a.pk}/consultation/close/")
+    province.post(f"/recognitions/dossiers/{a.pk}/consultation/close/", cv(a))
     assert state(a) == "consultation_closed"
     r = public.post(f"/public/consultations/{cid}/", {"satisfied": "1"}, REMOTE_ADDR="10.0.2.1")
     assert a.consultation.comments.count() == 10  # closed: no more comments
@@ -169,7 +179,7 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
         "signer": "Chủ tịch UBND tỉnh",
         "signed_pdf": SimpleUploadedFile("qd.pdf", PDF, "application/pdf"),
     }
-    province.post(f"/recognitions/dossiers/{a.pk}/decision/", decision)
+    province.post(f"/recognitions/dossiers/{a.pk}/decision/", {**decision, **cv(a)})
     assert state(a) == "consultation_closed"  # refused: attestations missing
     from chungsuc.recognitions.models import RecognitionCondition
 
@@ -180,7 +190,7 @@ def test_whole_path_from_self_assessment_to_register(workflows, framework, vinh_
         )
     decision["signed_pdf"] = SimpleUploadedFile("qd.pdf", PDF, "application/pdf")
     assert_outsider_404(outsider, a)
-    province.post(f"/recognitions/dossiers/{a.pk}/decision/", decision)
+    province.post(f"/recognitions/dossiers/{a.pk}/decision/", {**decision, **cv(a)})
     assert state(a) == "recognised"
     d = Decision.objects.get(assessment=a)
     assert d.number == "123/QĐ-UBND" and d.act.reference == "123/QĐ-UBND" and d.act.file
