@@ -15,6 +15,9 @@ from chungsuc.assessments import services
 from chungsuc.assessments.models import Evidence
 from chungsuc.core.models import AuditEntry
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 PHP = b"<?php system($_GET['c']); ?>"

@@ -10,6 +10,10 @@ from chungsuc.core.models import AuditEntry
 from chungsuc.core.workflow import case_for
 
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
+
 @pytest.mark.parametrize("value", [None, "", True, "abc", "-1", 1.5, [1], {"v": 1}])
 def test_require_version_refuses_what_is_not_a_version(value):
     with pytest.raises(VersionRequired) as exc:
