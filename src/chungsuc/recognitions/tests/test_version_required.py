@@ -9,7 +9,6 @@ from chungsuc.core.concurrency import VersionRequired, require_version
 from chungsuc.core.models import AuditEntry
 from chungsuc.core.workflow import case_for
 
-
 # The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
 pytestmark = pytest.mark.usefixtures("acting_in_2024")
 
