@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every error answer the conventions give, documented on every operation (chungsuc/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "chungsuc.api.schema.document_error_responses",
+    ],
 }
 
 # Background jobs: with no broker configured, tasks run eagerly in the calling process.

@@ -274,7 +274,7 @@ class PublishedModels(VietnameseErrorsMixin, APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
     def get(self, request):
         return Response(selectors.published_models())
 

@@ -147,6 +147,11 @@ def document_generate(*, document_id: int) -> GeneratedDocument:
     def progress(percent: int, step: str) -> None:
         _set_progress(doc.pk, percent, step)
 
+    from chungsuc.reports import storage as atomic
+
+    atomic.sweep(doc.pk)  # what a killed earlier run of this job left behind
+    stored = None
+
     try:
         content, landscape = _build(doc, progress)
         progress(70, _("Dàn trang theo Nghị định 30/2020/NĐ-CP"))
@@ -162,8 +167,14 @@ def document_generate(*, document_id: int) -> GeneratedDocument:
         reference = content.reference.replace("/", "-")
         name = f"{reference} {doc.title}.{doc.fmt}"
         with transaction.atomic():
+            # Complete under its final name or not there at all (a temporary file renamed into place).
             stored = store_upload(
-                data, allowed={doc.fmt}, folder="reports", name=name, max_bytes=200 * 1024 * 1024
+                data,
+                allowed={doc.fmt},
+                folder="reports",
+                name=name,
+                max_bytes=200 * 1024 * 1024,
+                storage=atomic.storage_for(doc.pk),
             )
             doc.file = stored.name
             doc.original_name = stored.original_name
@@ -193,6 +204,8 @@ def document_generate(*, document_id: int) -> GeneratedDocument:
             )
     except Exception:  # a failed generation is recorded and shown, never a 500
         log.exception("Document %s could not be generated", doc.pk)
+        if stored is not None:  # written, but its row rolled back: no orphan file
+            atomic.storage_for(doc.pk).delete(stored.name)
         message = _(
             "Không tạo được văn bản do lỗi khi đọc số liệu hoặc dàn trang. Hãy thử lại; "
             "nếu vẫn lỗi, báo quản trị hệ thống."

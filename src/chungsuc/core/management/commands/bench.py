@@ -39,6 +39,7 @@ APPS = [
     "reports",
     "dashboard",
     "portal",
+    "api",  # last: 50 clients through gunicorn on the data the others generated
 ]
 
 
