@@ -5,7 +5,9 @@ conventions give everywhere, with their JSON body (`core.api_errors`: Vietnamese
 - 400 on every operation (a malformed parameter or body is a Vietnamese 400 naming the field; where an
   operation declares its own 400 body, the field errors are documented beside it);
 - 401 and 403 on every operation that needs a login (no or a bad token / a role that may not act);
-- 404 on every operation with a path parameter ("not yours" and "does not exist" answer the same);
+- 404 on every operation with a path parameter ("not yours" and "does not exist" answer the same) or
+  a page number (past the last page);
+- 415 on every operation with a request body (sent as another media type);
 - 429 on the token endpoint (login throttling).
 Answers an operation declares itself are left as they are."""
 
@@ -21,6 +23,7 @@ DESCRIPTIONS = {
     "401": "Chưa đăng nhập hoặc mã truy cập (token) không hợp lệ.",
     "403": "Không có quyền thực hiện thao tác này.",
     "404": "Không tìm thấy (hoặc không thuộc phạm vi của người dùng).",
+    "415": "Kiểu dữ liệu gửi lên không được nhận.",
     "429": "Thử quá nhiều lần; hãy đợi rồi thử lại.",
 }
 
@@ -40,8 +43,11 @@ def document_error_responses(result, generator, request, public):
             security = operation.get("security", default_security)
             if not any(s == {} for s in security):
                 codes += ["401", "403"]
-            if "{" in path:
+            params = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
+            if "{" in path or "page" in params:  # an object by id, or a page past the last
                 codes.append("404")
+            if "requestBody" in operation:  # a body of another media type
+                codes.append("415")
             if path.endswith("/auth/token/"):
                 codes.append("429")
             for code in codes:

@@ -303,6 +303,7 @@ def check_rows(
                         _("năm %(y)s ngoài khoảng %(a)d–%(b)d")
                         % {"y": year, "a": FIRST_YEAR, "b": LAST_YEAR},
                     )
+                    year = None  # refused: no date is built from it (year 0 was a 500)
             except ValueError:
                 fail("year", _("«%(v)s» không phải là năm") % {"v": raw["year"]})
         # recognition date (empty: only the year is known → 31/12 of that year)
