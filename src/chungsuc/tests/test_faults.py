@@ -14,6 +14,9 @@ from django.db import DatabaseError
 
 from chungsuc.assessments.tests.conftest import *  # noqa: F401,F403  (framework, users, vinh_chanh, workflows)
 
+# The history of 2021–2025 (Xã Vĩnh Chánh, Huyện Thoại Sơn): writes decided as of 31/12/2024.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 def _counts():
     from chungsuc.assessments.models import Assessment, AssessmentValue, EvaluationResult

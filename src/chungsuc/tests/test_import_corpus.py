@@ -16,6 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chungsuc.tests.test_permission_sweep import _state_query, snapshot
 
+# The history of 2021–2025 (Xã Vĩnh Chánh, Huyện Thoại Sơn): writes decided as of 31/12/2024.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
