@@ -261,6 +261,8 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_TIMEZONE = TIME_ZONE
 # Celery beat (`celery -A chungsuc.celery_app beat`); without a broker, cron runs the same jobs as
 # management commands (`chungsuc workflow_tick`).
+# Scheduled work of higher apps run by the same tick (core sits below them: dotted paths).
+CHUNGSUC_WORKFLOW_TICK_HOOKS = ["chungsuc.movements.services.reminders_tick"]
 CELERY_BEAT_SCHEDULE = {
     # The workflow engine's scheduled job: overdue moves, votes past due, reminders (idempotent).
     "workflow-tick": {

@@ -43,6 +43,8 @@ class TickReport:
     votes_closed: list[int] = field(default_factory=list)
     reminders: int = 0
     errors: list[str] = field(default_factory=list)
+    # what each CHUNGSUC_WORKFLOW_TICK_HOOKS hook reported (reminders it sent), by dotted path
+    hooks: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         return _(
@@ -232,4 +234,21 @@ def workflow_tick(*, today: dt.date | None = None) -> TickReport:
     _close_votes(report)
     _case_reminders(report)
     _task_reminders(report)
+    _hooks(report)
     return report
+
+
+def _hooks(report: TickReport) -> None:
+    """The scheduled work of higher apps that is not a workflow case (a movement's obligations that
+    have no report yet): `CHUNGSUC_WORKFLOW_TICK_HOOKS`, dotted paths of `hook(*, today) -> int` (the
+    reminders it sent), run by the same tick as the system. A failing hook is recorded as an error
+    of the tick; the others still run."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    for path in getattr(settings, "CHUNGSUC_WORKFLOW_TICK_HOOKS", ()):
+        try:
+            report.hooks[path] = int(import_string(path)(today=report.today) or 0)
+        except Exception as exc:  # one hook's failure must not stop the tick
+            log.exception("workflow tick hook %s failed", path)
+            report.errors.append(f"{path}: {exc}")

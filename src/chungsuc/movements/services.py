@@ -860,6 +860,13 @@ def _participant_recipients(participant: Participant):
 
 
 @transaction.atomic
+def reminders_tick(*, today: dt.date) -> int:
+    """The engine's scheduled job (`core.workflow_schedule.workflow_tick`, hourly) calls this as the
+    system: the obligations' reminders and late marks, each sent once however often it runs."""
+    sent = reminders_run(actor=None, today=today)
+    return sent["before"] + sent["overdue"]
+
+
 def reminders_run(*, actor=None, today: dt.date | None = None, days_before: int = 7) -> dict[str, int]:
     """The scheduled job, run as the system (actor=None): a reminder `days_before` days ahead of each
     unmet due date and one after it, each sent once; a missed due date marks the obligation late."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chungsuc.core.tables import DATE, FLOAT, INT, YEAR, Column, DataTable
 
@@ -212,4 +213,88 @@ def inspections_table(movement, inspections) -> DataTable:
             Column("concluded_on", _("Ngày kết luận"), DATE),
         ],
         rows=rows,
+    )
+
+
+STATUS_LABELS = {
+    "ready": gettext_lazy("đủ tiêu chí"),
+    "close": gettext_lazy("thiếu ít tiêu chí"),
+    "later": gettext_lazy("lộ trình năm sau"),
+}
+
+
+def forecast_table(movement, data: dict) -> DataTable:
+    """The units that could reach the standard in the first remaining year, per target (the page's
+    lists in full: the page shows the first 200 of each)."""
+    rows = []
+    for t in data["targets"]:
+        if not t["years"]:
+            continue
+        y = t["years"][0]
+        for u in y["units"]:
+            rows.append(
+                {
+                    "target": f"{t['code']}. {t['name']}",
+                    "year": y["year"],
+                    "unit": u["name"],
+                    "district": u["district"],
+                    "status": str(STATUS_LABELS.get(u["status"], u["status"])),
+                    "gaps": u["gaps_text"],
+                    "evaluated_year": u["evaluated_year"],
+                    "roadmap_year": u["roadmap_year"],
+                }
+            )
+    return DataTable(
+        key="forecast",
+        title=_("Đơn vị có thể đạt chuẩn"),
+        subtitle=_("%(m)s — dự báo ngày %(d)s") % {"m": movement, "d": data["on"].strftime("%d/%m/%Y")},
+        columns=[
+            Column("target", _("Chỉ tiêu")),
+            Column("year", _("Năm dự báo"), YEAR),
+            Column("unit", _("Đơn vị")),
+            Column("district", _("Huyện")),
+            Column("status", _("Tình trạng")),
+            Column("gaps", _("Tiêu chí còn thiếu")),
+            Column("evaluated_year", _("Đánh giá năm"), YEAR),
+            Column("roadmap_year", _("Lộ trình"), YEAR),
+        ],
+        rows=rows,
+        note=_(
+            "Theo kết quả đánh giá gần nhất và lộ trình đã đăng ký; đơn vị thiếu nhiều tiêu chí chỉ được đếm."
+        ),
+    )
+
+
+def versions_table(movement, data: dict) -> DataTable:
+    """Every version's yearly counts side by side (the amendments page's comparison)."""
+    columns = [
+        Column("code", _("Chỉ tiêu")),
+        Column("name", _("Tên chỉ tiêu")),
+        Column("year", _("Năm"), YEAR),
+    ]
+    for v in data["versions"]:
+        columns.append(Column(f"v{v['number']}", _("Phiên bản %(n)s") % {"n": v["number"]}, INT))
+    columns.append(Column("changed", _("Có thay đổi")))
+    rows = []
+    for r in data["rows"]:
+        row = {"code": r["code"], "name": r["name"], "year": r["year"], "changed": _yes(r["changed"])}
+        for v, value in zip(data["versions"], r["values"], strict=True):
+            row[f"v{v['number']}"] = value
+        rows.append(row)
+    notes = "; ".join(
+        _("phiên bản %(n)s từ %(d)s (%(x)s)")
+        % {
+            "n": v["number"],
+            "d": v["valid_from"].strftime("%d/%m/%Y") if v["valid_from"] else _("đầu giai đoạn"),
+            "x": v["decision"] or v["reason"] or _("bản ban hành"),
+        }
+        for v in data["versions"]
+    )
+    return DataTable(
+        key="versions",
+        title=_("So sánh các phiên bản kế hoạch"),
+        subtitle=str(movement),
+        columns=columns,
+        rows=rows,
+        note=notes,
     )

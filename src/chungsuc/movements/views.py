@@ -216,12 +216,19 @@ def progress_export(request, pk):
 def movement_forecast(request, pk):
     movement = selectors.movement_or_404(request.user, pk)
     on = _on(request)
+    data = selectors.forecast_data(movement, on=on)
+    exported = _export(
+        request, lambda: tables.forecast_table(movement, data), f"du-bao-{movement.code}-{on:%d-%m-%Y}"
+    )
+    if exported:
+        return exported
     return render(
         request,
         "movements/forecast.html",
         {
             "movement": movement,
-            "forecast": selectors.forecast_data(movement, on=on),
+            "forecast": data,
+            "export_q": f"on={on:%d/%m/%Y}&",
             "on": on,
             "tab": "forecast",
         },
@@ -661,6 +668,12 @@ def amendments(request, pk):
         for t in targets
     ]
     listed = selectors.amendments_for(request.user, movement)
+    compare = selectors.versions_compared(movement)
+    exported = _export(
+        request, lambda: tables.versions_table(movement, compare), f"phien-ban-{movement.code}"
+    )
+    if exported:
+        return exported
     return render(
         request,
         "movements/amendments.html",
@@ -668,7 +681,8 @@ def amendments(request, pk):
             "movement": movement,
             "amendments": listed,
             "to_consolidate": [a for a in listed if a.state == Amendment.State.PROPOSED and a.proposed_by_id],
-            "compare": selectors.versions_compared(movement),
+            "compare": compare,
+            "export_q": "",
             "grid": grid,
             "can_manage": manage,
             "my_participants": my_participants,

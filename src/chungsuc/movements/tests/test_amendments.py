@@ -84,6 +84,11 @@ def test_an_amendment_produces_a_new_version_and_progress_follows_the_version_in
     )
     a.refresh_from_db()
     assert a.state == "decided" and a.decision.reference == "1250/QĐ-UBND" and a.version.number == 2
+    import json
+
+    compare = json.loads(tinh.get(f"/movements/{plan861.pk}/amendments/", {"format": "json"}).content)
+    row = next(r for r in compare["rows"] if r["code"] == "2.1" and r["year"] == 2025)
+    assert (row["v1"], row["v2"], row["changed"]) == (6, 4, "có")
     v2 = plan861.versions.get(number=2)
     assert v2.valid_from == dt.date(2025, 6, 1) and v2.decision_text == "1250/QĐ-UBND"
     t21 = {ty.year: ty.count for ty in v2.targets.get(code="2.1").years.all()}

@@ -193,6 +193,16 @@ def test_forecast_lists_who_can_reach_the_standard_next_year_with_gaps_and_the_s
     assert "thiếu tiêu chí 10 và 17" in page and "Xã Phú Hòa" in page
     assert f'data-testid="shortfall-1-2026">{max(0, 4 - (achieved + 1))}<' in page
     assert "có nguy cơ không đạt" in page
+    # the lists in full as CSV / Excel / JSON
+    export = (
+        client_for("demo.tinh")
+        .get(f"/movements/{movement_2026.pk}/forecast/", {"on": "01/12/2026", "format": "csv"})
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    assert export[0] == "target,year,unit,district,status,gaps,evaluated_year,roadmap_year"
+    assert "1. Xã NTM,2026,Xã Phú Hòa,,đủ tiêu chí,đạt tất cả tiêu chí,2026," in export
+    assert "1. Xã NTM,2026,Phường Bình Đức,,lộ trình năm sau,thiếu tiêu chí 10 và 17,2026,2027" in export
 
 
 def test_latest_gaps_reads_codes_only_near_the_standard_and_falls_back_to_earlier_years(

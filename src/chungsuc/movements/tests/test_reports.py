@@ -306,3 +306,25 @@ def test_report_writes_need_the_version_and_a_no_op_save_writes_nothing(plan861)
     )
     same.refresh_from_db()
     assert same.version == version and AuditEntry.objects.count() == audits
+
+
+def test_the_engines_scheduled_tick_sends_the_obligations_reminders_once(plan861):
+    """No separate job: `workflow_tick` (Celery beat hourly, or its cron line) runs the movements'
+    reminders through its hook, as the system, and running it again sends nothing twice."""
+    from chungsuc.core.workflow_schedule import workflow_tick
+
+    target = Obligation.objects.get(
+        participant__movement=plan861,
+        participant__organisation__code="so-tttt",
+        kind="annual_report",
+        year=2025,
+    )
+    hook = "chungsuc.movements.services.reminders_tick"
+    report = workflow_tick(today=dt.date(2025, 12, 8))
+    assert not report.errors and report.hooks[hook] >= 1
+    notes = Notification.objects.filter(recipient__username="demo.so", title__startswith="Sắp đến hạn")
+    assert notes.count() == 1 and "15/12/2025" in notes.get().title
+    assert workflow_tick(today=dt.date(2025, 12, 8)).hooks[hook] == 0
+    workflow_tick(today=dt.date(2025, 12, 16))
+    target.refresh_from_db()
+    assert target.late and ReminderSent.objects.filter(obligation=target, kind="overdue").exists()

@@ -1,6 +1,9 @@
 """The scheduled job of the movements: reminders before and after due dates and the late mark.
 
-Run daily (cron, or Celery beat through `chungsuc.movements.tasks`); it acts as the system."""
+The engine's scheduled job runs the same work every hour (`workflow_tick`, through the
+`CHUNGSUC_WORKFLOW_TICK_HOOKS` setting), so with Celery beat or the `workflow_tick` cron line nothing
+else is needed; this command runs it alone (for another `--days-before`, or by hand). It acts as the
+system."""
 
 import datetime as dt
 
