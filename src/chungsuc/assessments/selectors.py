@@ -179,11 +179,22 @@ def assessment_sheet(assessment: Assessment) -> dict:
 
 
 def value_history(assessment: Assessment, key: str):
+    """The value's past versions, newest first, each with `shown`: the value as the sheet writes it
+    (Đạt/Không đạt for pass/fail, 1.234,5 for numbers), never the stored float."""
     from chungsuc.assessments.models import AssessmentValue
+    from chungsuc.assessments.values import format_value
 
-    return AssessmentValue.history.filter(assessment_id=assessment.pk, indicator_code=key).select_related(
-        "history_user"
+    types = {
+        f.key: f.value_type for f in frameworks.fields(frameworks.engine_framework(assessment.framework))
+    }
+    rows = list(
+        AssessmentValue.history.filter(assessment_id=assessment.pk, indicator_code=key).select_related(
+            "history_user"
+        )
     )
+    for row in rows:
+        row.shown = format_value(row.value, types.get(key, "number")) or "—"
+    return rows
 
 
 # --- quality flags ------------------------------------------------------------

@@ -15,6 +15,8 @@ class ConsultationOpenForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Nội dung công khai")
     )
     case_version = forms.IntegerField(required=False)
+    override = forms.BooleanField(required=False)
+    override_reason = forms.CharField(required=False, max_length=2000)
 
 
 class DecisionForm(forms.Form):

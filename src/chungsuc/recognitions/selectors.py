@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from chungsuc.assessments.models import STANDARD_RANK, Assessment, EvaluationResult
-from chungsuc.assessments.selectors import _scoped, latest_result, latest_result_subquery
+from chungsuc.assessments.selectors import _scoped, latest_result_subquery
 from chungsuc.core.text import fmt_number, fold
 from chungsuc.recognitions.models import (
     ConditionCheck,
@@ -70,21 +70,34 @@ def conditions_for(assessment: Assessment) -> QuerySet:
     )
 
 
-def conditions_status(assessment: Assessment) -> list[dict]:
-    """Each recognition condition with whether it holds now and why (data from QĐ 318)."""
+def conditions_status(assessment: Assessment, evaluation=None) -> list[dict]:
+    """Each recognition condition with whether it holds now and why (data from QĐ 318). The criteria
+    condition follows the dossier's live evaluation (`evaluation`, or evaluated here), so the panel
+    and the decision agree with the sheet the official sees; the failing criteria are named."""
+    from chungsuc.assessments.evaluation import evaluate_one
+
     out = []
     checks = {c.condition_id: c for c in ConditionCheck.objects.filter(assessment=assessment)}
-    result = latest_result(assessment)
-    for cond in conditions_for(assessment):
-        item = {"code": cond.code, "name": cond.name, "verified": cond.verified, "source": cond.source}
+    conditions = list(conditions_for(assessment))
+    result = None
+    if any(c.kind == RecognitionCondition.Kind.CRITERIA for c in conditions):
+        result = evaluation if evaluation is not None else evaluate_one(assessment)
+    for cond in conditions:
+        item = {
+            "pk": cond.pk,
+            "code": cond.code,
+            "name": cond.name,
+            "kind": cond.kind,
+            "verified": cond.verified,
+            "source": cond.source,
+        }
         if cond.kind == RecognitionCondition.Kind.CRITERIA:
-            met = bool(result and result.standard_met)
-            item.update(
-                met=met,
-                detail=f"{result.criteria_met}/{result.criteria_total} tiêu chí"
-                if result
-                else "Chưa đánh giá",
-            )
+            met = bool(result.standard_met)
+            failing = [f"{c.code}. {c.name}" for c in result.criteria if not c.met]
+            detail = f"{result.criteria_met}/{result.criteria_total} tiêu chí"
+            if failing and not met:
+                detail += "; chưa đạt: " + ", ".join(failing)
+            item.update(met=met, detail=detail, failing=failing)
         elif cond.kind == RecognitionCondition.Kind.SATISFACTION:
             # The official survey only (attested); web comments never count (issue 7 §6).
             survey = official_survey(assessment)
@@ -106,7 +119,11 @@ def conditions_status(assessment: Assessment) -> list[dict]:
             item.update(met=met, detail=detail)
         else:
             check = checks.get(cond.pk)
-            item.update(met=bool(check and check.met), detail=(check.note if check else "Chưa xác nhận"))
+            item.update(
+                met=bool(check and check.met),
+                attested=check is not None,
+                detail=(check.note or "Đã xác nhận") if check else "Chưa xác nhận",
+            )
         out.append(item)
     return out
 

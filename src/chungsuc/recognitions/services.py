@@ -146,13 +146,32 @@ def decision_authority(assessment: Assessment) -> str:
 
 
 def consultation_open(
-    *, actor, assessment: Assessment, days: int = 15, summary: str = "", expected_version: int | None = None
+    *,
+    actor,
+    assessment: Assessment,
+    days: int = 15,
+    summary: str = "",
+    expected_version: int | None = None,
+    override: bool = False,
+    override_reason: str = "",
 ) -> Consultation:
+    """Publish the dossier for the residents' consultation ("đề nghị công nhận … đạt chuẩn"). A dossier
+    whose current evaluation does not meet its standard is published only with an explicit override
+    and a reason (`assessments.services.standard_override_check`: audited, shown on the dossier)."""
+    from chungsuc.assessments.services import standard_override_check
+
     _require(actor, assessment.unit_id, "recognition.consultation.open")
     if not 1 <= int(days) <= 90:
         raise ValidationError(_("Số ngày lấy ý kiến %(days)s không hợp lệ (1–90 ngày).") % {"days": days})
     today = timezone.localdate()
     with transaction.atomic():
+        standard_override_check(
+            actor=actor,
+            assessment=assessment,
+            step="Công khai lấy ý kiến nhân dân",
+            override=override,
+            reason=override_reason,
+        )
         wf.case_transition(
             actor=actor,
             case=_case(assessment),
@@ -481,7 +500,13 @@ def decision_record(
     if recognised:
         from chungsuc.recognitions.selectors import conditions_status
 
-        unmet = [c["name"] for c in conditions_status(assessment) if not c["met"]]
+        # The criteria condition follows the live evaluation and names the failing criteria: a
+        # dossier that does not meet its standard is never recognised, override or not.
+        unmet = [
+            f"{c['name']} ({c['detail']})" if c["kind"] == RecognitionCondition.Kind.CRITERIA else c["name"]
+            for c in conditions_status(assessment)
+            if not c["met"]
+        ]
         if unmet:
             raise ValidationError("Chưa đủ điều kiện công nhận: " + "; ".join(unmet) + ".")
     standard = assessment.framework.standard

@@ -47,11 +47,13 @@ def dossier_context(request, assessment, case) -> dict:
     """This app's part of the dossier page (settings.CHUNGSUC_DOSSIER_CONTEXT)."""
     consultation = _consultation_of(assessment)
     authority = services.decision_authority(assessment)
+    conditions = selectors.conditions_status(assessment)
     return {
-        "conditions": selectors.conditions_status(assessment),
-        "attestations": selectors.conditions_for(assessment).filter(
-            kind=RecognitionCondition.Kind.ATTESTATION
-        ),
+        "conditions": conditions,
+        # a form per condition still to attest, named by its condition; gone once attested
+        "attestations": [
+            c for c in conditions if c["kind"] == RecognitionCondition.Kind.ATTESTATION and not c["attested"]
+        ],
         "consultation": consultation,
         "satisfaction": selectors.satisfaction(consultation) if consultation else None,
         "decisions": assessment.decisions.all(),
@@ -88,6 +90,8 @@ def consultation_open(request, pk):
                 days=form.cleaned_data["days"],
                 summary=form.cleaned_data["summary"],
                 expected_version=expected_version,
+                override=form.cleaned_data["override"],
+                override_reason=form.cleaned_data["override_reason"],
             )
             messages.success(request, _("Đã công khai lấy ý kiến nhân dân trên cổng thông tin."))
         except (ValidationError, PermissionDenied) as exc:
