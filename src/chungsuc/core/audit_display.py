@@ -52,6 +52,53 @@ FIELD_LABELS = {
     "new": _lazy("Mới"),
     "changes": _lazy("Số thay đổi"),
     "due": _lazy("Hạn"),
+    "due_on": _lazy("Hạn"),
+    "transition": _lazy("Bước chuyển"),
+    "fact": _lazy("Nội dung"),
+    "uncertainty": _lazy("Điểm chưa chắc chắn"),
+    "decision_text": _lazy("Quyết định"),
+    "since_precision": _lazy("Độ chính xác của ngày"),
+    "decision": _lazy("Quyết định"),
+    "authority": _lazy("Cấp quyết định"),
+    "published_result": _lazy("Kết quả được công khai"),
+    "feedback": _lazy("Góp ý trên cổng thông tin"),
+    "answered": _lazy("Số trả lời"),
+    "comment": _lazy("Ý kiến"),
+    "survey": _lazy("Kết quả lấy ý kiến"),
+    "surveyed": _lazy("Số người được lấy ý kiến"),
+    "method": _lazy("Cách thức"),
+    "conducted_on": _lazy("Ngày lấy ý kiến"),
+    "minutes": _lazy("Biên bản"),
+    "evidence": _lazy("Minh chứng"),
+    "kind": _lazy("Loại"),
+    "code": _lazy("Mã"),
+    "group": _lazy("Nhóm"),
+    "period": _lazy("Thời gian"),
+    "user": _lazy("Người dùng"),
+    "username": _lazy("Tên đăng nhập"),
+    "state_name": _lazy("Trạng thái"),
+    "late": _lazy("Trễ hạn"),
+    "created": _lazy("Tạo mới"),
+    "updated": _lazy("Cập nhật"),
+    "deleted": _lazy("Xóa"),
+    "changed": _lazy("Thay đổi"),
+    "rows": _lazy("Số dòng"),
+    "columns": _lazy("Số cột"),
+    "members": _lazy("Thành viên"),
+    "targets": _lazy("Chỉ tiêu kế hoạch"),
+    "pilots": _lazy("Đơn vị điểm"),
+    "points": _lazy("Điểm"),
+    "scored": _lazy("Đã chấm"),
+    "scorer": _lazy("Người chấm"),
+    "basis": _lazy("Căn cứ"),
+    "notes": _lazy("Ghi chú"),
+    "participants": _lazy("Đơn vị tham gia"),
+}
+_PRECISIONS = {"day": _lazy("ngày"), "month": _lazy("tháng"), "year": _lazy("năm")}
+# command names that appear in reasons written by the loaders, as an official reads them
+_COMMANDS = {
+    "(load_builtin)": _lazy("(khi cài đặt hoặc cập nhật phần mềm)"),
+    "(load_demo)": _lazy("(dữ liệu DEMO)"),
 }
 
 # bool fields that say whether something is met, or verified
@@ -74,13 +121,19 @@ _COMMENT_ACTIONS = re.compile(r"comment|feedback")
 
 
 def _names() -> tuple[dict[str, str], dict[str, str]]:
-    from chungsuc.core.models import Workflow, WorkflowState
+    from chungsuc.core.models import Workflow, WorkflowState, WorkflowTransition
 
     states = {}
     for code, name in WorkflowState.objects.values_list("code", "name"):
         states.setdefault(code, name)
     workflows = dict(Workflow.objects.values_list("code", "name"))
+    # transitions by code (several workflows share a code; the first name reads for all)
+    for code, name in WorkflowTransition.objects.order_by("id").values_list("code", "name"):
+        _TRANSITIONS.setdefault(code, name)
     return states, workflows
+
+
+_TRANSITIONS: dict[str, str] = {}
 
 
 def field_label(key: str, names: tuple[dict, dict] | None = None) -> str:
@@ -144,6 +197,14 @@ def value_text(key: str, value: Any, names: tuple[dict, dict]) -> str:
         return _(workflows[text])
     if key == "origin" and text in _ORIGINS:
         return str(_ORIGINS[text])
+    if key == "transition" and text in _TRANSITIONS:
+        return _(_TRANSITIONS[text])
+    if key == "since_precision" and text in _PRECISIONS:
+        return str(_PRECISIONS[text])
+    if key in {"source", "basis"}:
+        from chungsuc.core.sources import source_text
+
+        return _dates(source_text(text)) or "—"
     return _dates(text)
 
 
@@ -171,4 +232,7 @@ def present(entries) -> None:
             e.actor_text = _("hệ thống")
         else:
             e.actor_text = e.actor_repr
-        e.reason_text = _dates(e.reason or "")
+        reason = e.reason or ""
+        for command, label in _COMMANDS.items():
+            reason = reason.replace(command, str(label))
+        e.reason_text = _dates(reason)

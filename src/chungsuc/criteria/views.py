@@ -48,6 +48,13 @@ def framework_list(request):
 def framework_detail(request, code: str):
     fw = selectors.framework_get(code, _version(request))
     spec = selectors.spec_with_rule_ids(fw)
+    for c in spec["criteria"]:
+        # "đã kiểm chứng" on a criterion only when its name and every threshold under it are
+        c["thresholds_verified"] = bool(c.get("verified")) and all(
+            r.get("verified") and (r.get("value") is not None or r.get("ref"))
+            for i in c["indicators"]
+            for r in i["rules"]
+        )
     uses, used_by = selectors.indicator_uses(fw)
     return render(
         request,

@@ -1,7 +1,6 @@
 """Display helpers for criteria: comparator symbols, value-type labels, readable thresholds."""
 
 import re
-from urllib.parse import urlsplit
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -10,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from chungsuc.core.links import is_http_url
+from chungsuc.core.sources import source_parts
 from chungsuc.core.text import fmt_number
 from chungsuc.criteria.models import Comparator, ValueType
 from chungsuc.geo.models import Region, UnitKind
@@ -134,28 +133,107 @@ def get_item(mapping, key):
     return (mapping or {}).get(key)
 
 
-_RECALLED = re.compile(r"UNVERIFIED \(recalled: ([^)]*)\)")
+_RECALLED = re.compile(r"UNVERIFIED \(recalled: ([^)]*(?:\([^)]*\))?[^)]*)\)")
+# Our research shorthand in notes, as an official reads it.
+_NOTE_PHRASES = [
+    ("ĐBSCL value not recalled", "chưa rõ giá trị cho vùng ĐBSCL"),
+    ("per-year ĐBSCL values not found", "chưa tìm thấy giá trị từng năm cho vùng ĐBSCL"),
+    ("ĐBSCL ceiling not found", "chưa tìm thấy mức trần cho vùng ĐBSCL"),
+    ("value not recalled", "chưa rõ giá trị"),
+    ("replacement source:", "nguồn thay thế:"),
+]
+# What is left in English after the phrases above is a research note for us, not for officials.
+_ENGLISH = re.compile(r"\b(?:the|of|is|was|not|and|from|with|may|verify|against|in|source|per)\b")
 
 
 @register.filter
 def clean_note(text: str) -> str:
     """A rule's note without our research shorthand: "UNVERIFIED (recalled: Đạt)" reads "chưa kiểm
-    chứng (nhớ lại: Đạt)", "(mapping UNVERIFIED)" reads "(chưa kiểm chứng)"."""
-    text = _RECALLED.sub(lambda m: _("chưa kiểm chứng (nhớ lại: %(v)s)") % {"v": m[1]}, text or "")
-    return text.replace("(mapping UNVERIFIED)", _("(chưa kiểm chứng)")).replace(
+    chứng (nhớ lại: Đạt)", "(mapping UNVERIFIED)" reads "(chưa kiểm chứng)"; a note that is still
+    English after that is left out (the badge already says the rule is not verified)."""
+    text = text or ""
+    for en, vi in _NOTE_PHRASES:
+        text = text.replace(en, vi)
+    text = _RECALLED.sub(lambda m: _("chưa kiểm chứng (nhớ lại: %(v)s)") % {"v": m[1]}, text)
+    text = text.replace("(mapping UNVERIFIED)", _("(chưa kiểm chứng)")).replace(
         "UNVERIFIED", _("chưa kiểm chứng")
     )
+    without_links = re.sub(r"https?://\S+", "", text)
+    if _ENGLISH.search(without_links):
+        return ""
+    return text
+
+
+@register.filter
+def note_links(text: str) -> str:
+    """A note as `clean_note` reads it, its addresses as links named by their site."""
+    return source_links(clean_note(text))
+
+
+@register.filter
+def input_name(key: str, inputs) -> str:
+    """An extra input's name ("Mức độ 1") rather than its key ("5:muc_do_1")."""
+    for x in inputs or ():
+        if x.get("key") == key:
+            return x.get("name") or key
+    return key.split(":", 1)[-1].replace("_", " ") if key else ""
+
+
+_RULE_KEY = re.compile(r"^(?P<ind>[^#]+)#(?P<n>\d+)$")
+
+
+@register.filter
+def change_code(change: dict) -> str:
+    """The changed item as an official names it: a rule's key "10#1" reads "10 (ngưỡng 1)"."""
+    code = str(change.get("code") or "")
+    m = _RULE_KEY.match(code)
+    if change.get("what") == "rule" and m:
+        return _("%(ind)s (ngưỡng %(n)s)") % {"ind": m["ind"], "n": m["n"]}
+    return code
+
+
+@register.filter
+def change_value(value, change: dict):
+    """A before/after value of the comparison, formatted: Đã/Chưa kiểm chứng for the verified
+    flag, Có/Không for other flags, 1.234,5 for numbers, notes without our shorthand, lists joined."""
+    if value is None or value == "":
+        return "—"
+    field = (change or {}).get("field", "")
+    if isinstance(value, bool):
+        if "verified" in field:
+            return _("đã kiểm chứng") if value else _("chưa kiểm chứng")
+        return _("có") if value else _("không")
+    if isinstance(value, (int, float)):
+        return fmt_number(value)
+    if field == "kinds" and isinstance(value, (list, tuple)):
+        return unit_kinds_label(value)
+    if field == "region":
+        return region_label(value)
+    if field == "comparator":
+        return comparator_symbol(value)
+    if field == "value_type":
+        return value_type_label(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(change_value(v, {"field": field})) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {change_value(v, {'field': k})}" for k, v in value.items())
+    if field in {"note", "source"}:
+        return note_links(str(value)) or "—"
+    return str(value)
 
 
 @register.filter
 def source_links(text: str) -> str:
-    """A source as the reader wants it: each address a link named by its site, the rest as text."""
-    parts = [p.strip() for p in re.split(r"\s;\s|\s+(?=https?://)", text or "") if p.strip()]
+    """A source as the reader wants it: each address a link named by its site, a data file by the
+    document it compiles (core.sources), the rest as text without our research shorthand."""
     out = []
-    for p in parts:
-        if is_http_url(p):
-            site = urlsplit(p).netloc.removeprefix("www.")
-            out.append(format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', p, site))
+    for name, url in source_parts(text):
+        if url:
+            out.append(
+                format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', url, name)
+            )
         else:
-            out.append(conditional_escape(clean_note(p)))
+            cleaned = clean_note(name)
+            if cleaned:
+                out.append(conditional_escape(cleaned))
     return mark_safe("; ".join(str(x) for x in out))  # noqa: S308 - every part is escaped above
