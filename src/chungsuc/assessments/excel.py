@@ -53,8 +53,11 @@ def _fields_and_thresholds(fw, unit, year):
     return efw, fields, thresholds
 
 
-def build_workbook(*, framework, year: int, units: list, assessments: dict[int, Assessment]) -> bytes:
-    """The pre-filled workbook (bytes) for `units`, a row each, values from `assessments` by unit id."""
+def build_workbook(
+    *, framework, year: int, units: list, assessments: dict[int, Assessment], left_out=()
+) -> bytes:
+    """The pre-filled workbook (bytes) for `units`, a row each, values from `assessments` by unit id;
+    `left_out` ((name, reason) of the units not in it) is listed on the read-me sheet."""
     from chungsuc.assessments import xlsx_fast as xf
 
     efw, fields, thresholds = _fields_and_thresholds(framework, units[0] if len(units) == 1 else None, year)
@@ -131,6 +134,12 @@ def build_workbook(*, framework, year: int, units: list, assessments: dict[int, 
                 ("Chưa kiểm chứng", xf.S_BOLD),
                 "Ngưỡng ghi «(chưa kiểm chứng)» chưa đối chiếu được với văn bản gốc.",
             ],
+            *(
+                [[], [("Không có trong tệp", xf.S_BOLD), "Các đơn vị sau không có dòng trong tệp này:"]]
+                if left_out
+                else []
+            ),
+            *[[(name, xf.S_BOLD), reason] for name, reason in left_out],
         ],
         widths={1: 28, 2: 90},
         protect=True,

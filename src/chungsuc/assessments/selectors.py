@@ -346,7 +346,8 @@ def children_rows(user, assessment, evaluation) -> dict | None:
 def district_sheet(user, district_pk, *, year: int, framework_code: str):
     """What the district workbook holds: the district (scoped: 404 if not the user's), the framework in
     force, the communes under the district in that year (districts end on 30/6/2025) of the kinds the
-    framework covers, and their existing dossiers of that year. 404 when any of them is missing."""
+    framework covers, their existing dossiers of that year, and the units left out with the reason
+    (a ward or town the framework does not apply to). 404 when any of them is missing."""
     from chungsuc.accounts.selectors import unit_or_404
     from chungsuc.criteria.models import Framework, Status
     from chungsuc.geo.models import UnitLevel, UnitVersion
@@ -359,19 +360,41 @@ def district_sheet(user, district_pk, *, year: int, framework_code: str):
     on = dt.date(year, 12, 31)
     if district.level == UnitLevel.DISTRICT:
         on = min(on, dt.date(2025, 6, 30))
-    units = [
-        v.unit
-        for v in UnitVersion.objects.filter(valid_on(on), parent=district, level=UnitLevel.COMMUNE)
+    from chungsuc.geo.models import UnitKind
+
+    units, left_out = [], []
+    kinds = ", ".join(str(UnitKind(k).label) for k in fw.kinds or () if k in UnitKind.values)
+    for v in (
+        UnitVersion.objects.filter(valid_on(on), parent=district, level=UnitLevel.COMMUNE)
         .select_related("unit")
         .order_by("code")
-        if not fw.kinds or v.kind in fw.kinds
-    ]
+    ):
+        if not fw.kinds or v.kind in fw.kinds:
+            units.append(v.unit)
+        else:
+            # a ward or a town is in the workbook only where the framework applies to it; say why not
+            left_out.append(
+                (
+                    v.name,
+                    f"{v.get_kind_display()}: bộ tiêu chí «{fw.name}» chỉ áp dụng cho {kinds.lower()}.",
+                )
+            )
     if not units:
         raise Http404("Không có đơn vị cấp xã nào")
     assessments = {
         a.unit_id: a for a in Assessment.objects.filter(unit__in=units, year=year, framework__code=fw.code)
     }
-    return district, fw, units, assessments
+    return district, fw, units, assessments, left_out
+
+
+def workbook_areas(user):
+    """The units whose workbook (a row per commune) the user may download: the districts in scope
+    (until 30/6/2025) and, after the two-tier reform, the provinces whose communes are directly under
+    them."""
+    from chungsuc.geo.models import Unit, UnitLevel
+
+    units = Unit.objects.filter(level__in=[UnitLevel.DISTRICT, UnitLevel.PROVINCE])
+    return permissions.restrict(units, user, "assessment.export").order_by("level", "code")
 
 
 def overrides_of(assessment: Assessment) -> list:

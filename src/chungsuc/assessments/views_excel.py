@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,10 +44,12 @@ def export_district(request):
         district_pk = int(request.GET.get("district", ""))
     except ValueError:
         raise Http404
-    district, fw, units, assessments = selectors.district_sheet(
+    district, fw, units, assessments, left_out = selectors.district_sheet(
         request.user, district_pk, year=year, framework_code=request.GET.get("framework", "")
     )
-    data = excel.build_workbook(framework=fw, year=year, units=units, assessments=assessments)
+    data = excel.build_workbook(
+        framework=fw, year=year, units=units, assessments=assessments, left_out=left_out
+    )
     return _xlsx(data, f"tu-danh-gia-{district.code}-{year}.xlsx")
 
 
@@ -81,7 +84,17 @@ def import_upload(request):
     return render(
         request,
         "assessments/import.html",
-        {"form": form, "plan": plan, "token": token, "review": excel.review(plan) if plan else None},
+        {
+            "form": form,
+            "plan": plan,
+            "token": token,
+            "review": excel.review(plan) if plan else None,
+            # the workbook of a whole district (a row per commune)
+            "areas": selectors.workbook_areas(request.user),
+            "area": request.GET.get("district", ""),
+            "workbook_frameworks": selectors.frameworks_for_entry().filter(level="commune"),
+            "workbook_year": timezone.localdate().year,
+        },
     )
 
 

@@ -13,6 +13,7 @@ from chungsuc.accounts import selectors as account_selectors
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
 from chungsuc.geo.models import Unit, UnitLevel
+from chungsuc.movements.coverage import register_coverage
 from chungsuc.recognitions import selectors as recognition_selectors
 
 
@@ -45,6 +46,8 @@ def overview(user, *, on: dt.date | None = None) -> dict:
         # the page shows the first ten (the full list is on the watch page)
         "watch": recognition_selectors.regression_watch(user, on, limit=10),
         "threshold_gaps": threshold_work(user),
+        # the register beside the province's own reported counts (issue 7 §8)
+        "coverage": register_coverage(on),
     }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from chungsuc.assessments.models import Standard
 from chungsuc.core.clientip import client_ip
 from chungsuc.core.http import flash_errors
+from chungsuc.movements.coverage import register_coverage
 from chungsuc.portal import selectors
 from chungsuc.recognitions import selectors as recognition_selectors
 from chungsuc.recognitions import services as recognition_services
@@ -79,12 +80,16 @@ def public_recognised(request):
         on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    districts = recognition_selectors.districts_at_recognition(page.object_list)
+    for r in page.object_list:
+        r.district_name = districts.get(r.pk, "")
     return render(
         request,
         "portal/recognised.html",
         {
             "page": page,
             "records": page.object_list,
+            "coverage": register_coverage(on),
             "on": on,
             "standards": Standard.choices,
             "standard": request.GET.get("standard", ""),

@@ -272,3 +272,42 @@ def regression_watch(user, on: dt.date | None = None, *, limit: int | None = Non
 def register_records() -> QuerySet:
     """Every register entry (settings.CHUNGSUC_REGISTER_RECORDS: assessments' derived indicators read it)."""
     return RecognitionRecord.objects.all()
+
+
+def districts_at_recognition(records) -> dict[int, str]:
+    """The district each commune of `records` belonged to on its recognition date (the tree as of
+    that day: Thoại Sơn for Vĩnh Chánh in 2024), by record id; "" where there was no district (a
+    district's own record, a commune after the two-tier reform of 1/7/2025). Two queries a page."""
+    from chungsuc.geo.models import UnitLevel, UnitVersion
+
+    records = list(records)
+    if not records:
+        return {}
+
+    def on_day(versions, day):
+        for v in versions:
+            if (v.valid_from is None or v.valid_from <= day) and (v.valid_to is None or day <= v.valid_to):
+                return v
+        return None
+
+    own: dict[int, list] = {}
+    for v in UnitVersion.objects.filter(unit_id__in={r.unit_id for r in records}).only(
+        "unit_id", "parent_id", "level", "valid_from", "valid_to"
+    ):
+        own.setdefault(v.unit_id, []).append(v)
+    wanted = {}
+    for r in records:
+        v = on_day(own.get(r.unit_id, []), r.since) if r.since else None
+        if v is not None and v.level == UnitLevel.COMMUNE and v.parent_id:
+            wanted[r.pk] = v.parent_id
+    parents: dict[int, list] = {}
+    for v in UnitVersion.objects.filter(unit_id__in=set(wanted.values())).only(
+        "unit_id", "name", "level", "valid_from", "valid_to"
+    ):
+        parents.setdefault(v.unit_id, []).append(v)
+    out = {}
+    by_id = {r.pk: r for r in records}
+    for pk, parent_id in wanted.items():
+        p = on_day(parents.get(parent_id, []), by_id[pk].since)
+        out[pk] = p.name if p is not None and p.level == UnitLevel.DISTRICT else ""
+    return out

@@ -212,6 +212,9 @@ def register(request):
     page = Paginator(records.select_related("decision__assessment", "revocation"), 50).get_page(
         request.GET.get("page")
     )
+    districts = selectors.districts_at_recognition(page.object_list)
+    for r in page.object_list:
+        r.district_name = districts.get(r.pk, "")
     return render(
         request,
         "recognitions/register.html",

@@ -1,9 +1,10 @@
 """Done means (issue 7): from the data `make run` loads (load_builtin, load_demo), the README's first walk
 in the merged province, in a real browser: the commune officer of Xã Phú Hòa fills the DEMO 2026 dossier
 and submits it; the province appraises it, opens and closes the consultation (a resident answers on the
-portal), attests the conditions and records the decision; the commune is in the register and on the
-public list. The commune's and the resident's pages are driven at 390 px and none of the walk's pages
-scrolls sideways.
+portal); the commune records the official survey and the programme office attests it and the
+conditions, and records the decision; the commune is in the register and on the
+public list with the register's coverage. The commune's and the resident's pages are driven at 390 px
+and none of the walk's pages scrolls sideways (the province's pages are read at 390 px too).
 
 Not yet here: the second walk (a 2024 dossier finished through the successor, after the `permissions`
 line's successor takeover)."""
@@ -95,28 +96,37 @@ def test_the_readme_walk_in_the_merged_province(browser, live_server, login, tra
     resident.click('[data-testid="comment-form"] button')
     resident.wait_for_load_state("networkidle")
 
-    # close; record the official survey (another province official attests it), attest the conditions
+    # close; the commune records the official survey on a phone (number surveyed and satisfied, method,
+    # minutes), the programme office attests it and the conditions (each form names its condition and
+    # is gone once attested)
     province.goto(f"{live_server.url}{url}")
     _click_transition(province, "close_consultation")
     minutes = tmp_path / "bien-ban-khao-sat.pdf"
     minutes.write_bytes(PDF)
-    survey = province.locator('[data-testid="survey-form"]')
+    cctx, commune = _as(browser, live_server, login, "demo.phuhoa", password, PHONE)
+    commune.goto(f"{live_server.url}{url}")
+    survey = commune.locator('[data-testid="survey-form"]')
     survey.locator('input[name="surveyed"]').fill("500")
     survey.locator('input[name="satisfied"]').fill("470")
     survey.locator('[name="method"]').fill("Phát phiếu khảo sát hộ gia đình tại 6 ấp")
     survey.locator('input[name="conducted_on"]').fill(dt.date.today().strftime("%d/%m/%Y"))
     survey.locator('input[name="minutes"]').set_input_files(str(minutes))
     survey.locator("button").click()
-    province.wait_for_load_state("networkidle")
-    actx, attester = _as(browser, live_server, login, "demo.tinh", password)
-    attester.goto(f"{live_server.url}{url}")
-    attester.locator('[data-testid="survey-attest-form"] button').click()
-    attester.wait_for_load_state("networkidle")
-    actx.close()
+    commune.wait_for_load_state("networkidle")
+    assert "470/500" in commune.locator('[data-testid="survey"]').inner_text()
+    _no_sideways_scroll(commune, "the dossier with its survey")
+    cctx.close()
     province.goto(f"{live_server.url}{url}")
+    province.locator('[data-testid="survey-attest-form"] button').click()
+    province.wait_for_load_state("networkidle")
+    assert "đã xác nhận" in province.locator('[data-testid="survey"]').inner_text()
     for code in ["no_construction_debt", "security_order"]:
+        form = province.locator(f'[data-testid="attest-form-{code}"]')
+        assert form.locator("label").inner_text().strip()  # the form names its condition
         province.click(f'[data-testid="attest-{code}"]')
         province.wait_for_load_state("networkidle")
+        assert province.locator(f'[data-testid="attest-form-{code}"]').count() == 0
+    assert province.locator('[data-testid="general-evidence"]').count() == 1  # kept after the lock
     decision = tmp_path / "qd.pdf"
     decision.write_bytes(PDF)
     form = province.locator('[data-testid="decision-form"]')
@@ -130,11 +140,20 @@ def test_the_readme_walk_in_the_merged_province(browser, live_server, login, tra
     assert "Xã Phú Hòa" in province.locator('[data-testid="register"]').inner_text()
     ctx.close()
 
-    # the public list, on a phone
+    # the public list, on a phone: the commune, and what the register holds beside the province's counts
     resident.goto(f"{live_server.url}/public/recognised/?q=Phú Hòa")
     assert "Xã Phú Hòa" in resident.locator('[data-testid="public-recognised"]').inner_text()
     resident.goto(f"{live_server.url}/public/recognised/")  # the whole list, 50 a page
+    assert "Sổ công nhận đang ghi" in resident.locator('[data-testid="register-coverage"]').inner_text()
     _no_sideways_scroll(resident, "the public recognised list")
+    for path, what in [
+        ("/", "the portal"),
+        ("/public/progress/", "the public progress"),
+        (f"/public/units/{a.unit_id}/", "the commune's public page"),
+        ("/public/open-data/", "the open data"),
+    ]:
+        resident.goto(f"{live_server.url}{path}")
+        _no_sideways_scroll(resident, what)
     resident_ctx.close()
 
     # the province's pages of the walk at 390 px
@@ -146,8 +165,13 @@ def test_the_readme_walk_in_the_merged_province(browser, live_server, login, tra
         ("/criteria/", "the criteria sets"),
         ("/criteria/xa-ntm-2021-ag/worklist/", "the threshold work list"),
         ("/audit/", "the audit log"),
-        ("/assessments/watch/", "the regression watch"),
+        ("/recognitions/watch/", "the regression watch"),
         ("/audit/notifications/", "the notifications"),
+        ("/criteria/xa-ntm-2026/", "the 2026–2030 criteria set"),
+        ("/assessments/", "the dossier list"),
+        ("/assessments/import/", "the Excel import"),
+        (f"/units/{a.unit_id}/", "the commune's unit page"),
+        (f"/recognitions/units/{a.unit_id}/standards/", "the commune's standards"),
     ]:
         phone.goto(f"{live_server.url}{path}")
         _no_sideways_scroll(phone, what)

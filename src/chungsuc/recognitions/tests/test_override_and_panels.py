@@ -22,6 +22,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 GOOD = {"1.1": "Đạt", "3.1": "90", "3.2": "Đạt", "10.1": "70", "10.2": "3"}
 FAILING = GOOD | {"3.1": "60"}  # criterion 3 (Thủy lợi) fails
 
+# The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
+pytestmark = pytest.mark.usefixtures("acting_in_2024")
+
 
 @pytest.fixture
 def media(settings, tmp_path):

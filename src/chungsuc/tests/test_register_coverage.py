@@ -1,0 +1,91 @@
+"""Issue 7 §8 and §5: the register is honest about its coverage — the public list of recognised units
+and the dashboard say how many records it holds beside the province's own reported counts (dated,
+their sources by document name, never a file path), and the public list and the register show each
+commune's district as of the recognition date; the district workbook (a row per commune) has its
+button on the import page and on the district's page, and says which units it leaves out and why."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from chungsuc.geo.models import UnitVersion
+from chungsuc.geo.selectors import unit_by_code, valid_on
+
+
+@pytest.fixture
+def plan(an_giang):
+    """Plan 861 with the province's reported counts (built-in)."""
+    from chungsuc.movements import builtin
+
+    builtin.load(stdout=io.StringIO())
+
+
+def test_the_public_list_says_what_the_register_holds_beside_the_reported_counts(plan, client):
+    from chungsuc.recognitions.models import RecognitionRecord
+
+    page = client.get("/public/recognised/?on=01/06/2024").content.decode()
+    card = page[page.index('data-testid="register-coverage"') :]
+    card = card[: card.index('data-testid="public-recognised"')]
+    total = RecognitionRecord.objects.as_of(dt.date(2024, 6, 1)).count()
+    assert f"Sổ công nhận đang ghi {total} bản ghi" in card
+    # the province's figure of 28/03/2024 (71 communes recognised) beside what the register holds
+    assert "28/03/2024" in card and "71/110" in card
+    assert "sonongnghiep.angiang.gov.vn" in card  # the source, named by its site and linked
+    assert ".yaml" not in page and "data/movements" not in page
+    # the district of each commune, as of its recognition (the old province's districts)
+    vinh_chanh_district = page.count('data-testid="district">Huyện Thoại Sơn<')
+    assert vinh_chanh_district >= 1
+
+
+def test_the_dashboard_shows_the_coverage(plan, client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="demo.tinh"))
+    page = client.get("/dashboard/").content.decode()
+    assert 'data-testid="register-coverage"' in page and 'data-testid="reported-counts"' in page
+    assert "Sổ công nhận đang ghi" in page and ".yaml" not in page
+
+
+def test_the_register_names_the_district_at_the_recognition_date(plan, client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="demo.nnptnt"))
+    page = client.get("/recognitions/register/?on=01/06/2024").content.decode()
+    assert 'data-testid="district">Huyện Thoại Sơn<' in page
+
+
+def test_the_district_workbook_has_its_buttons_and_says_who_is_left_out(an_giang, demo, client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="demo.thoaison")
+    client.force_login(user)
+    thoai_son = unit_by_code("30703", "2024-06-30")
+    district = UnitVersion.objects.get(valid_on(dt.date(2024, 6, 30)), unit=thoai_son).parent
+    page = client.get(f"/units/{district.pk}/").content.decode()
+    assert 'data-testid="district-workbook-link"' in page
+    page = client.get(f"/assessments/import/?district={district.pk}").content.decode()
+    assert 'data-testid="district-workbook"' in page and f'value="{district.pk}" selected' in page
+    response = client.get(
+        f"/assessments/export/district.xlsx?district={district.pk}&year=2024&framework=xa-ntm-2021-ag"
+    )
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    wb = load_workbook(io.BytesIO(body))
+    towns = [
+        v.name
+        for v in UnitVersion.objects.filter(valid_on(dt.date(2024, 6, 30)), parent=district, kind="thi_tran")
+    ]
+    communes = UnitVersion.objects.filter(valid_on(dt.date(2024, 6, 30)), parent=district, kind="xa").count()
+    assert towns and communes
+    data = wb["SoLieu"]
+    names = [row[1] for row in data.iter_rows(min_row=4, values_only=True) if row[0]]
+    assert len(names) == communes and not set(towns) & set(names)
+    readme = "\n".join(
+        " ".join(str(c) for c in row if c) for row in wb["Hướng dẫn"].iter_rows(values_only=True)
+    )
+    assert "Không có trong tệp" in readme
+    for town in towns:
+        assert town in readme
+    assert "Thị trấn: bộ tiêu chí" in readme and "chỉ áp dụng cho xã" in readme
