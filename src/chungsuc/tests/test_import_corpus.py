@@ -107,7 +107,10 @@ def paths(demo, settings, tmp_path):
     officer = get_user_model().objects.get(username="demo.vinhchanh")
     dossier = services.assessment_create(actor=officer, unit=vc, year=2024, framework=fw)
     record = RecognitionRecord.objects.create(unit=vc, standard="ntm", year=2023, since=dt.date(2023, 3, 15))
+    from chungsuc.core.workflow import case_for
+
     decision = {
+        "case_version": str(case_for(dossier).version),  # every write of the dossier names its version
         "recognised": "1",
         "number": "12/QĐ-UBND",
         "date": "01/12/2026",
