@@ -179,6 +179,8 @@ def evaluation_for(
         raise engine.EvaluationError(
             _("Phiên bản «%(v)s» không hợp lệ: cần một số nguyên dương.") % {"v": version}
         )
+    if "\x00" in framework:  # PostgreSQL refuses NUL in a query parameter (a 500, not an answer)
+        raise engine.EvaluationError(_("Mã bộ tiêu chí «%(code)s» không tồn tại.") % {"code": framework})
     fw = Framework.objects.filter(code=framework)
     fw = (
         fw.filter(version=version).first()

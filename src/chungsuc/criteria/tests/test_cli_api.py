@@ -198,3 +198,11 @@ def test_api_bad_input_answers_in_english_with_the_english_interface(frameworks,
     response = client.post("/api/v1/evaluate/", {**BODY, **patch}, content_type="application/json")
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize("field", ["framework", "region", "kind"])
+def test_api_a_nul_character_is_a_400_not_a_500(frameworks, client, field):
+    """PostgreSQL refuses NUL in a query parameter; schemathesis found the framework code reaching it."""
+    response = client.post("/api/v1/evaluate/", {**BODY, field: "a\x00b"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"]
