@@ -11,10 +11,12 @@ text alternative never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Count, Max
+from django.db.models import Max, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,7 @@ from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import EvaluationResult, Standard
 from chungsuc.core.tables import FLOAT, INT, PERCENT, TEXT, YEAR, Column, DataTable
-from chungsuc.geo.models import LineageLink, Unit, UnitLevel, UnitVersion
+from chungsuc.geo.models import LineageLink, Unit, UnitAncestor, UnitLevel, UnitVersion
 from chungsuc.geo.selectors import valid_on
 from chungsuc.recognitions import selectors as recognition_selectors
 from chungsuc.recognitions.models import RecognitionRecord
@@ -38,6 +40,29 @@ BANDS = [
 ]
 
 
+class Node(NamedTuple):
+    """A unit's version valid on a day, as the charts read it (plain values: at national scale the tree
+    is 10,000 rows, read several times a page; model instances cost ten times more)."""
+
+    unit_id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+
+
+class Result(NamedTuple):
+    """A commune's latest evaluation result of a year (plain values, with its unit)."""
+
+    assessment_id: int
+    unit_id: int
+    criteria_met: int
+    criteria_total: int
+    criteria: dict
+    framework_code: str
+    standard_met: bool
+
+
 @dataclass
 class Context:
     """Who is looking, at which unit, on which day."""
@@ -45,14 +70,20 @@ class Context:
     user: object
     on: dt.date
     root: Unit
-    version: UnitVersion
+    version: Node
     # every commune-level unit under root on `on`, that the user may see
     communes: set[int] = field(default_factory=set)
     # versions valid on `on` by unit id (the whole tree that day)
-    versions: dict[int, UnitVersion] = field(default_factory=dict)
+    versions: dict[int, Node] = field(default_factory=dict)
     children: dict[int, list[int]] = field(default_factory=dict)
     everything: bool = False
     scope_ids: frozenset = frozenset()
+    # trees of other days read during this page (recognitions by year reads one per year)
+    trees: dict = field(default_factory=dict)
+    # register rows (unit, standard, since, until) of the communes ever under root, read once a page
+    register: list | None = None
+    # `communes` are the communes under `root` (False for a commune's peers, under its parent)
+    under_root: bool = True
 
     def visible(self, unit_id: int) -> bool:
         return self.everything or unit_id in self.scope_ids
@@ -65,13 +96,58 @@ class Context:
         return [v for v in reversed(chain) if self.visible(v.unit_id)]
 
 
-def _tree(on: dt.date) -> tuple[dict[int, UnitVersion], dict[int, list[int]]]:
-    versions = {v.unit_id: v for v in UnitVersion.objects.filter(valid_on(on)).order_by("code")}
+def _tree(on: dt.date) -> tuple[dict[int, Node], dict[int, list[int]]]:
+    versions = {
+        row[0]: Node(*row)
+        for row in UnitVersion.objects.filter(valid_on(on))
+        .order_by("code")
+        .values_list("unit_id", "code", "name", "level", "parent_id")
+    }
     children: dict[int, list[int]] = defaultdict(list)
     for v in versions.values():
         if v.parent_id in versions:
             children[v.parent_id].append(v.unit_id)
     return versions, children
+
+
+def _prefetch_trees(ctx: Context, days: list[dt.date]) -> None:
+    """Read the trees of several days in one query: the versions valid at some point between the first
+    day and the as-of date; days between which no version starts or ends share one tree (the tree of the
+    as-of date itself where they share its), so a page asking for six year-ends builds one or two."""
+    days = sorted({d for d in days if d not in ctx.trees and d != ctx.on})
+    if not days:
+        return
+    lo = days[0]
+    rows = list(
+        UnitVersion.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=lo))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=ctx.on))
+        .order_by("code")
+        .values_list("unit_id", "code", "name", "level", "parent_id", "valid_from", "valid_to")
+    )
+    # the days on which the tree changes: a version starts, or the day after one ends
+    changes = sorted(
+        {r[5] for r in rows if r[5] is not None and r[5] > lo}
+        | {r[6] + dt.timedelta(days=1) for r in rows if r[6] is not None and r[6] >= lo}
+    )
+
+    def epoch(day):
+        return bisect_right(changes, day)
+
+    built: dict[int, tuple] = {epoch(ctx.on): (ctx.versions, ctx.children)}
+    for day in days:
+        e = epoch(day)
+        if e not in built:
+            versions = {
+                r[0]: Node(*r[:5])
+                for r in rows
+                if (r[5] is None or r[5] <= day) and (r[6] is None or r[6] >= day)
+            }
+            children: dict[int, list[int]] = defaultdict(list)
+            for v in versions.values():
+                if v.parent_id in versions:
+                    children[v.parent_id].append(v.unit_id)
+            built[e] = (versions, children)
+        ctx.trees[day] = built[e]
 
 
 def _descendant_communes(root_id: int, versions, children) -> set[int]:
@@ -116,7 +192,7 @@ def context_for(user, *, on: dt.date, unit_id=None) -> Context:
     return Context(
         user=user,
         on=on,
-        root=version.unit,
+        root=Unit.objects.get(pk=version.unit_id),
         version=version,
         communes=communes,
         versions=versions,
@@ -130,7 +206,11 @@ def _communes_at(ctx: Context, day: dt.date) -> set[int]:
     """The communes under the root (or its predecessors, across a merger) on another day."""
     if day == ctx.on:
         return ctx.communes
-    versions, children = _tree(day)
+    if day not in ctx.trees:
+        ctx.trees[day] = _tree(day)
+    versions, children = ctx.trees[day]
+    if versions is ctx.versions:  # the same tree as the as-of date's: the same communes
+        return ctx.communes
     roots = {ctx.root.pk} if ctx.root.pk in versions else set()
     if not roots:
         frontier = {ctx.root.pk}
@@ -148,9 +228,20 @@ def _communes_at(ctx: Context, day: dt.date) -> set[int]:
     return {c for c in out if ctx.visible(c)}
 
 
-def _register_counts(unit_ids: set[int], day: dt.date) -> Counter:
-    qs = RecognitionRecord.objects.as_of(day).filter(unit_id__in=unit_ids)
-    return Counter(dict(qs.order_by().values_list("standard").annotate(n=Count("id"))))
+def _register_counts(ctx: Context, unit_ids: set[int], day: dt.date) -> Counter:
+    """Records in force on `day` by standard, among `unit_ids`: counted in memory from the register's
+    rows read once a page (a page asks for one count per year of the plan)."""
+    if ctx.register is None:
+        ctx.register = list(
+            RecognitionRecord.objects.filter(since__lte=ctx.on)
+            .order_by()
+            .values_list("unit_id", "standard", "since", "until")
+        )
+    return Counter(
+        standard
+        for unit_id, standard, since, until in ctx.register
+        if unit_id in unit_ids and since <= day and (until is None or until >= day)
+    )
 
 
 # --- 1. recognitions by year -------------------------------------------------------------------------
@@ -160,10 +251,11 @@ def recognitions_by_year(ctx: Context) -> DataTable:
     """Communes holding each standard at the end of each year of the plan (the last year: on the as-of
     date), with the plan's target where one is recorded."""
     rows = []
+    _prefetch_trees(ctx, [min(dt.date(y, 12, 31), ctx.on) for y in range(FIRST_YEAR, ctx.on.year + 1)])
     for year in range(FIRST_YEAR, ctx.on.year + 1):
         day = min(dt.date(year, 12, 31), ctx.on)
         ids = _communes_at(ctx, day)
-        counts = _register_counts(ids, day) if ids else Counter()
+        counts = _register_counts(ctx, ids, day) if ids else Counter()
         rows.append(
             {
                 "year": year,
@@ -192,12 +284,28 @@ def recognitions_by_year(ctx: Context) -> DataTable:
 # --- latest evaluation results ----------------------------------------------------------------------
 
 
-def _latest_results(ctx: Context, year: int) -> list[EvaluationResult]:
+# Above this many communes a read is filtered by a join on the closure of the tree (the units under the
+# root that day) and the scope applied in memory, rather than by thousands of ids in the statement.
+CLOSURE_FROM = 500
+
+
+def _units_filter(ctx: Context, field: str) -> Q:
+    """`field` among the context's communes: their ids, or, for a wide root, the units under the root
+    on the as-of date (a superset the caller narrows to `ctx.communes`)."""
+    if ctx.under_root and len(ctx.communes) > CLOSURE_FROM:
+        under = UnitAncestor.objects.filter(valid_on(ctx.on), ancestor_id=ctx.root.pk).values("descendant_id")
+        return Q(**{f"{field}__in": under})
+    return Q(**{f"{field}__in": ctx.communes})
+
+
+def _latest_results(ctx: Context, year: int, *, with_criteria: bool = True) -> list[Result]:
+    """The latest result of each commune's assessment of `year` (the criteria's statuses decoded only
+    when asked: at national scale decoding them is most of the read)."""
     if not ctx.communes:
         return []
     latest = (
         EvaluationResult.objects.filter(
-            assessment__unit_id__in=ctx.communes,
+            _units_filter(ctx, "assessment__unit_id"),
             assessment__year=year,
             assessment__framework__standard=Standard.NTM,
         )
@@ -206,17 +314,14 @@ def _latest_results(ctx: Context, year: int) -> list[EvaluationResult]:
         .annotate(latest=Max("id"))
         .values("latest")
     )
-    return list(
-        EvaluationResult.objects.filter(id__in=latest).only(
-            "id",
-            "assessment_id",
-            "criteria_met",
-            "criteria_total",
-            "criteria",
-            "framework_code",
-            "standard_met",
-        )
-    )
+    fields = ["assessment_id", "assessment__unit_id", "criteria_met", "criteria_total"]
+    rest = ["framework_code", "standard_met"]
+    qs = EvaluationResult.objects.filter(id__in=latest)
+    if with_criteria:
+        rows = (Result(*row) for row in qs.values_list(*fields, "criteria", *rest))
+    else:
+        rows = (Result(a, u, m, t, None, f, s) for a, u, m, t, f, s in qs.values_list(*fields, *rest))
+    return [r for r in rows if r.unit_id in ctx.communes]
 
 
 def evaluation_year(ctx: Context) -> int:
@@ -224,7 +329,7 @@ def evaluation_year(ctx: Context) -> int:
     if not ctx.communes:
         return ctx.on.year
     year = EvaluationResult.objects.filter(
-        assessment__unit_id__in=ctx.communes, assessment__year__lte=ctx.on.year
+        _units_filter(ctx, "assessment__unit_id"), assessment__year__lte=ctx.on.year
     ).aggregate(y=Max("assessment__year"))["y"]
     return year or ctx.on.year
 
@@ -319,15 +424,17 @@ def criteria_rates(ctx: Context, year: int, results=None) -> DataTable:
 
 def regressions(ctx: Context) -> DataTable:
     watch = [
-        w for w in recognition_selectors.regression_watch(ctx.user, ctx.on) if w["unit"].pk in ctx.communes
+        w for w in recognition_selectors.regression_rows(ctx.user, ctx.on) if w["unit_id"] in ctx.communes
     ]
+    watch.sort(key=lambda w: (ctx.versions[w["unit_id"]].code, w["year"]))
+    labels = dict(Standard.choices)  # Standard(x).label costs an enum lookup per row
     rows = [
         {
-            "unit": w["unit"].name,
-            "unit_id": w["unit"].pk,
-            "standard": w["standard"],
-            "year": w["assessment"].year,
-            "failing": ", ".join(code for code, _name in w["failing"]),
+            "unit": ctx.versions[w["unit_id"]].name,
+            "unit_id": w["unit_id"],
+            "standard": labels.get(w["standard"], w["standard"]),
+            "year": w["year"],
+            "failing": ", ".join(w["failing"]),
         }
         for w in watch
     ]
@@ -349,20 +456,13 @@ def regressions(ctx: Context) -> DataTable:
 def by_unit(ctx: Context, year: int, results=None) -> DataTable:
     """One row per unit one level down (districts of a province, communes of a district)."""
     results = _latest_results(ctx, year) if results is None else results
-    from chungsuc.assessments.models import Assessment
-
-    unit_of = dict(
-        Assessment.objects.filter(pk__in=[r.assessment_id for r in results]).values_list("id", "unit_id")
-    )
-    met_of = {unit_of[r.assessment_id]: r.criteria_met for r in results if r.assessment_id in unit_of}
+    met_of = {r.unit_id: r.criteria_met for r in results}
     held: dict[int, set] = defaultdict(set)
     if ctx.communes:
-        for uid, std in (
-            RecognitionRecord.objects.as_of(ctx.on)
-            .filter(unit_id__in=ctx.communes)
-            .values_list("unit_id", "standard")
-        ):
-            held[uid].add(std)
+        _register_counts(ctx, set(), ctx.on)  # reads the register's rows once
+        for uid, std, since, until in ctx.register:
+            if uid in ctx.communes and since <= ctx.on and (until is None or until >= ctx.on):
+                held[uid].add(std)
     rows = []
     for child_id in ctx.children.get(ctx.root.pk, []):
         if not ctx.visible(child_id):
@@ -429,8 +529,6 @@ def commune_gaps(ctx: Context, year: int, results) -> DataTable:
 
 def commune_peers(ctx: Context, year: int) -> DataTable:
     """The commune among the communes of the same parent: criteria met in the latest evaluation."""
-    from chungsuc.assessments.models import Assessment
-
     parent = ctx.version.parent_id
     peers = [uid for uid in (ctx.children.get(parent, []) if parent else [ctx.root.pk]) if ctx.visible(uid)]
     peer_ctx = Context(
@@ -443,12 +541,10 @@ def commune_peers(ctx: Context, year: int) -> DataTable:
         children=ctx.children,
         everything=ctx.everything,
         scope_ids=ctx.scope_ids,
+        under_root=False,
     )
     results = _latest_results(peer_ctx, year)
-    unit_of = dict(
-        Assessment.objects.filter(pk__in=[r.assessment_id for r in results]).values_list("id", "unit_id")
-    )
-    met = {unit_of[r.assessment_id]: r.criteria_met for r in results if r.assessment_id in unit_of}
+    met = {r.unit_id: r.criteria_met for r in results}
     ranked = sorted(
         peers, key=lambda u: (-(met.get(u) if met.get(u) is not None else -1), ctx.versions[u].code)
     )

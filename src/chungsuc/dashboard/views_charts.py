@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chungsuc.core.tables import EXPORT_FORMATS, export_response
+from chungsuc.core.tables import EXPORT_FORMATS, INT, display, export_response
 from chungsuc.dashboard import charts
 
 
@@ -34,6 +34,11 @@ def parse_on(raw: str | None) -> tuple[dt.date, str]:
     }
 
 
+# A table on the page shows at most this many rows (a province-wide regression list at national
+# scale is thousands); the exports beside it always hold every row, and the page says how many.
+PAGE_ROWS = 200
+
+
 @login_required
 def chart_page(request):
     on, date_error = parse_on(request.GET.get("on"))
@@ -45,6 +50,7 @@ def chart_page(request):
             continue
         table = tables[key]
         totals = table.totals()
+        shown = table.rows[:PAGE_ROWS]
         cards.append(
             {
                 "table": table,
@@ -62,9 +68,13 @@ def chart_page(request):
                 ]
                 if totals
                 else None,
-                "cells": [
-                    [(table.display(r.get(c.key), c), c, r) for c in table.columns] for r in table.rows
-                ],
+                "cells": [[(table.display(r.get(c.key), c), c, r) for c in table.columns] for r in shown],
+                "rows_note": _(
+                    "Bảng hiển thị %(shown)s trên %(total)s dòng; tải Excel, CSV hoặc JSON để xem đủ."
+                )
+                % {"shown": display(len(shown), INT), "total": display(len(table.rows), INT)}
+                if len(shown) < len(table.rows)
+                else "",
             }
         )
     return render(
@@ -100,10 +110,26 @@ def map_page(request):
     from chungsuc.dashboard import maps
 
     on, date_error = parse_on(request.GET.get("on"))
-    colour = (
-        request.GET.get("colour") if request.GET.get("colour") in ("standard", "criteria") else "standard"
-    )
+    colour = _map_colour(request)
     ctx = charts.context_for(request.user, on=on, unit_id=request.GET.get("unit"))
     context = maps.map_context(ctx, colour)
-    context.update({"ctx": ctx, "date_error": date_error, "colour": colour})
+    context.update({"ctx": ctx, "date_error": date_error, "colour": colour, "export_formats": EXPORT_FORMATS})
     return render(request, "dashboard/map.html", context)
+
+
+def _map_colour(request) -> str:
+    colour = request.GET.get("colour")
+    return colour if colour in ("standard", "criteria") else "standard"
+
+
+@login_required
+def map_export(request, fmt: str):
+    """The list under the officials' map, every row (the page shows the first ones)."""
+    from chungsuc.dashboard import maps
+
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Không có định dạng này")
+    on, _err = parse_on(request.GET.get("on"))
+    ctx = charts.context_for(request.user, on=on, unit_id=request.GET.get("unit"))
+    table, _year = maps.map_table(ctx, _map_colour(request))
+    return export_response(table, fmt, f"{table.title} - {ctx.version.name} - {on:%d-%m-%Y}")

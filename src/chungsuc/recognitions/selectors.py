@@ -206,17 +206,10 @@ def unit_standards(unit, on: dt.date | None = None) -> dict:
     }
 
 
-def regression_watch(user, on: dt.date | None = None, *, limit: int | None = None) -> list[dict]:
-    """Recognised units (in scope) whose latest evaluated assessment no longer meets their standard.
-
-    Set-at-a-time, whatever the number of recognised units (national scale: thousands): one query for
-    the latest results that fail, then the failing assessments (the first `limit` by unit code, if
-    given) with their units, and criterion names once per framework."""
-
-    on = on or timezone.localdate()
-    # One statement: the latest-year assessment per (unit, standard held) — none later for the same
-    # unit and standard, an anti-join rather than a correlated "max year" per row —, its latest result
-    # (one GROUP BY), kept only where that result does not meet the standard.
+def _failing_latest_results(user, on: dt.date) -> QuerySet:
+    """The latest results that fail, of the latest-year assessment per (unit in scope, standard held on
+    `on`). One statement: "none later for the same unit and standard" is an anti-join rather than a
+    correlated "max year" per row; the latest result per assessment is one GROUP BY."""
     from django.db.models import Exists, Max
 
     holds = RecognitionRecord.objects.as_of(on).filter(
@@ -235,7 +228,36 @@ def regression_watch(user, on: dt.date | None = None, *, limit: int | None = Non
         .annotate(latest=Max("id"))
         .values("latest")
     )
-    failing_results = EvaluationResult.objects.filter(id__in=latest_ids, standard_met=False)
+    return EvaluationResult.objects.filter(id__in=latest_ids, standard_met=False)
+
+
+def regression_rows(user, on: dt.date | None = None) -> list[dict]:
+    """The regression watch as plain rows — unit id, year, standard held, the codes of the criteria not
+    met — with no model instance built: what the charts page and its exports read at national scale
+    (thousands of rows). Two queries; unordered (the caller orders by its own tree)."""
+    on = on or timezone.localdate()
+    return [
+        {
+            "unit_id": unit_id,
+            "year": year,
+            "standard": standard,
+            "failing": [c for c, st in crit.items() if st == "not_met"],
+        }
+        for unit_id, year, standard, crit in _failing_latest_results(user, on).values_list(
+            "assessment__unit_id", "assessment__year", "assessment__framework__standard", "criteria"
+        )
+    ]
+
+
+def regression_watch(user, on: dt.date | None = None, *, limit: int | None = None) -> list[dict]:
+    """Recognised units (in scope) whose latest evaluated assessment no longer meets their standard.
+
+    Set-at-a-time, whatever the number of recognised units (national scale: thousands): one query for
+    the latest results that fail, then the failing assessments (the first `limit` by unit code, if
+    given) with their units, and criterion names once per framework."""
+
+    on = on or timezone.localdate()
+    failing_results = _failing_latest_results(user, on)
     failing_qs = (
         Assessment.objects.filter(pk__in=failing_results.values("assessment_id"))
         .select_related("unit", "framework")

@@ -238,3 +238,55 @@ def test_province_charts_put_the_plans_yearly_targets_beside_what_was_achieved(c
         reverse("dashboard:chart-export", args=["targets", "csv"]), {"on": "2024-06-30"}
     ).content.decode("utf-8-sig")
     assert export.splitlines()[0].startswith("year,t2.1,a2.1")
+
+
+def test_a_long_table_shows_its_first_rows_and_says_the_export_holds_them_all(client, users, monkeypatch):
+    from chungsuc.dashboard import views_charts
+
+    monkeypatch.setattr(views_charts, "PAGE_ROWS", 4)
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024"})
+    card = next(c for c in resp.context["cards"] if c["table"].key == "units")
+    assert len(card["table"].rows) == 11 and len(card["cells"]) == 4
+    assert card["rows_note"] == "Bảng hiển thị 4 trên 11 dòng; tải Excel, CSV hoặc JSON để xem đủ."
+    assert 'data-testid="rows-note-units"' in resp.content.decode()
+    # the totals row still adds up every district, not the four shown
+    assert card["total_cells"][1][0] == str(sum(r["communes"] for r in card["table"].rows))
+    exported = client.get(
+        reverse("dashboard:chart-export", args=["units", "json"]),
+        {"on": "2024-12-31", "unit": resp.context["ctx"].root.pk},
+    )
+    assert len(json.loads(exported.content)["rows"]) == 11
+
+
+def test_the_map_list_is_bounded_and_its_export_holds_every_commune(client, users, monkeypatch):
+    from chungsuc.dashboard import maps
+    from chungsuc.geo.mapdata import boundaries_for
+
+    monkeypatch.setattr(maps, "LIST_ROWS", 3)
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:map"), {"on": "2025-08-01"})
+    ctx = resp.context["ctx"]
+    assert len(resp.context["values"]) == 3 and resp.context["values_total"] == len(ctx.communes) == 102
+    body = resp.content.decode()
+    assert "Danh sách hiển thị 3 trên 102 đơn vị" in body
+    # the script gets only what it can draw: communes with a boundary that day, id, value and label
+    drawn = boundaries_for(dt.date(2025, 8, 1)).unit_ids
+    payload = resp.context["payload"]
+    assert {v["id"] for v in payload["values"]} == set(ctx.communes) & set(drawn)
+    assert all(set(v) == {"id", "value", "label"} for v in payload["values"])
+    for fmt in ("csv", "json", "xlsx"):
+        exported = client.get(
+            reverse("dashboard:map-export", args=[fmt]), {"on": "2025-08-01", "unit": ctx.root.pk}
+        )
+        assert exported.status_code == 200, fmt
+    rows = json.loads(
+        client.get(reverse("dashboard:map-export", args=["json"]), {"on": "2025-08-01"}).content
+    )["rows"]
+    assert len(rows) == 102 and {r["label"] for r in rows} <= {
+        "Chưa được công nhận",
+        "Nông thôn mới",
+        "Nông thôn mới nâng cao",
+        "Nông thôn mới kiểu mẫu",
+    }
+    assert client.get(reverse("dashboard:map-export", args=["pdf"])).status_code == 404
