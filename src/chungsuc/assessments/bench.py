@@ -454,12 +454,11 @@ def pages(*, emit, runs: int = 15) -> None:
     """The province dashboard as a province administrator and the public portal home, through
     Django's test client against the bench database: median of `runs` requests (≤ 300 ms, ≤ 200 ms)."""
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.test import Client
 
     from chungsuc.accounts.models import Jurisdiction, Membership, Organisation, Role
     from chungsuc.geo.models import Unit
-
-    from django.db import connection
 
     records = _seed_register(np.random.default_rng(SEED + 1))
     # Statistics for the planner after the bulk writes (results stored, register seeded), as a

@@ -238,6 +238,53 @@ def _clusters(admin, movement):
             )
 
 
+def _inspection_team(admin, movement, province):
+    """A DEMO inspection team of 2026 (no decision recorded: the demo invents no act number) with its
+    members, and one commune of the merged province in the year's inspection plan."""
+    from chungsuc.geo.models import Unit
+    from chungsuc.movements import services
+    from chungsuc.movements.selectors import movement_units_qs
+
+    if movement.inspection_teams.exists():
+        return
+    team = services.inspection_team_create(
+        actor=admin, movement=movement, year=2026, name="Đoàn kiểm tra số 1 (DEMO)"
+    )
+    services.inspection_team_member_add(
+        actor=admin,
+        team=team,
+        full_name="Nguyễn Văn An (DEMO)",
+        position="Phó Giám đốc Sở Nội vụ",
+        role="leader",
+    )
+    inspector = get_user_model().objects.filter(username="demo.kiemtra").first()
+    services.inspection_team_member_add(
+        actor=admin,
+        team=team,
+        full_name="" if inspector else "Trần Thị Bình (DEMO)",
+        position="Chuyên viên Ban Thi đua – Khen thưởng",
+        role="member",
+        user=inspector,
+    )
+    # a commune of the merged province (valid today), the first by code
+    commune = (
+        Unit.objects.filter(pk__in=movement_units_qs(movement), level="commune", valid_to__isnull=True)
+        .order_by("code")
+        .first()
+    )
+    if commune is not None:
+        services.inspection_plan(
+            actor=admin,
+            movement=movement,
+            year=2026,
+            team_name="",
+            leader="",
+            unit=commune,
+            planned_on=dt.date(2026, 11, 10),
+            team=team,
+        )
+
+
 @transaction.atomic
 def load(*, stdout=None) -> None:
     from chungsuc.geo.selectors import unit_by_code
@@ -274,6 +321,7 @@ def load(*, stdout=None) -> None:
         ],
     )
     _clusters(admin, movement)
+    _inspection_team(admin, movement, province)
     plan861 = Movement.objects.filter(code="kh-861-2022").first()
     if plan861 is not None:
         _clusters(admin, plan861)

@@ -693,6 +693,90 @@ class ChecklistItem(models.Model):
         return f"{self.code} {self.text}"
 
 
+class InspectionTeam(models.Model):
+    """An inspection team (đoàn kiểm tra) of a year's inspection plan, set up by a decision (a legal act,
+    "Quyết định thành lập Đoàn kiểm tra"), with its members; each inspection of the plan names the team
+    that carries it out."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="inspection_teams")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    name = models.CharField(_("tên đoàn"), max_length=200)
+    decision = models.ForeignKey(
+        "core.LegalAct",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("quyết định thành lập đoàn"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["movement", "-year", "name"]
+        verbose_name = _("đoàn kiểm tra")
+        verbose_name_plural = _("đoàn kiểm tra")
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "year", "name"], name="movements_team_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("movements:inspection-team", args=[self.pk])
+
+    @property
+    def leader(self):
+        return next((m for m in self.members.all() if m.role == InspectionTeamMember.Role.LEADER), None)
+
+
+class InspectionTeamMember(models.Model):
+    """A member of an inspection team: name, position and body as the team's decision lists them; an
+    account (with the inspector role) when the member records findings in the product."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Trưởng đoàn")
+        DEPUTY = "deputy", _("Phó trưởng đoàn")
+        MEMBER = "member", _("Thành viên")
+        SECRETARY = "secretary", _("Thư ký")
+
+    team = models.ForeignKey(InspectionTeam, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(
+        _("nhiệm vụ trong đoàn"), max_length=10, choices=Role.choices, default=Role.MEMBER
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cơ quan, đơn vị"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tài khoản"),
+    )
+
+    class Meta:
+        ordering = ["team", "id"]
+        verbose_name = _("thành viên đoàn kiểm tra")
+        verbose_name_plural = _("thành viên đoàn kiểm tra")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"], condition=models.Q(role="leader"), name="movements_team_one_leader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.get_role_display()}"
+
+
 class Inspection(models.Model):
     """An inspection of a unit (or a participant) in a year's inspection plan (VI.4, VII.6), by a team;
     its findings against the checklist, its recommendations, its conclusion (a legal act)."""
@@ -717,6 +801,16 @@ class Inspection(models.Model):
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PLANNED)
     conclusion = models.ForeignKey(
         "core.LegalAct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # the team as a record (its decision, its members); `team_name` and `leader` keep what the plan
+    # line recorded, and are the team's name and leader when a team is chosen
+    team = models.ForeignKey(
+        InspectionTeam,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("đoàn kiểm tra"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -916,6 +916,20 @@ def inspections_for(user, movement: Movement | None = None):
     return Inspection.objects.filter(movement_id__in=ids).select_related("movement", "unit", "conclusion")
 
 
+def _team_members(inspection) -> list[str]:
+    """The members other than the leader as the conclusion names them: from the team's record
+    ("Nguyễn Văn B, Phó Giám đốc Sở Nội vụ") when the inspection has one, else the accounts."""
+    if inspection.team_id:
+        out = []
+        for m in inspection.team.members.select_related("organisation"):
+            if m.role == "leader":
+                continue
+            where = ", ".join(x for x in (m.position, m.organisation.name if m.organisation else "") if x)
+            out.append(f"{m.full_name} ({where})" if where else m.full_name)
+        return out
+    return [u.get_full_name() or u.username for u in inspection.members.order_by("last_name")]
+
+
 def inspection_data(inspection, *, on: dt.date | None = None) -> dict:
     """An inspection as plain data for its conclusion document: the team, the unit, the checklist's
     results with their notes, the recommendations with their deadlines and follow-up."""
@@ -948,7 +962,12 @@ def inspection_data(inspection, *, on: dt.date | None = None) -> dict:
         "year": inspection.year,
         "team": inspection.team_name,
         "leader": inspection.leader,
-        "members": [u.get_full_name() or u.username for u in inspection.members.order_by("last_name")],
+        "members": _team_members(inspection),
+        "team_decision": (
+            {"reference": inspection.team.decision.reference, "issued_on": inspection.team.decision.issued_on}
+            if inspection.team_id and inspection.team.decision_id
+            else None
+        ),
         "unit": version.name if version else inspection.unit.name,
         "unit_parent": version.parent.name if version and version.parent else "",
         "planned_on": inspection.planned_on,

@@ -40,6 +40,8 @@ from chungsuc.movements.models import (
     ExemplaryModel,
     Finding,
     Inspection,
+    InspectionTeam,
+    InspectionTeamMember,
     LegalBasis,
     ModelAttachment,
     ModelReplication,
@@ -1667,10 +1669,165 @@ def model_attach(*, actor, model: ExemplaryModel, file) -> ModelAttachment:
 
 
 def _inspector(actor, inspection: Inspection) -> bool:
+    pk = getattr(actor, "pk", None)
     return (
         access.can_manage(actor, inspection.movement)
-        or inspection.members.filter(pk=getattr(actor, "pk", None)).exists()
+        or inspection.members.filter(pk=pk).exists()
+        or (inspection.team_id is not None and inspection.team.members.filter(user_id=pk).exists())
     )
+
+
+@transaction.atomic
+def inspection_team_create(
+    *,
+    actor,
+    movement: Movement,
+    year,
+    name: str,
+    decision_reference: str = "",
+    decision_date=None,
+    decision_signer: str = "",
+    decision_signer_title: str = "",
+    signed_file=None,
+) -> InspectionTeam:
+    """An inspection team of the year's plan, and the decision that set it up (a legal act, optional
+    until it is signed: then its number and symbol, date and signer are all required)."""
+    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ thành lập đoàn kiểm tra."))
+    errors: dict[str, list[str]] = {}
+    year_value = int(year) if str(year or "").strip().isdigit() else 0
+    if not (movement.period_start <= year_value <= movement.period_end):
+        errors["year"] = [
+            _("Năm phải trong giai đoạn %(a)s–%(b)s.")
+            % {"a": movement.period_start, "b": movement.period_end}
+        ]
+    name = _clean_text(errors, "name", name, _("tên đoàn kiểm tra"), max_length=200)
+    if name and year_value and movement.inspection_teams.filter(year=year_value, name=name).exists():
+        errors["name"] = [_("Năm %(y)s đã có đoàn «%(n)s».") % {"y": year_value, "n": name}]
+    wants_decision = bool(
+        (decision_reference or "").strip() or decision_date or (decision_signer or "").strip() or signed_file
+    )
+    decision_values = None
+    if wants_decision:
+        from chungsuc.core.legal import legal_act_validate
+
+        try:
+            decision_values = legal_act_validate(
+                kind="quyet_dinh",
+                reference=decision_reference,
+                issued_on=decision_date,
+                issuing_body=movement.issuing_body,
+                signer_name=decision_signer,
+                signer_title=decision_signer_title,
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                errors.setdefault(f"decision_{field}", []).extend(msgs)
+    if errors:
+        raise ValidationError(errors)
+    team = InspectionTeam.objects.create(movement=movement, year=year_value, name=name)
+    if decision_values is not None:
+        from chungsuc.core.legal import legal_act_create
+
+        team.decision = legal_act_create(
+            actor=actor,
+            kind="quyet_dinh",
+            reference=decision_reference,
+            issued_on=decision_date,
+            issuing_body=movement.issuing_body,
+            signer_name=decision_signer,
+            signer_title=decision_signer_title,
+            summary=_("Thành lập %(n)s năm %(y)s") % {"n": name, "y": year_value},
+            signed_file=signed_file,
+            targets=[(team, "decision")],
+            unit_id=movement.province_id,
+            is_demo=movement.is_demo,
+        )
+        team.save(update_fields=["decision"])
+    audit_record(
+        actor=actor,
+        action="movement.inspection_team_create",
+        target=team,
+        unit_id=movement.province_id,
+        after={
+            "name": name,
+            "year": year_value,
+            "decision": team.decision.reference if team.decision_id else None,
+        },
+    )
+    return team
+
+
+@transaction.atomic
+def inspection_team_member_add(
+    *,
+    actor,
+    team: InspectionTeam,
+    full_name: str = "",
+    position: str = "",
+    role: str = InspectionTeamMember.Role.MEMBER,
+    organisation: Organisation | None = None,
+    user=None,
+) -> InspectionTeamMember:
+    """A member as the team's decision lists them; with an account, the member may record the team's
+    findings. One leader per team; an account at most once."""
+    access.require(access.can_manage(actor, team.movement), _("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."))
+    errors: dict[str, list[str]] = {}
+    if user is not None and not (full_name or "").strip():
+        full_name = user.get_full_name() or user.username
+    full_name = _clean_text(errors, "full_name", full_name, _("họ và tên"), max_length=200)
+    position = _clean_text(errors, "position", position, _("chức vụ"), required=False, max_length=200)
+    if role not in InspectionTeamMember.Role.values:
+        errors["role"] = [_("Nhiệm vụ trong đoàn không hợp lệ.")]
+    elif role == InspectionTeamMember.Role.LEADER and team.members.filter(role=role).exists():
+        errors["role"] = [_("Đoàn đã có trưởng đoàn (%(n)s).") % {"n": team.leader.full_name}]
+    if user is not None and team.members.filter(user=user).exists():
+        errors["user"] = [_("Tài khoản này đã có trong đoàn.")]
+    if errors:
+        raise ValidationError(errors)
+    member = InspectionTeamMember.objects.create(
+        team=team, full_name=full_name, position=position, role=role, organisation=organisation, user=user
+    )
+    # the team's inspections not yet concluded follow its composition (name of the leader, accounts)
+    _sync_team_inspections(team)
+    audit_record(
+        actor=actor,
+        action="movement.inspection_team_member_add",
+        target=team,
+        unit_id=team.movement.province_id,
+        after={
+            "full_name": full_name,
+            "role": member.get_role_display(),
+            "position": position,
+            "organisation": str(organisation) if organisation else None,
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def inspection_team_member_remove(*, actor, member: InspectionTeamMember) -> None:
+    team = member.team
+    access.require(access.can_manage(actor, team.movement), _("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."))
+    before = {"full_name": member.full_name, "role": member.get_role_display()}
+    member.delete()
+    _sync_team_inspections(team)
+    audit_record(
+        actor=actor,
+        action="movement.inspection_team_member_remove",
+        target=team,
+        unit_id=team.movement.province_id,
+        before=before,
+    )
+
+
+def _sync_team_inspections(team: InspectionTeam) -> None:
+    leader = team.members.filter(role=InspectionTeamMember.Role.LEADER).first()
+    users = [m.user for m in team.members.exclude(user=None).select_related("user")]
+    for inspection in team.inspections.exclude(state=Inspection.State.CONCLUDED):
+        inspection.team_name = team.name
+        inspection.leader = leader.full_name if leader else ""
+        inspection.save(update_fields=["team_name", "leader"])
+        inspection.members.set(users)
 
 
 @transaction.atomic
@@ -1684,8 +1841,10 @@ def inspection_plan(
     unit: Unit | None,
     members=(),
     planned_on=None,
+    team: InspectionTeam | None = None,
 ) -> Inspection:
-    """A line of the year's inspection plan: the team (its name, leader, members among the users with
+    """A line of the year's inspection plan: the team (a team record of the same year, whose name,
+    leader and members' accounts the line takes; or a name, a leader and members among the users with
     the inspector role), the unit it inspects and when."""
     access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ lập kế hoạch kiểm tra."))
     from chungsuc.movements.selectors import movement_units
@@ -1696,6 +1855,14 @@ def inspection_plan(
             _("Năm phải trong giai đoạn %(a)s–%(b)s.")
             % {"a": movement.period_start, "b": movement.period_end}
         ]
+    if team is not None:
+        if team.movement_id != movement.pk or team.year != int(year or 0):
+            errors["team"] = [_("Đoàn kiểm tra phải là đoàn của phong trào này, cùng năm kiểm tra.")]
+        else:
+            team_name = team.name
+            chief = team.members.filter(role=InspectionTeamMember.Role.LEADER).first()
+            leader = chief.full_name if chief else ""
+            members = [m.user for m in team.members.exclude(user=None).select_related("user")]
     team_name = _clean_text(errors, "team_name", team_name, _("tên đoàn kiểm tra"), max_length=200)
     if unit is None or unit.pk not in movement_units(movement):
         errors["unit"] = [_("Cần chọn đơn vị được kiểm tra thuộc phong trào.")]
@@ -1708,6 +1875,7 @@ def inspection_plan(
         leader=(leader or "").strip()[:200],
         unit=unit,
         planned_on=planned_on,
+        team=team,
     )
     inspection.members.set(list(members))
     audit_record(

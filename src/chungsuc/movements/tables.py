@@ -298,3 +298,42 @@ def versions_table(movement, data: dict) -> DataTable:
         rows=rows,
         note=notes,
     )
+
+
+def inspection_teams_table(movement, teams) -> DataTable:
+    """A movement's inspection teams: year, name, decision, leader, members, inspections."""
+    rows = []
+    for t in teams:
+        members = list(t.members.all())
+        leader = next((m for m in members if m.role == "leader"), None)
+        rows.append(
+            {
+                "year": t.year,
+                "team": t.name,
+                "decision": t.decision.reference if t.decision_id else "",
+                "decided_on": t.decision.issued_on if t.decision_id else None,
+                "leader": leader.full_name if leader else "",
+                "members": "; ".join(
+                    f"{m.full_name} ({m.get_role_display()}{', ' + m.position if m.position else ''})"
+                    for m in members
+                ),
+                "member_count": len(members),
+                "inspections": len(t.inspections.all()),
+            }
+        )
+    return DataTable(
+        key="inspection_teams",
+        title=_("Đoàn kiểm tra"),
+        subtitle=str(movement),
+        columns=[
+            Column("year", _("Năm"), YEAR),
+            Column("team", _("Đoàn kiểm tra")),
+            Column("decision", _("Quyết định thành lập")),
+            Column("decided_on", _("Ngày quyết định"), DATE),
+            Column("leader", _("Trưởng đoàn")),
+            Column("members", _("Thành phần")),
+            Column("member_count", _("Số thành viên"), INT, _("người"), total=True),
+            Column("inspections", _("Số cuộc kiểm tra"), INT, _("cuộc"), total=True),
+        ],
+        rows=rows,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chungsuc.movements import views
+from chungsuc.movements import views, views_inspections
 
 app_name = "movements"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("<int:pk>/models/", views.models_list, name="models"),
     path("<int:pk>/inspections/", views.inspections, name="inspections"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+    path("<int:pk>/inspection-teams/", views_inspections.inspection_teams, name="inspection-teams"),
+    path("inspection-teams/<int:pk>/", views_inspections.inspection_team, name="inspection-team"),
+    path(
+        "inspection-teams/<int:pk>/decision/",
+        views_inspections.inspection_team_decision,
+        name="inspection-team-decision",
+    ),
     path("models/<int:pk>/", views.model_detail, name="model"),
     path("models/attachments/<int:pk>/", views.model_attachment, name="model-attachment"),
     path("clusters/<int:pk>/", views.cluster_detail, name="cluster"),

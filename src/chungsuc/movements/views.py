@@ -956,7 +956,11 @@ def inspections(request, pk):
         raw = request.POST.get("unit") or ""
         unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
         year = request.POST.get("year") or ""
+        raw_team = request.POST.get("team") or ""
+        team = movement.inspection_teams.filter(pk=raw_team).first() if raw_team.isdigit() else None
         try:
+            if raw_team and team is None:
+                raise ValidationError({"team": [_("Không tìm thấy đoàn kiểm tra đã chọn.")]})
             inspection = services.inspection_plan(
                 actor=request.user,
                 movement=movement,
@@ -966,6 +970,7 @@ def inspections(request, pk):
                 unit=unit,
                 members=list(inspectors.filter(pk__in=request.POST.getlist("members"))),
                 planned_on=_vn_date(request.POST.get("planned_on"), "planned_on"),
+                team=team,
             )
         except ValidationError as exc:
             for m in _messages_of(exc):
@@ -1001,6 +1006,7 @@ def inspections(request, pk):
             "can_manage": manage,
             "export_q": "",
             "inspectors": inspectors if manage else [],
+            "teams": movement.inspection_teams.all() if manage else [],
             "units": _unit_choices(movement) if manage else [],
             "tab": "inspections",
         },

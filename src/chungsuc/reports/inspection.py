@@ -32,6 +32,10 @@ def inspection_conclusion(
             basis += f" ngày {od.fmt_date(data['movement_act_date'])}"
         basis += ")"
     team = data["team"]
+    decision = data.get("team_decision")
+    if decision:
+        issued = od.fmt_date(decision["issued_on"])
+        team += f" (thành lập theo Quyết định số {decision['reference']} ngày {issued})"
     if data["leader"]:
         team += f" do {data['leader']} làm trưởng đoàn"
     members = f", thành viên gồm {', '.join(data['members'])}" if data["members"] else ""

@@ -173,6 +173,10 @@ ROUTES = {
     "recognitions/register/<int:pk>/revoke/": "record",
     "recognitions/units/<int:unit_pk>/standards/": "unit_standards",
     "dashboard/charts/export/<str:table>.<str:fmt>": "chart_table",
+    "dashboard/map/export.<str:fmt>": "map_export",
+    "movements/<int:pk>/inspection-teams/": "movement",
+    "movements/inspection-teams/<int:pk>/": "inspection_team",
+    "movements/inspection-teams/<int:pk>/decision/": "inspection_team",
     "reports/<int:pk>/": "document",
     "reports/<int:pk>/download/": "document",
     "public/units/<int:pk>/": "public_unit",
@@ -330,6 +334,18 @@ def build_world() -> dict[str, Subject]:
     inspection = movement_services.inspection_plan(
         actor=tinh, movement=plan, year=2024, team_name="Đoàn thử", leader="Trưởng đoàn", unit=vc
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    team = movement_services.inspection_team_create(
+        actor=tinh,
+        movement=plan,
+        year=2024,
+        name="Đoàn thử có quyết định",
+        decision_reference="12/QĐ-SNV",
+        decision_date=dt.date(2024, 10, 1),
+        decision_signer="Người ký thử",
+        signed_file=SimpleUploadedFile("qd.pdf", PDF, content_type="application/pdf"),
+    )
     rule = ThresholdRule.objects.filter(indicator__criterion__framework=fw).first()
 
     nobody_and_chomoi = frozenset({NOBODY, "demo.chomoi"})
@@ -376,6 +392,8 @@ def build_world() -> dict[str, Subject]:
         ),
         "comment": Subject({"pk": comment.pk}, unknown, frozenset(PROVINCE), nobody_and_chomoi),
         "chart_table": Subject({"table": "recognitions", "fmt": "csv"}, {"table": "khong-co", "fmt": "csv"}),
+        "map_export": Subject({"fmt": "csv"}, {"fmt": "khong-co"}),
+        "inspection_team": Subject({"pk": team.pk}, unknown, **on_plan),
         "document": Subject(
             {"pk": document.pk}, unknown, frozenset({"demo.vinhchanh", "demo.thoaison"}), nobody_and_chomoi
         ),

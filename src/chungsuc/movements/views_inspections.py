@@ -1,0 +1,189 @@
+"""Inspection teams (đoàn kiểm tra, VI.4 and VII.6 of Plan 861): the teams of each year's inspection
+plan with the decision that set each up and its members. Thin views over `services`; a refused form is
+shown again with each message beside its field (422), nothing written."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from chungsuc.accounts.models import Organisation, Role
+from chungsuc.core.http import service_errors
+from chungsuc.movements import access, selectors, services, tables
+from chungsuc.movements.forms import VNDateField
+from chungsuc.movements.models import InspectionTeam, InspectionTeamMember
+
+
+def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
+    """The messages by field, those of no field under "general" (shown above the form)."""
+    if hasattr(exc, "message_dict"):
+        errors = dict(exc.message_dict)
+        if "__all__" in errors:
+            errors["general"] = errors.pop("__all__")
+        return errors
+    return {"general": list(exc.messages)}
+
+
+def _date(raw, field: str, errors: dict):
+    from django import forms
+
+    try:
+        return VNDateField(required=False).clean(raw)
+    except forms.ValidationError as exc:
+        errors.setdefault(field, []).extend(exc.messages)
+        return None
+
+
+def _inspectors():
+    return (
+        get_user_model()
+        .objects.filter(memberships__role=Role.INSPECTOR, memberships__active=True, is_active=True)
+        .distinct()
+        .order_by("last_name", "username")
+    )
+
+
+def _team_or_404(user, pk: int) -> InspectionTeam:
+    team = InspectionTeam.objects.select_related("movement", "decision").filter(pk=pk).first()
+    if team is None:
+        raise Http404(_("Không tìm thấy đoàn kiểm tra"))
+    selectors.movement_or_404(user, team.movement_id)  # read as the movement is read
+    return team
+
+
+@login_required
+def inspection_teams(request, pk):
+    """A movement's inspection teams by year; Sở Nội vụ sets a team up (with its decision)."""
+    movement = selectors.movement_or_404(request.user, pk)
+    manage = access.can_manage(request.user, movement)
+    teams = movement.inspection_teams.select_related("decision").prefetch_related(
+        "members__organisation", "inspections"
+    )
+    if request.GET.get("format"):
+        from chungsuc.core.tables import EXPORT_FORMATS, export_response
+
+        if request.GET["format"] in EXPORT_FORMATS:
+            return export_response(
+                tables.inspection_teams_table(movement, teams),
+                request.GET["format"],
+                f"doan-kiem-tra-{movement.code}",
+            )
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied(_("Chỉ Sở Nội vụ thành lập đoàn kiểm tra."))
+        decision_date = _date(request.POST.get("decision_date"), "decision_issued_on", errors)
+        if not errors:
+            try:
+                team = services.inspection_team_create(
+                    actor=request.user,
+                    movement=movement,
+                    year=request.POST.get("year", ""),
+                    name=request.POST.get("name", ""),
+                    decision_reference=request.POST.get("decision_reference", ""),
+                    decision_date=decision_date,
+                    decision_signer=request.POST.get("decision_signer", ""),
+                    decision_signer_title=request.POST.get("decision_signer_title", ""),
+                    signed_file=request.FILES.get("decision_file"),
+                )
+            except ValidationError as exc:
+                errors = _errors_of(exc)
+            else:
+                messages.success(request, _("Đã thành lập %(t)s.") % {"t": team})
+                return redirect(team.get_absolute_url())
+        status = 422
+    return render(
+        request,
+        "movements/inspection_teams.html",
+        {
+            "movement": movement,
+            "tab": "inspections",
+            "teams": teams,
+            "can_manage": manage,
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def inspection_team(request, pk):
+    """A team: its decision and its members; Sở Nội vụ adds and removes members."""
+    team = _team_or_404(request.user, pk)
+    movement = team.movement
+    manage = access.can_manage(request.user, movement)
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied(_("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."))
+        if request.POST.get("action") == "remove":
+            member = team.members.filter(pk=request.POST.get("member") or 0).first()
+            if member is None:
+                messages.error(request, _("Không tìm thấy thành viên này trong đoàn."))
+            else:
+                with service_errors(request):
+                    services.inspection_team_member_remove(actor=request.user, member=member)
+                    messages.success(request, _("Đã bỏ %(n)s khỏi đoàn.") % {"n": member.full_name})
+            return redirect(team.get_absolute_url())
+        raw_user = request.POST.get("user") or ""
+        raw_org = request.POST.get("organisation") or ""
+        user = _inspectors().filter(pk=raw_user).first() if raw_user.isdigit() else None
+        organisation = Organisation.objects.filter(pk=raw_org).first() if raw_org.isdigit() else None
+        if raw_user and user is None:
+            errors["user"] = [_("Tài khoản đã chọn không có vai trò thành viên đoàn kiểm tra.")]
+        if raw_org and organisation is None:
+            errors["organisation"] = [_("Không tìm thấy cơ quan đã chọn.")]
+        if not errors:
+            try:
+                member = services.inspection_team_member_add(
+                    actor=request.user,
+                    team=team,
+                    full_name=request.POST.get("full_name", ""),
+                    position=request.POST.get("position", ""),
+                    role=request.POST.get("role", ""),
+                    organisation=organisation,
+                    user=user,
+                )
+            except ValidationError as exc:
+                errors = _errors_of(exc)
+            else:
+                messages.success(request, _("Đã thêm %(n)s vào đoàn.") % {"n": member.full_name})
+                return redirect(team.get_absolute_url())
+        status = 422
+    return render(
+        request,
+        "movements/inspection_team.html",
+        {
+            "movement": movement,
+            "tab": "inspections",
+            "team": team,
+            "members": team.members.select_related("organisation", "user"),
+            "inspections": team.inspections.select_related("unit"),
+            "can_manage": manage,
+            "roles": InspectionTeamMember.Role.choices,
+            "inspectors": _inspectors() if manage else [],
+            "organisations": Organisation.objects.filter(active=True).order_by("name") if manage else [],
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def inspection_team_decision(request, pk):
+    """The team's signed decision, named by its number (who may read the movement may read it)."""
+    from chungsuc.core.legal import signed_file_response
+
+    team = _team_or_404(request.user, pk)
+    if team.decision is None:
+        raise Http404(_("Đoàn chưa có quyết định thành lập."))
+    return signed_file_response(team.decision)
