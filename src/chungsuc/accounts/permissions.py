@@ -156,7 +156,7 @@ def grants(user) -> list[Grant]:
 
 def forget(user) -> None:
     """Drop what was cached on the user object (after a membership changed in the same request)."""
-    for key in ("_chungsuc_grants", "_chungsuc_roles", "_chungsuc_scope_cache"):
+    for key in ("_chungsuc_grants", "_chungsuc_roles"):
         user.__dict__.pop(key, None)
 
 
@@ -330,13 +330,40 @@ def require_visible(user, obj, *, not_found: str | None = None) -> None:
         raise Http404(not_found or _("Không tìm thấy"))
 
 
-def get_or_404(queryset: QuerySet, user, action: str, pk, *, message: str | None = None):
+def get_or_404(
+    queryset: QuerySet, user, action: str, pk, *, message: str | None = None, on: dt.date | None = None
+):
     """The row `pk` of `queryset` if the user may take `action` on it; otherwise the same 404 whether it
     is not theirs or does not exist."""
     try:
-        return restrict(queryset, user, action).get(pk=pk)
+        return restrict(queryset, user, action, on=on).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(message or _("Không tìm thấy")) from None
+
+
+def units(user, action: str = "unit.view", *, on: dt.date | None = None) -> QuerySet:
+    """The administrative units `action` reaches, as a queryset filtered in the database (the unit
+    tree, the charts, the profile's count). With `on` (a read), through the jurisdictions in force
+    that day and the units below them that day."""
+    from chungsuc.geo.models import Unit
+
+    return restrict(Unit.objects.all(), user, action, on=on)
+
+
+def reached(user, action: str, unit_ids, *, on: dt.date | None = None) -> set[int]:
+    """Which of `unit_ids` — the units one page shows (a row's link, a file's codes, or a subquery such
+    as the tree valid on a day) — `action` reaches: one query, the answer of `can` for each."""
+    if not isinstance(unit_ids, QuerySet):
+        unit_ids = [i for i in unit_ids if i is not None]
+        if not unit_ids:
+            return set()
+    return set(units(user, action, on=on).filter(pk__in=unit_ids).values_list("pk", flat=True))
+
+
+def province_wide(user) -> bool:
+    """True if the user holds any role over a province (or is a superuser): the words "toàn tỉnh"
+    rather than "trong phạm vi phụ trách" on a list's title."""
+    return _is_superuser(user) or any(g.unit_level == "province" for g in grants(user))
 
 
 def unit_ids(user, action: str, *, on: dt.date | None = None) -> QuerySet | None:

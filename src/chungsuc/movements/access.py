@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from chungsuc.accounts import permissions
 from chungsuc.accounts.matrix import roles_for
 from chungsuc.accounts.models import Membership
-from chungsuc.accounts.selectors import can_act_on_unit, roles_of, scope_for
+from chungsuc.accounts.selectors import can_act_on_unit, roles_of
 
 MANAGE_ROLES = set(roles_for("movement.manage"))
 REVIEW_ROLES = set(roles_for("movement.report.review"))
@@ -28,14 +28,14 @@ def can_view(user, movement) -> bool:
         return False
     if user.is_superuser:
         return True
-    scope = scope_for(user)
-    if scope.covers(movement.province_id):
+    units = permissions.units(user, "movement.view")
+    if units.filter(pk=movement.province_id).exists():
         return True
     if is_participant_member(user, movement):
         return True
-    from chungsuc.movements.selectors import movement_units
+    from chungsuc.movements.selectors import movement_units_qs
 
-    return bool(scope.unit_ids & movement_units(movement))
+    return units.filter(pk__in=movement_units_qs(movement)).exists()
 
 
 def can_manage(user, movement=None, *, province_id=None) -> bool:
