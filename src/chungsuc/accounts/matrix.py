@@ -7,9 +7,11 @@ Each action names the roles that may take it and how it is decided:
   or `read` (decided over the jurisdiction's whole period);
 - `level`: `province` when the jurisdiction that covers the subject must be a province's;
 - `scope`: how the subject is reached — `unit` (default: the subject's unit, organisation or person,
-  as its model declares), `province` (the same with `level: province`), `participant` (a member of the
-  subject's own organisation, or the roles over its unit), and the movement's own `view` and `team`
-  (checked by `movements.access` with the roles given here);
+  as its model declares), `province` (the same with `level: province`), `participant` (only a member,
+  holding one of the roles, of the subject's own organisation; on a subject with no organisation,
+  the roles over its unit), `view` (a read: whoever reaches the
+  subject's declared `area` unit or any unit ever below it, and the members of its organisation),
+  and `team` (an inspection team's members, checked by the movements app with the roles given here);
 - `label`: the Vietnamese words for the refusal ("Bạn không có quyền <label> trên địa bàn này.");
 - `description`: free text.
 

@@ -81,17 +81,51 @@ class Paths:
     unit: str | None = None
     organisation: str | None = None
     person: str | None = None
+    area: str | None = None
+    many: bool = False  # a path crosses a to-many relation: the rows are kept by `pk IN (…)`
 
 
 _PATHS: dict[type, Paths] = {}
 
 
 def declare(
-    model: type[Model], *, unit: str | None = None, organisation: str | None = None, person: str | None = None
+    model: type[Model],
+    *,
+    unit: str | None = None,
+    organisation: str | None = None,
+    person: str | None = None,
+    area: str | None = None,
 ):
     """How rows of `model` reach their unit, organisation or person (Django lookups, e.g.
-    `unit="assessment__unit"`, `organisation="obligation__participant__organisation"`)."""
-    _PATHS[model] = Paths(unit=unit, organisation=organisation, person=person)
+    `unit="assessment__unit"`, `organisation="obligation__participant__organisation"`).
+
+    `area` names a unit whose whole subtree the subject covers (a movement over its province): for
+    an action of scope `view` it is reached by whoever reaches that unit or any unit that was ever
+    below it; for other actions it counts as the subject's unit. A path may cross a to-many
+    relation (`organisation="participants__organisation"`): the rows are then kept by a `pk IN`
+    subquery, so no row comes back twice."""
+    paths = [p for p in (unit, organisation, person, area) if p]
+    _PATHS[model] = Paths(
+        unit=unit,
+        organisation=organisation,
+        person=person,
+        area=area,
+        many=any(_crosses_many(model, p) for p in paths),
+    )
+
+
+def _crosses_many(model: type[Model], path: str) -> bool:
+    current = model
+    for name in path.split("__"):
+        if name == "pk":
+            return False
+        field = current._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        current = field.related_model
+    return False
 
 
 def paths_of(model: type[Model]) -> Paths:
@@ -217,29 +251,54 @@ def _condition(model: type[Model], user, act: matrix.Action, *, on: dt.date | No
     """The Q that keeps the rows of `model` the user may take `act` on (None: every row)."""
     if _is_superuser(user):
         return None
+    paths = paths_of(model)
+    cond = Q(pk__in=[])
+    if act.scope == "participant" and paths.organisation:
+        # a participant's own business: its members holding one of the roles, whatever the dates of
+        # their organisation's jurisdictions (the organisation stays the participant); nobody else —
+        # the province acting on a participant's behalf is a separate action (`movement.manage`).
+        # A subject without an organisation (a unit) falls to the unit rule below.
+        own = sorted({g.organisation_id for g in _grants_for(user, act, None)})
+        if not own:
+            return cond
+        return _flat(model, paths, Q(**{f"{paths.organisation}__in": own}))
     write_day = (on or today()) if act.is_write else on
     gs = _grants_for(user, act, write_day)
     if not gs:
-        return Q(pk__in=[])
-    paths = paths_of(model)
-    cond = Q(pk__in=[])
+        return cond
     units = unit_ids_subquery(gs, write_day=write_day)
     if paths.unit:
         if units is not None:
             cond |= Q(**{f"{paths.unit}__in": units})
         if any(g.unit_level == "province" for g in gs):
             cond |= Q(**{f"{paths.unit}__isnull": True})
+    if paths.area and units is not None:
+        if act.scope == "view":
+            from chungsuc.geo.models import UnitAncestor
+
+            above = UnitAncestor.objects.filter(descendant_id__in=units).values("ancestor_id")
+            cond |= Q(**{f"{paths.area}__in": above})
+        else:
+            cond |= Q(**{f"{paths.area}__in": units})
     if paths.organisation:
         own = sorted({g.organisation_id for g in gs})
         cond |= Q(**{f"{paths.organisation}__in": own})
-        if act.scope != "participant" and units is not None:
+        if act.scope != "view" and units is not None:
             from chungsuc.accounts.models import Jurisdiction
 
             reached = Jurisdiction.objects.filter(unit_id__in=units).values("organisation_id")
             cond |= Q(**{f"{paths.organisation}__in": reached})
     if paths.person:
         cond |= Q(**{paths.person: user})
-    return cond
+    return _flat(model, paths, cond)
+
+
+def _flat(model: type[Model], paths: Paths, cond: Q) -> Q:
+    """A condition over to-many paths as one `pk IN (subquery)`, so that the outer query's rows are
+    neither repeated nor its other filters multiplied."""
+    if not paths.many:
+        return cond
+    return Q(pk__in=model._default_manager.filter(cond).values("pk"))
 
 
 # --- the API -------------------------------------------------------------------------------------------
