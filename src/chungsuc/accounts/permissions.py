@@ -462,11 +462,6 @@ def workflow_can_act_on_unit(user, unit_id, roles, *, on: dt.date | None = None)
     return sub is not None and Unit.objects.filter(pk=unit_id, pk__in=sub).exists()
 
 
-# A step of a level that no longer exists passes to the level above: after 1/7/2025 there is no district
-# (Nghị quyết 202/2025/QH15), so a pending 2021–2025 dossier's district step is taken by the province.
-LEVEL_SUCCESSION = {"district_officer": ("district", frozenset({"programme_office", "province_admin"}))}
-
-
 def _level_gone(unit_id: int, level: str, day: dt.date) -> bool:
     """True when no unit of `level` stands above the unit holding `unit_id`'s business on `day`."""
     from chungsuc.geo.models import UnitAncestor, UnitHeir
@@ -484,8 +479,11 @@ def workflow_can_act(user, unit_id, roles, *, on: dt.date | None = None) -> bool
     if unit_id is None or not getattr(user, "is_authenticated", False):
         return False
     day = on or today()
-    for role in set(roles) & set(LEVEL_SUCCESSION):
-        level, above = LEVEL_SUCCESSION[role]
+    # a step of a level that no longer exists passes to the level above (data: `succession` in
+    # data/permissions/core.yaml — after 1/7/2025 a pending dossier's district step is the province's)
+    succession = matrix.succession()
+    for role in set(roles) & set(succession):
+        level, above = succession[role]
         if {g.role for g in grants(user)} & above and _level_gone(unit_id, level, day):
             act = matrix.Action(name="_succession", roles=above, level="province")
             gs = _grants_for(user, act, day)
@@ -502,7 +500,8 @@ def workflow_users_over_unit(unit_id, roles) -> QuerySet:
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    wanted = set(roles) | {r for role in roles if role in LEVEL_SUCCESSION for r in LEVEL_SUCCESSION[role][1]}
+    succession = matrix.succession()
+    wanted = set(roles) | {r for role in roles if role in succession for r in succession[role][1]}
     candidates = User.objects.filter(
         is_active=True, memberships__active=True, memberships__role__in=list(wanted)
     ).distinct()
