@@ -335,7 +335,6 @@ LOGGING = {
 }
 
 # Scoping hooks for code below accounts in the dependency order (core, geo).
-CHUNGSUC_SCOPE = "chungsuc.accounts.selectors.scope_for"
 CHUNGSUC_UNIT_OR_404 = "chungsuc.accounts.selectors.unit_or_404"
 # core filters its own querysets (the audit log) through the permission layer: restrict(qs, user, action)
 CHUNGSUC_RESTRICT = "chungsuc.accounts.permissions.restrict"

@@ -44,13 +44,14 @@ class MeView(VietnameseErrorsMixin, APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        scope = selectors.scope_for(request.user)
         data = {
             "username": request.user.get_username(),
             "full_name": request.user.get_full_name(),
             "is_superuser": request.user.is_superuser,
             "memberships": request.user.memberships.filter(active=True).select_related("organisation"),
-            "unit_count": None if scope.is_all else len(scope.unit_ids),
+            "unit_count": None
+            if request.user.is_superuser
+            else selectors.visible_units(request.user).count(),
         }
         return Response(MeSerializer(data).data)
 

@@ -7,16 +7,24 @@ Each action names the roles that may take it and how it is decided:
   or `read` (decided over the jurisdiction's whole period);
 - `level`: `province` when the jurisdiction that covers the subject must be a province's;
 - `scope`: how the subject is reached — `unit` (default: the subject's unit, organisation or person,
-  as its model declares), `province` (the same with `level: province`), `participant` (a member of the
-  subject's own organisation, or the roles over its unit), and the movement's own `view` and `team`
-  (checked by `movements.access` with the roles given here);
+  as its model declares), `province` (the same with `level: province`), `participant` (only a member,
+  holding one of the roles, of the subject's own organisation; on a subject with no organisation,
+  the roles over its unit), `view` (a read: whoever reaches the
+  subject's declared `area` unit or any unit ever below it, and the members of its organisation),
+  and `team` (an inspection team's members, checked by the movements app with the roles given here);
 - `label`: the Vietnamese words for the refusal ("Bạn không có quyền <label> trên địa bàn này.");
 - `description`: free text.
 
+A file may also hold `succession`: for a role whose level no longer exists, the roles that take its
+workflow steps (`district_officer: {level: district, to: [programme_office, province_admin]}` — after
+1/7/2025 there is no district, Nghị quyết 202/2025/QH15, so a pending 2021–2025 dossier's district
+step is taken by the province). `succession()` gives it as {role: (level, roles above)}.
+
 `load()` reads and checks every file; a mistake (an unknown role, key, mode or level; an action
-defined twice) raises `MatrixError` naming the file and the action. The system check `accounts.E001`
-runs the same check at start-up and also refuses action names used in code or templates that the
-matrix does not define, so a typo is refused at definition time, never at the first click.
+defined twice; a succession of an unknown role or level, or defined twice) raises `MatrixError`
+naming the file and the action. The system check `accounts.E001` runs the same checks at start-up
+and also refuses action names used in code or templates that the matrix does not define, so a typo
+is refused at definition time, never at the first click.
 """
 
 from __future__ import annotations
@@ -109,6 +117,44 @@ def parse(files: dict[str, str]) -> dict[str, Action]:
     return actions
 
 
+SUCCESSION_KEYS = {"level", "to"}
+
+
+def parse_succession(files: dict[str, str]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Pure: the `succession` sections of the files → {role: (level, roles that take its steps)}."""
+    roles_known = known_roles() - {SYSTEM_ROLE}
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    where_of: dict[str, str] = {}
+    for name, text in sorted(files.items()):
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise MatrixError(f"{name}: không đọc được YAML ({exc})") from exc
+        section = data.get("succession") or {}
+        if not isinstance(section, dict):
+            raise MatrixError(f"{name}: succession: cần dạng «vai_trò: {{level: ..., to: [...]}}»")
+        for role, spec in section.items():
+            where = f"{name}: succession {role}"
+            if role not in roles_known:
+                raise MatrixError(f"{where}: vai trò không tồn tại")
+            if role in out:
+                raise MatrixError(f"{where}: đã khai báo trong {where_of[role]}")
+            if not isinstance(spec, dict) or set(spec) - SUCCESSION_KEYS:
+                raise MatrixError(f"{where}: chỉ có các khóa level, to")
+            level = spec.get("level")
+            if level not in LEVELS:
+                raise MatrixError(f"{where}: level «{level}» không hợp lệ")
+            to = spec.get("to") or []
+            if not isinstance(to, list) or not to:
+                raise MatrixError(f"{where}: cần danh sách vai trò tiếp nhận (to)")
+            bad = sorted(set(map(str, to)) - roles_known)
+            if bad:
+                raise MatrixError(f"{where}: vai trò không tồn tại {bad}")
+            out[role] = (level, frozenset(map(str, to)))
+            where_of[role] = name
+    return out
+
+
 def _files() -> dict[str, str]:
     folder = Path(settings.DATA_DIR) / "permissions"
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.yaml"))}
@@ -117,6 +163,12 @@ def _files() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def load() -> dict[str, Action]:
     return parse(_files())
+
+
+@lru_cache(maxsize=1)
+def succession() -> dict[str, tuple[str, frozenset[str]]]:
+    """{role: (level, roles above)}: who takes the steps of a level that no longer exists."""
+    return parse_succession(_files())
 
 
 def action(name: str) -> Action:
@@ -168,7 +220,9 @@ def check(app_configs=None, **kwargs):
 
     errors = []
     try:
-        actions = parse(_files())
+        files = _files()
+        actions = parse(files)
+        parse_succession(files)
     except MatrixError as exc:
         return [Error(f"data/permissions/{exc}", id="accounts.E001")]
     for name, where in used_actions().items():

@@ -81,17 +81,51 @@ class Paths:
     unit: str | None = None
     organisation: str | None = None
     person: str | None = None
+    area: str | None = None
+    many: bool = False  # a path crosses a to-many relation: the rows are kept by `pk IN (…)`
 
 
 _PATHS: dict[type, Paths] = {}
 
 
 def declare(
-    model: type[Model], *, unit: str | None = None, organisation: str | None = None, person: str | None = None
+    model: type[Model],
+    *,
+    unit: str | None = None,
+    organisation: str | None = None,
+    person: str | None = None,
+    area: str | None = None,
 ):
     """How rows of `model` reach their unit, organisation or person (Django lookups, e.g.
-    `unit="assessment__unit"`, `organisation="obligation__participant__organisation"`)."""
-    _PATHS[model] = Paths(unit=unit, organisation=organisation, person=person)
+    `unit="assessment__unit"`, `organisation="obligation__participant__organisation"`).
+
+    `area` names a unit whose whole subtree the subject covers (a movement over its province): for
+    an action of scope `view` it is reached by whoever reaches that unit or any unit that was ever
+    below it; for other actions it counts as the subject's unit. A path may cross a to-many
+    relation (`organisation="participants__organisation"`): the rows are then kept by a `pk IN`
+    subquery, so no row comes back twice."""
+    paths = [p for p in (unit, organisation, person, area) if p]
+    _PATHS[model] = Paths(
+        unit=unit,
+        organisation=organisation,
+        person=person,
+        area=area,
+        many=any(_crosses_many(model, p) for p in paths),
+    )
+
+
+def _crosses_many(model: type[Model], path: str) -> bool:
+    current = model
+    for name in path.split("__"):
+        if name == "pk":
+            return False
+        field = current._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        current = field.related_model
+    return False
 
 
 def paths_of(model: type[Model]) -> Paths:
@@ -156,7 +190,7 @@ def grants(user) -> list[Grant]:
 
 def forget(user) -> None:
     """Drop what was cached on the user object (after a membership changed in the same request)."""
-    for key in ("_chungsuc_grants", "_chungsuc_roles", "_chungsuc_scope_cache"):
+    for key in ("_chungsuc_grants", "_chungsuc_roles"):
         user.__dict__.pop(key, None)
 
 
@@ -217,29 +251,54 @@ def _condition(model: type[Model], user, act: matrix.Action, *, on: dt.date | No
     """The Q that keeps the rows of `model` the user may take `act` on (None: every row)."""
     if _is_superuser(user):
         return None
+    paths = paths_of(model)
+    cond = Q(pk__in=[])
+    if act.scope == "participant" and paths.organisation:
+        # a participant's own business: its members holding one of the roles, whatever the dates of
+        # their organisation's jurisdictions (the organisation stays the participant); nobody else —
+        # the province acting on a participant's behalf is a separate action (`movement.manage`).
+        # A subject without an organisation (a unit) falls to the unit rule below.
+        own = sorted({g.organisation_id for g in _grants_for(user, act, None)})
+        if not own:
+            return cond
+        return _flat(model, paths, Q(**{f"{paths.organisation}__in": own}))
     write_day = (on or today()) if act.is_write else on
     gs = _grants_for(user, act, write_day)
     if not gs:
-        return Q(pk__in=[])
-    paths = paths_of(model)
-    cond = Q(pk__in=[])
+        return cond
     units = unit_ids_subquery(gs, write_day=write_day)
     if paths.unit:
         if units is not None:
             cond |= Q(**{f"{paths.unit}__in": units})
         if any(g.unit_level == "province" for g in gs):
             cond |= Q(**{f"{paths.unit}__isnull": True})
+    if paths.area and units is not None:
+        if act.scope == "view":
+            from chungsuc.geo.models import UnitAncestor
+
+            above = UnitAncestor.objects.filter(descendant_id__in=units).values("ancestor_id")
+            cond |= Q(**{f"{paths.area}__in": above})
+        else:
+            cond |= Q(**{f"{paths.area}__in": units})
     if paths.organisation:
         own = sorted({g.organisation_id for g in gs})
         cond |= Q(**{f"{paths.organisation}__in": own})
-        if act.scope != "participant" and units is not None:
+        if act.scope != "view" and units is not None:
             from chungsuc.accounts.models import Jurisdiction
 
             reached = Jurisdiction.objects.filter(unit_id__in=units).values("organisation_id")
             cond |= Q(**{f"{paths.organisation}__in": reached})
     if paths.person:
         cond |= Q(**{paths.person: user})
-    return cond
+    return _flat(model, paths, cond)
+
+
+def _flat(model: type[Model], paths: Paths, cond: Q) -> Q:
+    """A condition over to-many paths as one `pk IN (subquery)`, so that the outer query's rows are
+    neither repeated nor its other filters multiplied."""
+    if not paths.many:
+        return cond
+    return Q(pk__in=model._default_manager.filter(cond).values("pk"))
 
 
 # --- the API -------------------------------------------------------------------------------------------
@@ -330,13 +389,40 @@ def require_visible(user, obj, *, not_found: str | None = None) -> None:
         raise Http404(not_found or _("Không tìm thấy"))
 
 
-def get_or_404(queryset: QuerySet, user, action: str, pk, *, message: str | None = None):
+def get_or_404(
+    queryset: QuerySet, user, action: str, pk, *, message: str | None = None, on: dt.date | None = None
+):
     """The row `pk` of `queryset` if the user may take `action` on it; otherwise the same 404 whether it
     is not theirs or does not exist."""
     try:
-        return restrict(queryset, user, action).get(pk=pk)
+        return restrict(queryset, user, action, on=on).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(message or _("Không tìm thấy")) from None
+
+
+def units(user, action: str = "unit.view", *, on: dt.date | None = None) -> QuerySet:
+    """The administrative units `action` reaches, as a queryset filtered in the database (the unit
+    tree, the charts, the profile's count). With `on` (a read), through the jurisdictions in force
+    that day and the units below them that day."""
+    from chungsuc.geo.models import Unit
+
+    return restrict(Unit.objects.all(), user, action, on=on)
+
+
+def reached(user, action: str, unit_ids, *, on: dt.date | None = None) -> set[int]:
+    """Which of `unit_ids` — the units one page shows (a row's link, a file's codes, or a subquery such
+    as the tree valid on a day) — `action` reaches: one query, the answer of `can` for each."""
+    if not isinstance(unit_ids, QuerySet):
+        unit_ids = [i for i in unit_ids if i is not None]
+        if not unit_ids:
+            return set()
+    return set(units(user, action, on=on).filter(pk__in=unit_ids).values_list("pk", flat=True))
+
+
+def province_wide(user) -> bool:
+    """True if the user holds any role over a province (or is a superuser): the words "toàn tỉnh"
+    rather than "trong phạm vi phụ trách" on a list's title."""
+    return _is_superuser(user) or any(g.unit_level == "province" for g in grants(user))
 
 
 def unit_ids(user, action: str, *, on: dt.date | None = None) -> QuerySet | None:
@@ -376,11 +462,6 @@ def workflow_can_act_on_unit(user, unit_id, roles, *, on: dt.date | None = None)
     return sub is not None and Unit.objects.filter(pk=unit_id, pk__in=sub).exists()
 
 
-# A step of a level that no longer exists passes to the level above: after 1/7/2025 there is no district
-# (Nghị quyết 202/2025/QH15), so a pending 2021–2025 dossier's district step is taken by the province.
-LEVEL_SUCCESSION = {"district_officer": ("district", frozenset({"programme_office", "province_admin"}))}
-
-
 def _level_gone(unit_id: int, level: str, day: dt.date) -> bool:
     """True when no unit of `level` stands above the unit holding `unit_id`'s business on `day`."""
     from chungsuc.geo.models import UnitAncestor, UnitHeir
@@ -398,8 +479,11 @@ def workflow_can_act(user, unit_id, roles, *, on: dt.date | None = None) -> bool
     if unit_id is None or not getattr(user, "is_authenticated", False):
         return False
     day = on or today()
-    for role in set(roles) & set(LEVEL_SUCCESSION):
-        level, above = LEVEL_SUCCESSION[role]
+    # a step of a level that no longer exists passes to the level above (data: `succession` in
+    # data/permissions/core.yaml — after 1/7/2025 a pending dossier's district step is the province's)
+    succession = matrix.succession()
+    for role in set(roles) & set(succession):
+        level, above = succession[role]
         if {g.role for g in grants(user)} & above and _level_gone(unit_id, level, day):
             act = matrix.Action(name="_succession", roles=above, level="province")
             gs = _grants_for(user, act, day)
@@ -416,7 +500,8 @@ def workflow_users_over_unit(unit_id, roles) -> QuerySet:
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    wanted = set(roles) | {r for role in roles if role in LEVEL_SUCCESSION for r in LEVEL_SUCCESSION[role][1]}
+    succession = matrix.succession()
+    wanted = set(roles) | {r for role in roles if role in succession for r in succession[role][1]}
     candidates = User.objects.filter(
         is_active=True, memberships__active=True, memberships__role__in=list(wanted)
     ).distinct()

@@ -1,11 +1,11 @@
 """Scoping reads of accounts, over the one permission layer (`accounts.permissions`).
 
-`scope_for(user)` answers which administrative units a user may see: a unit is in scope if it was in
-one of their jurisdictions' subtrees at some date within the jurisdiction's period (so Thoại Sơn's
-officer still reaches Thoại Sơn's communes' 2021–2025 records after the district level was abolished),
-or if its business passed (geo lineage) to such a unit. Pass `on=` to ask about one date only. The
-set comes from one query on the `geo.UnitAncestor` / `geo.UnitHeir` tables; querysets should rather be
-filtered with `accounts.permissions.restrict`, which keeps the same condition inside the database.
+`visible_units(user)` is the queryset of administrative units a user may see (`unit.view` through
+`accounts.permissions.units`): a unit is in scope if it was in one of their jurisdictions' subtrees at
+some date within the jurisdiction's period (so Thoại Sơn's officer still reaches Thoại Sơn's communes'
+2021–2025 records after the district level was abolished), or if its business passed (geo lineage) to
+such a unit. Pass `on=` to ask about one date only. Every list is filtered in the database by
+`accounts.permissions.restrict`; there is no set of unit ids to carry around.
 
 "Not yours" and "does not exist" both answer 404 (`unit_or_404`).
 """
@@ -13,31 +13,12 @@ filtered with `accounts.permissions.restrict`, which keeps the same condition in
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from chungsuc.accounts import permissions
 from chungsuc.accounts.models import Membership, Organisation
 from chungsuc.geo.models import Unit, UnitAncestor
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see. `is_all` for superusers; otherwise the unit ids covered."""
-
-    is_all: bool = False
-    unit_ids: frozenset[int] = field(default_factory=frozenset)
-    province_wide: bool = False
-    roles: frozenset[str] = field(default_factory=frozenset)
-
-    def covers(self, unit_id: int | None) -> bool:
-        if self.is_all:
-            return True
-        if unit_id is None:
-            return self.province_wide
-        return unit_id in self.unit_ids
 
 
 def subtree_unit_ids(root_id: int, start: dt.date | None = None, end: dt.date | None = None) -> set[int]:
@@ -63,43 +44,16 @@ def organisations_of(user) -> QuerySet:
     return Organisation.objects.filter(memberships__in=_active_memberships(user)).distinct()
 
 
-def scope_for(user, *, on: dt.date | None = None, roles: set[str] | None = None) -> Scope:
-    """The units `user` may see (with any of `roles`, if given), optionally at one date."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Scope()
-    if user.is_superuser:
-        return Scope(is_all=True, province_wide=True, roles=frozenset(roles_of(user)))
-    cache = user.__dict__.setdefault("_chungsuc_scope_cache", {})
-    key = (on, frozenset(roles) if roles else None)
-    if key in cache:
-        return cache[key]
-    gs = [g for g in permissions.grants(user) if not roles or g.role in roles]
-    member_roles = frozenset(g.role for g in gs)
-    if on is not None:
-        gs = [g for g in gs if g.alive_on(on)]
-    sub = permissions.unit_ids_subquery(gs, write_day=on)
-    unit_ids = frozenset(sub.values_list("unit_id", flat=True).distinct()) if sub is not None else frozenset()
-    province_wide = any(g.unit_level == "province" for g in gs)
-    scope = Scope(unit_ids=unit_ids, province_wide=province_wide, roles=member_roles)
-    cache[key] = scope
-    return scope
-
-
 def visible_units(user, *, on: dt.date | None = None) -> QuerySet:
-    scope = scope_for(user, on=on)
-    qs = Unit.objects.all()
-    return qs if scope.is_all else qs.filter(pk__in=scope.unit_ids)
+    """The units the user may see (`unit.view`), filtered in the database."""
+    return permissions.units(user, "unit.view", on=on)
 
 
 def unit_or_404(user, pk, *, on: dt.date | None = None) -> Unit:
     """The unit if the user may see it; 404 for both "not yours" and "does not exist"."""
-    try:
-        unit = Unit.objects.get(pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy đơn vị")
-    if not scope_for(user, on=on).covers(unit.pk):
-        raise Http404("Không tìm thấy đơn vị")
-    return unit
+    return permissions.get_or_404(
+        Unit.objects.all(), user, "unit.view", pk, message="Không tìm thấy đơn vị", on=on
+    )
 
 
 def can_act_on_unit(

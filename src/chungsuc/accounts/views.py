@@ -38,9 +38,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def profile(request):
     memberships = selectors.memberships_of(request.user)
-    scope = selectors.scope_for(request.user)
+    everything = request.user.is_superuser
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": memberships, "scope_size": len(scope.unit_ids), "scope": scope},
+        {
+            "memberships": memberships,
+            "scope_size": 0 if everything else selectors.visible_units(request.user).count(),
+            "scope_everything": everything,
+        },
     )

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chungsuc.accounts import permissions
-from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import derived, frameworks
 from chungsuc.assessments.models import (
     Assessment,
@@ -20,20 +19,6 @@ from chungsuc.assessments.models import (
     unpack,
 )
 from chungsuc.core.text import fold
-
-
-def covers_every_unit(scope) -> bool:
-    """True when the scope reaches every unit there is (a superuser, or province-wide jurisdictions
-    over the whole tree): filtering by its unit ids would then change nothing, and at national scale
-    sending ten thousand ids back as an IN list is most of a query's cost. The scope's ids are unit ids
-    read from the database, so as many of them as there are units means all of them."""
-    if scope.is_all:
-        return True
-    if not scope.unit_ids:
-        return False
-    from chungsuc.geo.models import Unit
-
-    return len(scope.unit_ids) >= Unit.objects.count()
 
 
 def _scoped(user, qs: QuerySet, action: str = "assessment.view") -> QuerySet:
@@ -311,8 +296,8 @@ def children_rows(user, assessment, evaluation) -> dict | None:
         return None
     from chungsuc.assessments.models import Assessment
 
-    scope = scope_for(user)
     ids = [c["unit_id"] for c in snap["children"]]
+    opens = permissions.reached(user, "unit.view", ids)
     dossiers = {}
     for a_id, unit_id in Assessment.objects.filter(unit_id__in=ids, year=assessment.year).values_list(
         "id", "unit_id"
@@ -325,7 +310,7 @@ def children_rows(user, assessment, evaluation) -> dict | None:
         for c in snap["children"]:
             if ind["kinds"] and c["kind"] not in ind["kinds"]:
                 continue
-            visible = scope.covers(c["unit_id"])
+            visible = c["unit_id"] in opens
             rows.append(
                 {
                     "code": c["code"],

@@ -25,7 +25,7 @@ from chungsuc.assessments.forms import (
 )
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError, require_version
-from chungsuc.core.http import flash_errors, post_service, service_errors
+from chungsuc.core.http import flash_errors, flash_form_errors, post_service, service_errors
 
 MISSING_VERSION = gettext_lazy(
     "Chưa lưu: thiếu phiên bản hồ sơ mà bạn đã mở, nên không kiểm tra được có ai sửa cùng lúc hay không. "
@@ -67,14 +67,7 @@ def assessment_create(request):
     units = selectors.entry_units(request.user)
     form = AssessmentCreateForm(request.POST, units=units, frameworks=selectors.frameworks_for_entry())
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s") % {"field": label, "errors": " ".join(errs)}
-                if label
-                else " ".join(errs),
-            )
+        flash_form_errors(request, form)
         return redirect("assessments:assessment-list")
     return post_service(
         request,

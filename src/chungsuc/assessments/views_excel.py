@@ -15,6 +15,7 @@ from chungsuc.accounts import permissions
 from chungsuc.assessments import excel, selectors
 from chungsuc.assessments.forms import ImportForm
 from chungsuc.core import excel as cx
+from chungsuc.core.http import flash_form_errors
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -53,13 +54,6 @@ def export_district(request):
     return _xlsx(data, f"tu-danh-gia-{district.code}-{year}.xlsx")
 
 
-def _form_errors_to_messages(request, form) -> None:
-    """A form refused before the dry run (no file, an empty file): say so where the user acted."""
-    for errors in form.errors.values():
-        for m in errors:
-            messages.error(request, m)
-
-
 @login_required
 def import_upload(request):
     # the page is for those whose upload would be accepted (403 with the reason for the others)
@@ -80,7 +74,7 @@ def import_upload(request):
                 for m in exc.messages:
                     messages.error(request, m)
         else:
-            _form_errors_to_messages(request, form)
+            flash_form_errors(request, form, labels=False)
     return render(
         request,
         "assessments/import.html",

@@ -37,6 +37,7 @@ __all__ = [
     "api_service_errors",
     "error_messages",
     "flash_errors",
+    "flash_form_errors",
     "post_service",
     "service_errors",
 ]
@@ -58,12 +59,31 @@ def flash_errors(request, exc: Exception) -> None:
         messages.error(request, message)
 
 
+def flash_form_errors(request, form, *, labels: bool = True) -> None:
+    """A refused form's errors as error messages where the user acted: one per field, "Nhãn: lỗi"
+    (a form-wide error or a field without a label: its words alone); with `labels=False`, every
+    error alone (the upload forms, whose one field's errors say what is wrong)."""
+    from django.utils.translation import gettext as _
+
+    for field, errs in form.errors.items():
+        if not labels:
+            for m in errs:
+                messages.error(request, m)
+            continue
+        label = form.fields[field].label if field in form.fields else ""
+        text = " ".join(errs)
+        if label:
+            text = _("%(field)s: %(errors)s") % {"field": label, "errors": text}
+        messages.error(request, text)
+
+
 @contextmanager
-def service_errors(request) -> Iterator[None]:
-    """Run the block; a ValidationError or PermissionDenied it raises becomes error messages."""
+def service_errors(request, *, catch: tuple[type[Exception], ...] = SERVICE_ERRORS) -> Iterator[None]:
+    """Run the block; a ValidationError or PermissionDenied it raises becomes error messages (`catch`
+    narrows it: `catch=(ValidationError,)` lets a PermissionDenied answer 403)."""
     try:
         yield
-    except SERVICE_ERRORS as exc:
+    except catch as exc:
         flash_errors(request, exc)
 
 
@@ -74,12 +94,13 @@ def post_service(
     next_url: str | Callable[[Any], str],
     success: str | Callable[[Any], str] | None = None,
     error_url: str | None = None,
+    catch: tuple[type[Exception], ...] = SERVICE_ERRORS,
 ):
     """Call the service; flash `success` (or its result's message) or the refusal; redirect to
     `next_url` (or `error_url` after a refusal, when given)."""
     try:
         result = call()
-    except SERVICE_ERRORS as exc:
+    except catch as exc:
         flash_errors(request, exc)
         if error_url is not None:
             return redirect(error_url)

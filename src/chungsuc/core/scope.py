@@ -1,20 +1,15 @@
 """The permission layer as seen from below it.
 
 `core` and `geo` sit below `accounts`, which owns who may see what; they reach it through settings
-hooks resolved at call time (`CHUNGSUC_SCOPE`, `CHUNGSUC_UNIT_OR_404`, `CHUNGSUC_RESTRICT`,
-`CHUNGSUC_CAN`), never an import, so the import
-direction of the house (enforced by import-linter in `make lint`) holds.
+hooks resolved at call time (`CHUNGSUC_UNIT_OR_404`, `CHUNGSUC_RESTRICT`, `CHUNGSUC_CAN`), never an
+import, so the import direction of the house (enforced by import-linter in `make lint`) holds. A page
+that needs the units a user may see filters `Unit.objects` with `restrict(…, "unit.view")`.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-
-
-def scope_for(user, **kwargs):
-    """The user's scope (`accounts.selectors.scope_for`): `is_all`, `unit_ids`, `covers(unit_id)`."""
-    return import_string(settings.CHUNGSUC_SCOPE)(user, **kwargs)
 
 
 def unit_or_404(user, pk, **kwargs):

@@ -20,8 +20,7 @@ from django.db.models import Max, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chungsuc.accounts.selectors import scope_for
-from chungsuc.assessments import selectors as assessment_selectors
+from chungsuc.accounts import permissions
 from chungsuc.assessments.models import EvaluationResult, Standard
 from chungsuc.core.tables import FLOAT, INT, PERCENT, TEXT, YEAR, Column, DataTable
 from chungsuc.geo.models import LineageLink, Unit, UnitAncestor, UnitLevel, UnitVersion
@@ -76,17 +75,19 @@ class Context:
     # versions valid on `on` by unit id (the whole tree that day)
     versions: dict[int, Node] = field(default_factory=dict)
     children: dict[int, list[int]] = field(default_factory=dict)
-    everything: bool = False
-    scope_ids: frozenset = frozenset()
+    # the units of the day's tree the user may see (None: every unit, a superuser)
+    visible_ids: frozenset | None = None
     # trees of other days read during this page (recognitions by year reads one per year)
     trees: dict = field(default_factory=dict)
     # register rows (unit, standard, since, until) of the communes ever under root, read once a page
     register: list | None = None
     # `communes` are the communes under `root` (False for a commune's peers, under its parent)
     under_root: bool = True
+    # what the user may see of each tree read (by the tree's identity)
+    seen: dict = field(default_factory=dict)
 
     def visible(self, unit_id: int) -> bool:
-        return self.everything or unit_id in self.scope_ids
+        return self.visible_ids is None or unit_id in self.visible_ids
 
     def breadcrumb(self) -> list[UnitVersion]:
         chain, cur = [], self.version
@@ -166,12 +167,11 @@ def _descendant_communes(root_id: int, versions, children) -> set[int]:
 def context_for(user, *, on: dt.date, unit_id=None) -> Context:
     """The drill-down context; `unit_id` None = the user's widest unit valid on `on` (the province for
     a province-wide official). A unit the user may not see, or that did not exist that day, is a 404."""
-    scope = scope_for(user)
-    everything = assessment_selectors.covers_every_unit(scope)
     versions, children = _tree(on)
+    visible_ids = _visible_among(user, on)
 
     def visible(uid):
-        return everything or uid in scope.unit_ids
+        return visible_ids is None or uid in visible_ids
 
     if unit_id in (None, ""):
         candidates = [v for v in versions.values() if visible(v.unit_id)]
@@ -197,9 +197,17 @@ def context_for(user, *, on: dt.date, unit_id=None) -> Context:
         communes=communes,
         versions=versions,
         children=children,
-        everything=everything,
-        scope_ids=scope.unit_ids,
+        visible_ids=visible_ids,
     )
+
+
+def _visible_among(user, day: dt.date) -> frozenset | None:
+    """Which units of the tree valid on `day` the user may see (`unit.view`, over their jurisdictions'
+    whole period), asked of the permission layer in one query; None for a superuser (every unit)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    tree = UnitVersion.objects.filter(valid_on(day)).values("unit_id")
+    return frozenset(permissions.reached(user, "unit.view", tree))
 
 
 def _communes_at(ctx: Context, day: dt.date) -> set[int]:
@@ -225,7 +233,14 @@ def _communes_at(ctx: Context, day: dt.date) -> set[int]:
     out: set[int] = set()
     for r in roots:
         out |= _descendant_communes(r, versions, children)
-    return {c for c in out if ctx.visible(c)}
+    if not out:
+        return out
+    # days sharing a tree share what the user may see of it (`unit.view` is over the whole period)
+    key = id(versions)
+    if key not in ctx.seen:
+        ctx.seen[key] = _visible_among(ctx.user, day)
+    seen = ctx.seen[key]
+    return out if seen is None else out & seen
 
 
 def _register_counts(ctx: Context, unit_ids: set[int], day: dt.date) -> Counter:
@@ -539,8 +554,7 @@ def commune_peers(ctx: Context, year: int) -> DataTable:
         communes=set(peers),
         versions=ctx.versions,
         children=ctx.children,
-        everything=ctx.everything,
-        scope_ids=ctx.scope_ids,
+        visible_ids=ctx.visible_ids,
         under_root=False,
     )
     results = _latest_results(peer_ctx, year)

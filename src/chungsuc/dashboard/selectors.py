@@ -21,7 +21,6 @@ def overview(user, *, on: dt.date | None = None) -> dict:
     """What an official sees first: their organisations and scope, the recognised units in scope by
     standard, the assessments in scope by workflow state, and the regression watch."""
     on = on or timezone.localdate()
-    scope = account_selectors.scope_for(user)
     # Filtered and counted by the database through the permission layer (a join on the unit closure,
     # never an IN list of ten thousand ids), with GROUP BYs rather than iterating rows in Python.
     register = permissions.restrict(recognition_selectors.register_as_of(on), user, "recognition.view")
@@ -35,7 +34,6 @@ def overview(user, *, on: dt.date | None = None) -> dict:
     return {
         "on": on,
         "organisations": list(account_selectors.organisations_of(user)),
-        "scope": scope,
         "unit_count": counts["total"],
         "commune_count": counts["communes"],
         "recognised": [

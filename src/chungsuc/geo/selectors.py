@@ -125,14 +125,15 @@ def tree_on(
 ) -> list[TreeNode]:
     """The administrative tree on `date`: a list of root nodes with their children.
 
-    With `root`, only that unit's subtree; with `unit_ids`, only those units (the roots are then the
-    visible units whose parent is not visible, e.g. a district for its officer). With `query`, only
-    units whose name (with or without diacritics) or code contains it, and their ancestors.
+    With `root`, only that unit's subtree; with `unit_ids` (ids or a subquery), only those units (the
+    roots are then the visible units whose parent is not visible, e.g. a district for its officer).
+    With `query`, only units whose name (with or without diacritics) or code contains it, and their
+    ancestors.
     """
-    versions = list(versions_on(date).select_related(None).select_related("unit"))
-    if unit_ids is not None:
-        allowed = set(unit_ids)
-        versions = [v for v in versions if v.unit_id in allowed]
+    qs = versions_on(date).select_related(None).select_related("unit")
+    if unit_ids is not None:  # a subquery of the permission layer (or a few ids), kept in the database
+        qs = qs.filter(unit_id__in=unit_ids)
+    versions = list(qs)
     nodes = {v.unit_id: TreeNode(v) for v in versions}
     children: dict[int | None, list[TreeNode]] = defaultdict(list)
     for v in versions:
@@ -176,7 +177,7 @@ def counts_by_level(date: dt.date, root: Unit | None = None) -> dict[str, int]:
 
 def last_valid_day(unit_ids) -> dt.date | None:
     """The last day on which any of the units existed (None if one of them still exists, or no units)."""
-    qs = UnitVersion.objects.filter(unit_id__in=list(unit_ids))
+    qs = UnitVersion.objects.filter(unit_id__in=unit_ids)
     if not qs.exists() or qs.filter(valid_to__isnull=True).exists():
         return None
     return qs.aggregate(last=Max("valid_to"))["last"]

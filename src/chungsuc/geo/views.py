@@ -1,5 +1,6 @@
 """Pages of the unit browser (thin: parse, call selectors, render). Officials see the units their
-organisation's jurisdiction covers (accounts.selectors); out of scope answers 404."""
+organisation's jurisdiction covers (`unit.view`, filtered in the database by the permission layer
+through `core.scope.restrict`); out of scope answers 404."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chungsuc.core.scope import scope_for, unit_or_404
+from chungsuc.core.scope import restrict, unit_or_404
 from chungsuc.geo import selectors
-from chungsuc.geo.models import UnitKind
+from chungsuc.geo.models import Unit, UnitKind
 from chungsuc.geo.unitdata import fmt_date
 
 
@@ -27,6 +28,11 @@ def _parse_day(raw: str | None) -> tuple[dt.date | None, str]:
         return None, _("Ngày “%(value)s” không hợp lệ: nhập theo dạng dd/mm/yyyy.") % {"value": raw}
 
 
+def _units(user, *, on: dt.date | None = None):
+    """The units the user may see (on one day, if given), as a queryset of the permission layer."""
+    return restrict(Unit.objects.all(), user, "unit.view", on=on)
+
+
 @login_required
 def unit_list(request):
     """The tree (province → district → commune) of the units the user may see on the chosen date."""
@@ -35,19 +41,17 @@ def unit_list(request):
     notice = ""
     if day is None:
         day = today
-        scope = scope_for(request.user, on=day)
-        if not scope.is_all and not scope.unit_ids:
+        if not _units(request.user, on=day).exists():
             # e.g. a district officer after the district level was abolished: show their last day.
-            last = selectors.last_valid_day(scope_for(request.user).unit_ids)
+            last = selectors.last_valid_day(_units(request.user).values("pk"))
             if last and last < today:
                 day = last
                 notice = _(
                     "Hôm nay phạm vi của bạn không còn đơn vị nào; đang hiển thị ngày %(day)s, "
                     "ngày cuối cùng các đơn vị của bạn còn hiệu lực."
                 ) % {"day": fmt_date(last)}
-    scope = scope_for(request.user, on=day)
     query = (request.GET.get("q") or "").strip()
-    roots = selectors.tree_on(day, unit_ids=None if scope.is_all else scope.unit_ids, query=query)
+    roots = selectors.tree_on(day, unit_ids=_units(request.user, on=day).values("pk"), query=query)
     rows = [(node, depth) for root in roots for node, depth in root.walk()]
     labels = dict(UnitKind.choices)
     counts: dict[str, int] = {}
@@ -80,10 +84,17 @@ def unit_detail(request, pk: int):
             day = unit.valid_to
         elif unit.valid_from and unit.valid_from > today:
             day = unit.valid_from
-    scope = scope_for(request.user)
     history = selectors.unit_history(unit)
     version = selectors.version_of(unit, day)
-    children = list(selectors.children_on(unit, day, unit_ids=None if scope.is_all else scope.unit_ids))
+    children = list(selectors.children_on(unit, day, unit_ids=_units(request.user).values("pk")))
+    # which of the other units the page names (parent, predecessors, successors) the user may open
+    named = {version.parent_id if version else None}
+    named |= {link.predecessor_id for link in history.predecessors}
+    named |= {link.successor_id for link in history.successors}
+    named.discard(None)
+    visible_ids = (
+        set(_units(request.user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+    )
     return render(
         request,
         "geo/unit_detail.html",
@@ -93,7 +104,7 @@ def unit_detail(request, pk: int):
             "version": version,
             "history": history,
             "children": children,
-            "visible_ids": None if scope.is_all else scope.unit_ids,
+            "visible_ids": visible_ids,
             "error": error,
         },
     )

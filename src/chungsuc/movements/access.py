@@ -1,9 +1,23 @@
-"""Who may do what with a movement. The actions and their roles are data in
-`data/permissions/movements.yaml`, read by the one permission layer (`accounts.matrix`); the checks
-over a unit go through `accounts.permissions` (writes as of today, an ended unit's business held by its
-successor: Plan 861's old province passes to the merged one). The movement's own scopes ("view": the
-movement's units or its participants; "participant": the participant's own organisation) are composed
-here from the same layer."""
+"""What the permission layer cannot say by itself about a movement.
+
+The actions and their roles are data (`data/permissions/movements.yaml`); the movement's rows are
+declared to the layer in `MovementsConfig.ready` (a movement covers its province's subtree, a
+participant's rows belong to its organisation), and lists and details go through
+`permissions.restrict` / `get_or_404` / `can` like every app (scope `view`: the movement's area or its
+participants; scope `participant`: the participant's own officers). What stays here, and why:
+
+- `can_manage` / `can_review` / `can_consolidate`: the action over the movement's province (`can`
+  with the province's id), named for the many services and pages that ask it;
+- `can_write_report`: two actions of the matrix at once — the participant's own officers
+  (`movement.report.edit`) or the province acting on its behalf (`movement.manage` over the
+  movement's province);
+- `require(ok, message)`: the movement's services refuse with their own Vietnamese words (which
+  participant, which step), not the matrix's generic refusal;
+- the workflow engine's per-subject hooks for reports (`report_can_act`, `report_recipients`): the
+  submit transition belongs to the participant's organisation, the review to the province — the
+  engine's anchors (`unit`, `organisation`, `person`) cannot say "organisation for one transition,
+  unit for the others".
+"""
 
 from __future__ import annotations
 
@@ -12,36 +26,19 @@ from django.utils.translation import gettext as _
 
 from chungsuc.accounts import permissions
 from chungsuc.accounts.matrix import roles_for
-from chungsuc.accounts.models import Membership
-from chungsuc.accounts.selectors import can_act_on_unit, roles_of, scope_for
+from chungsuc.accounts.selectors import can_act_on_unit
 
 MANAGE_ROLES = set(roles_for("movement.manage"))
 REVIEW_ROLES = set(roles_for("movement.report.review"))
-CONSOLIDATE_ROLES = set(roles_for("movement.consolidate"))
 REPORT_ROLES = set(roles_for("movement.report.submit"))
 
 
-def can_view(user, movement) -> bool:
-    """Officials whose scope reaches the movement's province (or any unit it covered), and members of
-    its participants."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    scope = scope_for(user)
-    if scope.covers(movement.province_id):
-        return True
-    if is_participant_member(user, movement):
-        return True
-    from chungsuc.movements.selectors import movement_units
-
-    return bool(scope.unit_ids & movement_units(movement))
-
-
 def can_manage(user, movement=None, *, province_id=None) -> bool:
+    """`movement.manage` over the movement's province (or a province not yet a movement's); with
+    neither, whether the user holds the action at all (the "create" button)."""
     unit_id = movement.province_id if movement is not None else province_id
     if unit_id is None:
-        return bool(getattr(user, "is_superuser", False) or roles_of(user) & MANAGE_ROLES)
+        return permissions.holds(user, "movement.manage")
     return permissions.can(user, "movement.manage", unit_id)
 
 
@@ -53,25 +50,12 @@ def can_consolidate(user, movement) -> bool:
     return permissions.can(user, "movement.consolidate", movement.province_id)
 
 
-def is_participant_member(user, movement) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        active=True,
-        organisation__movement_participations__movement=movement,
-    ).exists()
-
-
 def can_write_report(user, participant) -> bool:
     """A member (with a reporting role) of the participant's own organisation; a province
     administrator may also write on a participant's behalf."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    member = Membership.objects.filter(
-        user=user, active=True, organisation_id=participant.organisation_id, role__in=list(REPORT_ROLES)
-    ).exists()
-    return member or can_act_on_unit(user, participant.movement.province_id, MANAGE_ROLES)
+    return permissions.can(user, "movement.report.edit", participant) or can_manage(
+        user, participant.movement
+    )
 
 
 def require(ok: bool, message: str | None = None) -> None:

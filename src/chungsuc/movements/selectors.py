@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from chungsuc.accounts import permissions
 from chungsuc.core.models import WorkflowCase
-from chungsuc.movements import access, forecast, obligations, progress, sources
+from chungsuc.movements import forecast, obligations, progress, sources
 from chungsuc.movements.models import (
     REPORT_NUMBER_FIELDS,
     RESOURCE_FIELDS,
@@ -77,20 +78,32 @@ def movement_units_qs(movement: Movement):
 
 
 def movements_for(user):
+    """The movements the user sees (`movement.view`: officials whose scope reaches the province or
+    any unit ever below it, and members of its participants), filtered in the database."""
     qs = Movement.objects.select_related("province").order_by("-period_start", "name")
-    if getattr(user, "is_superuser", False):
-        return qs
-    return [m for m in qs if access.can_view(user, m)]
+    return permissions.restrict(qs, user, "movement.view")
 
 
 def movement_or_404(user, pk) -> Movement:
-    try:
-        movement = Movement.objects.select_related("province").get(pk=pk)
-    except (Movement.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy phong trào") from None
-    if not access.can_view(user, movement):
-        raise Http404("Không tìm thấy phong trào")
-    return movement
+    return permissions.get_or_404(
+        Movement.objects.select_related("province"),
+        user,
+        "movement.view",
+        pk,
+        message="Không tìm thấy phong trào",
+    )
+
+
+def _participants_business(qs, user):
+    """Rows of a participant (obligations, reports, amendments) the user may open: the participant's
+    own officers (`movement.report.edit`), the province acting on its behalf (`movement.manage`) and
+    those who consolidate the year's reports (`movement.consolidate`) — three actions of the matrix,
+    one query."""
+    return (
+        permissions.restrict(qs, user, "movement.report.edit")
+        | permissions.restrict(qs, user, "movement.manage")
+        | permissions.restrict(qs, user, "movement.consolidate")
+    )
 
 
 def version_in_force(movement: Movement, on: dt.date | None = None) -> MovementVersion | None:
@@ -417,12 +430,9 @@ def obligations_data(
     )
     if year:
         qs = qs.filter(year=year)
-    if user is not None and not (
-        access.can_consolidate(user, movement) or getattr(user, "is_superuser", False)
-    ):
-        qs = qs.filter(
-            participant__organisation__memberships__user=user,
-            participant__organisation__memberships__active=True,
+    if user is not None:  # those who consolidate see every participant's; an officer, their own
+        qs = permissions.restrict(qs, user, "movement.consolidate") | permissions.restrict(
+            qs, user, "movement.report.edit"
         )
     rows = list(qs)
     reports = {ob.pk: getattr(ob, "report", None) for ob in rows}
@@ -496,32 +506,23 @@ def obligations_data(
 
 
 def report_or_404(user, pk) -> Report:
+    qs = Report.objects.select_related(
+        "obligation__participant__organisation",
+        "obligation__participant__movement",
+        "obligation__section",
+    )
     try:
-        report = Report.objects.select_related(
-            "obligation__participant__organisation",
-            "obligation__participant__movement",
-            "obligation__section",
-        ).get(pk=pk)
+        return _participants_business(qs, user).get(pk=pk)
     except (Report.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy báo cáo") from None
-    participant = report.obligation.participant
-    if not (access.can_write_report(user, participant) or access.can_consolidate(user, participant.movement)):
-        raise Http404("Không tìm thấy báo cáo")
-    return report
 
 
 def obligation_or_404(user, pk) -> Obligation:
+    qs = Obligation.objects.select_related("participant__organisation", "participant__movement")
     try:
-        ob = Obligation.objects.select_related("participant__organisation", "participant__movement").get(
-            pk=pk
-        )
+        return _participants_business(qs, user).get(pk=pk)
     except (Obligation.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy nghĩa vụ báo cáo") from None
-    if not (
-        access.can_write_report(user, ob.participant) or access.can_consolidate(user, ob.participant.movement)
-    ):
-        raise Http404("Không tìm thấy nghĩa vụ báo cáo")
-    return ob
 
 
 # --- consolidation ------------------------------------------------------------------------------
@@ -772,9 +773,8 @@ def amendments_for(user, movement: Movement):
     qs = Amendment.objects.filter(movement=movement).select_related(
         "proposed_by__organisation", "decision", "version"
     )
-    if access.can_manage(user, movement) or access.can_consolidate(user, movement):
-        return list(qs)
-    return [a for a in qs if a.proposed_by is None or access.can_write_report(user, a.proposed_by)]
+    # Sở Nội vụ's own proposals (no participant) are shown to everyone who sees the movement
+    return list(_participants_business(qs, user) | qs.filter(proposed_by__isnull=True))
 
 
 # --- clusters -----------------------------------------------------------------------------------
@@ -912,8 +912,10 @@ def inspections_for(user, movement: Movement | None = None):
     """Inspections of the movements the user may see (newest first)."""
     from chungsuc.movements.models import Inspection
 
-    ids = [m.pk for m in movements_for(user)] if movement is None else [movement.pk]
-    return Inspection.objects.filter(movement_id__in=ids).select_related("movement", "unit", "conclusion")
+    qs = Inspection.objects.select_related("movement", "unit", "conclusion")
+    if movement is not None:
+        return qs.filter(movement=movement)
+    return qs.filter(movement__in=movements_for(user).values("pk"))
 
 
 def _team_members(inspection) -> list[str]:

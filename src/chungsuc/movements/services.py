@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chungsuc.accounts import permissions
 from chungsuc.accounts.models import Membership, Organisation, Role
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
@@ -1129,7 +1130,10 @@ def amendment_propose(
             _("Chỉ cán bộ của đơn vị tham gia được đề nghị thay đơn vị."),
         )
     else:
-        access.require(access.can_manage(actor, movement) or access.is_participant_member(actor, movement))
+        access.require(
+            access.can_manage(actor, movement)
+            or permissions.can(actor, "movement.amendment.propose", movement)
+        )
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Cần nêu lý do đề nghị điều chỉnh.")]})
     from chungsuc.movements.selectors import version_in_force

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError, require_version
+from chungsuc.core.http import service_errors
 from chungsuc.geo.models import Unit, UnitLevel
 from chungsuc.movements import access, excel, selectors, services, tables
 from chungsuc.movements.forms import (
@@ -42,12 +43,6 @@ def _export(request, table, name: str):
     if fmt not in EXPORT_FORMATS:
         return None
     return export_response(table(), fmt, name)
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _on(request) -> dt.date:
@@ -365,7 +360,7 @@ def report_transition(request, pk):
     if not form.is_valid():
         messages.error(request, _("Thao tác không hợp lệ."))
         return redirect(report.get_absolute_url())
-    try:
+    with service_errors(request):
         services.report_transition(
             actor=request.user,
             report=report,
@@ -373,10 +368,6 @@ def report_transition(request, pk):
             reason=form.cleaned_data["reason"],
             expected_version=expected_version,
         )
-    except (ValidationError, PermissionDenied) as exc:
-        for m in _messages_of(exc) if isinstance(exc, ValidationError) else [str(exc)]:
-            messages.error(request, m)
-    else:
         messages.success(request, _("Đã cập nhật trạng thái báo cáo."))
     return redirect(report.get_absolute_url())
 
@@ -389,12 +380,8 @@ def report_attach(request, pk):
     if not form.is_valid():
         messages.error(request, _("Cần chọn một tệp để đính kèm."))
         return redirect(report.get_absolute_url())
-    try:
+    with service_errors(request):
         services.report_attach(actor=request.user, report=report, file=form.cleaned_data["file"])
-    except (ValidationError, PermissionDenied) as exc:
-        for m in _messages_of(exc) if isinstance(exc, ValidationError) else [str(exc)]:
-            messages.error(request, m)
-    else:
         messages.success(request, _("Đã đính kèm tệp."))
     return redirect(report.get_absolute_url())
 
@@ -418,7 +405,7 @@ def unit_groups(request, pk):
             messages.error(request, _("Nhóm xã phải là 1, 2 hoặc 3."))
         else:
             unit = Unit.objects.filter(pk=form.cleaned_data["unit"]).first()
-            try:
+            with service_errors(request, catch=(ValidationError,)):
                 if unit is None:
                     raise ValidationError(_("Không tìm thấy đơn vị."))
                 services.unit_group_set(
@@ -428,10 +415,6 @@ def unit_groups(request, pk):
                     group=form.cleaned_data["group"],
                     basis=form.cleaned_data["basis"],
                 )
-            except ValidationError as exc:
-                for m in _messages_of(exc):
-                    messages.error(request, m)
-            else:
                 messages.success(request, _("Đã ghi nhóm xã của %(u)s.") % {"u": unit.name})
         return redirect("movements:groups", movement.pk)
     on = selectors.reference_date(movement)
@@ -466,7 +449,7 @@ def roadmaps(request, pk):
         if unit is None:
             messages.error(request, _("Cần chọn đơn vị thuộc địa bàn của phong trào và năm phấn đấu hợp lệ."))
         else:
-            try:
+            with service_errors(request, catch=(ValidationError,)):
                 services.roadmap_set(
                     actor=request.user,
                     movement=movement,
@@ -475,10 +458,6 @@ def roadmaps(request, pk):
                     year=form.cleaned_data["year"],
                     note=form.cleaned_data["note"],
                 )
-            except ValidationError as exc:
-                for m in _messages_of(exc):
-                    messages.error(request, m)
-            else:
                 messages.success(request, _("Đã ghi lộ trình của %(u)s.") % {"u": unit.name})
         return redirect("movements:roadmaps", movement.pk)
     from chungsuc.accounts.models import Role
@@ -524,7 +503,7 @@ def pilots(request, pk):
     if request.method == "POST":
         pilot = get_object_or_404(PilotUnit, pk=request.POST.get("pilot") or 0, movement=movement)
         year = request.POST.get("year") or ""
-        try:
+        with service_errors(request, catch=(ValidationError,)):
             services.pilot_update(
                 actor=request.user,
                 pilot=pilot,
@@ -533,10 +512,6 @@ def pilots(request, pk):
                 active=request.POST.get("active") == "1",
                 note=request.POST.get("note") or "",
             )
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
-        else:
             messages.success(request, _("Đã sửa %(u)s trong danh sách đơn vị điểm.") % {"u": pilot.unit.name})
         return redirect("movements:pilots", movement.pk)
     on = _on(request)
@@ -601,7 +576,7 @@ def amendments(request, pk):
     )
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with service_errors(request, catch=(ValidationError,)):
             if action == "propose":
                 participant = None
                 if request.POST.get("participant"):
@@ -654,9 +629,6 @@ def amendments(request, pk):
                     note=request.POST.get("note", ""),
                 )
                 messages.success(request, _("Đã ghi quyết định về đề nghị điều chỉnh."))
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
         return redirect("movements:amendments", movement.pk)
     targets = list(version.targets.prefetch_related("years")) if version else []
     grid = [
@@ -697,19 +669,16 @@ def clusters(request, pk):
     movement = selectors.movement_or_404(request.user, pk)
     manage = access.can_manage(request.user, movement)
     if request.method == "POST":
-        try:
+        with service_errors(request, catch=(ValidationError,)):
             cluster = services.cluster_create(
                 actor=request.user,
                 movement=movement,
                 name=request.POST.get("name", ""),
                 kind=request.POST.get("kind", "cluster"),
             )
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
-            return redirect("movements:clusters", movement.pk)
-        messages.success(request, _("Đã lập %(c)s.") % {"c": cluster})
-        return redirect("movements:cluster", cluster.pk)
+            messages.success(request, _("Đã lập %(c)s.") % {"c": cluster})
+            return redirect("movements:cluster", cluster.pk)
+        return redirect("movements:clusters", movement.pk)
     clusters = list(movement.clusters.prefetch_related("members"))
     exported = _export(
         request, lambda: tables.clusters_table(movement, clusters), f"cum-khoi-thi-dua-{movement.code}"
@@ -739,7 +708,7 @@ def cluster_detail(request, pk):
     manage = access.can_manage(request.user, movement)
     if request.method == "POST":
         year = int(request.POST.get("year") or year)
-        try:
+        with service_errors(request, catch=(ValidationError,)):
             if request.POST.get("action") == "members":
                 chosen = list(movement.participants.filter(pk__in=request.POST.getlist("participants")))
                 services.cluster_members_set(
@@ -761,9 +730,6 @@ def cluster_detail(request, pk):
                     evidence=evidence,
                 )
                 messages.success(request, _("Đã ghi điểm cho %(p)s.") % {"p": scored})
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
         return redirect(f"{reverse('movements:cluster', args=[cluster.pk])}?year={year}")
     data = selectors.cluster_data(cluster, year=year)
     exported = _export(
@@ -878,7 +844,7 @@ def model_detail(request, pk):
     movement = model.movement
     if request.method == "POST":
         action = request.POST.get("action", "")
-        try:
+        with service_errors(request, catch=(ValidationError,)):
             if action == "replicate":
                 raw = request.POST.get("unit") or ""
                 unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
@@ -898,10 +864,6 @@ def model_detail(request, pk):
                 services.model_decide(
                     actor=request.user, model=model, action=action, note=request.POST.get("note", "")
                 )
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
-        else:
             messages.success(request, _("Đã cập nhật mô hình."))
         return redirect(model.get_absolute_url())
     manage = access.can_manage(request.user, movement)
@@ -958,7 +920,7 @@ def inspections(request, pk):
         year = request.POST.get("year") or ""
         raw_team = request.POST.get("team") or ""
         team = movement.inspection_teams.filter(pk=raw_team).first() if raw_team.isdigit() else None
-        try:
+        with service_errors(request, catch=(ValidationError,)):
             if raw_team and team is None:
                 raise ValidationError({"team": [_("Không tìm thấy đoàn kiểm tra đã chọn.")]})
             inspection = services.inspection_plan(
@@ -972,12 +934,9 @@ def inspections(request, pk):
                 planned_on=_vn_date(request.POST.get("planned_on"), "planned_on"),
                 team=team,
             )
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
-            return redirect("movements:inspections", movement.pk)
-        messages.success(request, _("Đã đưa cuộc kiểm tra vào kế hoạch."))
-        return redirect(inspection.get_absolute_url())
+            messages.success(request, _("Đã đưa cuộc kiểm tra vào kế hoạch."))
+            return redirect(inspection.get_absolute_url())
+        return redirect("movements:inspections", movement.pk)
     listed = movement.inspections.select_related("unit", "conclusion").prefetch_related(
         "recommendations", "findings"
     )
@@ -1021,7 +980,7 @@ def inspection_detail(request, pk):
     movement = selectors.movement_or_404(request.user, inspection.movement_id)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with service_errors(request, catch=(ValidationError,)):
             if action == "findings":
                 results = {
                     item.code: (
@@ -1062,10 +1021,6 @@ def inspection_detail(request, pk):
                     issued_on=_vn_date(request.POST.get("issued_on"), "issued_on"),
                     signer_name=request.POST.get("signer_name", ""),
                 )
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
-        else:
             messages.success(request, _("Đã ghi."))
         return redirect(inspection.get_absolute_url())
     today = timezone.localdate()

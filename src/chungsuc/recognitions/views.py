@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from chungsuc.accounts import permissions
 from chungsuc.assessments import selectors as assessment_selectors
 from chungsuc.assessments.models import Standard
-from chungsuc.assessments.views_excel import _form_errors_to_messages, _xlsx
+from chungsuc.assessments.views_excel import _xlsx
 from chungsuc.core.concurrency import require_version
-from chungsuc.core.http import flash_errors
+from chungsuc.core.http import flash_form_errors, post_service, service_errors
 from chungsuc.recognitions import register_import as reg
 from chungsuc.recognitions import selectors, services
 from chungsuc.recognitions.forms import (
@@ -83,7 +83,7 @@ def consultation_open(request, pk):
     expected_version = require_version(request.POST.get("case_version"), field="case_version")
     form = ConsultationOpenForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(request):
             services.consultation_open(
                 actor=request.user,
                 assessment=assessment,
@@ -94,8 +94,6 @@ def consultation_open(request, pk):
                 override_reason=form.cleaned_data["override_reason"],
             )
             messages.success(request, _("Đã công khai lấy ý kiến nhân dân trên cổng thông tin."))
-        except (ValidationError, PermissionDenied) as exc:
-            flash_errors(request, exc)
     else:
         messages.error(request, _("Số ngày công khai không hợp lệ (1–90)."))
     return redirect(assessment.get_absolute_url())
@@ -106,13 +104,11 @@ def consultation_open(request, pk):
 def consultation_close(request, pk):
     assessment = assessment_selectors.assessment_or_404(request.user, pk)
     expected_version = require_version(request.POST.get("case_version"), field="case_version")
-    try:
+    with service_errors(request):
         services.consultation_close(
             actor=request.user, assessment=assessment, expected_version=expected_version
         )
         messages.success(request, _("Đã kết thúc lấy ý kiến."))
-    except (ValidationError, PermissionDenied) as exc:
-        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -123,7 +119,7 @@ def condition_set(request, pk):
     form = ConditionForm(request.POST)
     if form.is_valid():
         condition = get_object_or_404(RecognitionCondition, pk=form.cleaned_data["condition"])
-        try:
+        with service_errors(request):
             services.condition_check_set(
                 actor=request.user,
                 assessment=assessment,
@@ -132,8 +128,6 @@ def condition_set(request, pk):
                 note=form.cleaned_data["note"],
             )
             messages.success(request, _("Đã ghi nhận điều kiện «%(c)s».") % {"c": condition.name})
-        except (ValidationError, PermissionDenied) as exc:
-            flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -144,13 +138,10 @@ def decision_record(request, pk):
     expected_version = require_version(request.POST.get("case_version"), field="case_version")
     form = DecisionForm(request.POST, request.FILES)
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            messages.error(
-                request, f"{form.fields[field].label if field in form.fields else field}: {' '.join(errs)}"
-            )
+        flash_form_errors(request, form)
         return redirect(assessment.get_absolute_url())
     d = form.cleaned_data
-    try:
+    with service_errors(request):
         services.decision_record(
             actor=request.user,
             assessment=assessment,
@@ -164,8 +155,6 @@ def decision_record(request, pk):
             authority=d.get("authority") or "",
         )
         messages.success(request, _("Đã ghi nhận quyết định."))
-    except (ValidationError, PermissionDenied) as exc:
-        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -258,7 +247,7 @@ def revoke(request, pk):
     form = RevocationForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with service_errors(request):
             services.revocation_record(
                 actor=request.user,
                 record=record,
@@ -269,14 +258,8 @@ def revoke(request, pk):
                 signed_pdf=d.get("signed_pdf"),
             )
             messages.success(request, _("Đã ghi nhận quyết định thu hồi."))
-        except (ValidationError, PermissionDenied) as exc:
-            flash_errors(request, exc)
     else:
-        for field, errs in form.errors.items():
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s") % {"field": form.fields[field].label, "errors": " ".join(errs)},
-            )
+        flash_form_errors(request, form)
     return redirect("recognitions:register")
 
 
@@ -307,7 +290,8 @@ def register_import(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             file_name = upload.name
-            try:
+            # FileRejected and ExcelError are ValidationErrors
+            with service_errors(request, catch=(ValidationError,)):
                 rows, columns = reg.read_workbook(upload, name=upload.name)
                 if not rows:
                     empty = _("Trang tính %(s)s không có dòng dữ liệu nào (từ dòng 2).")
@@ -316,11 +300,8 @@ def register_import(request):
                     plan = reg.check_rows(actor=request.user, rows=rows, sheet=reg.SHEET, columns=columns)
                     if not plan.errors and plan.change_count:
                         token = reg.pending_store(request.user, rows, columns, upload.name)
-            except ValidationError as exc:  # FileRejected and ExcelError are ValidationErrors
-                for m in exc.messages:
-                    messages.error(request, m)
         else:
-            _form_errors_to_messages(request, form)
+            flash_form_errors(request, form, labels=False)
     return render(
         request,
         "recognitions/register_import.html",
@@ -339,7 +320,8 @@ def register_import(request):
 @require_POST
 def register_import_commit(request, token):
     reg.require_importer(request.user)
-    try:
+
+    def commit():
         pending = reg.pending_load(token, request.user)
         n = services.recognition_import(
             actor=request.user,
@@ -350,12 +332,15 @@ def register_import_commit(request, token):
             confirm_overwrite=request.POST.get("confirm_overwrite") == "1",
         )
         reg.pending_discard(token)
-    except (ValidationError, PermissionDenied) as exc:
-        for m in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, m)
-        return redirect("recognitions:register-import")
-    messages.success(request, _("Đã ghi %(n)d mục vào sổ công nhận.") % {"n": n})
-    return redirect("recognitions:register")
+        return n
+
+    return post_service(
+        request,
+        commit,
+        success=lambda n: _("Đã ghi %(n)d mục vào sổ công nhận.") % {"n": n},
+        next_url="recognitions:register",
+        error_url="recognitions:register-import",
+    )
 
 
 # --- the official survey and moderation of web comments -------------------------------------------
@@ -367,17 +352,10 @@ def survey_record(request, pk):
     assessment = assessment_selectors.assessment_or_404(request.user, pk)
     form = SurveyForm(request.POST, request.FILES)
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s") % {"field": label, "errors": " ".join(errs)}
-                if label
-                else " ".join(errs),
-            )
+        flash_form_errors(request, form)
         return redirect(assessment.get_absolute_url())
     d = form.cleaned_data
-    try:
+    with service_errors(request):
         services.survey_record(
             actor=request.user,
             assessment=assessment,
@@ -388,8 +366,6 @@ def survey_record(request, pk):
             minutes=d.get("minutes"),
         )
         messages.success(request, _("Đã ghi kết quả lấy ý kiến sự hài lòng; cần một cán bộ khác xác nhận."))
-    except (ValidationError, PermissionDenied) as exc:
-        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -402,11 +378,9 @@ def survey_attest(request, pk):
         raise Http404
     form = SurveyAttestForm(request.POST)
     form.is_valid()
-    try:
+    with service_errors(request):
         services.survey_attest(actor=request.user, survey=survey, note=form.cleaned_data.get("note", ""))
         messages.success(request, _("Đã xác nhận kết quả lấy ý kiến."))
-    except (ValidationError, PermissionDenied) as exc:
-        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())
 
 
@@ -437,11 +411,9 @@ def comment_hide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Cần nêu lý do ẩn ý kiến."))
         return redirect(assessment.get_absolute_url())
-    try:
+    with service_errors(request):
         services.consultation_comment_hide(
             actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Đã ẩn ý kiến khỏi cổng thông tin."))
-    except (ValidationError, PermissionDenied) as exc:
-        flash_errors(request, exc)
     return redirect(assessment.get_absolute_url())

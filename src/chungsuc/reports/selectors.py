@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from chungsuc.accounts import permissions
-from chungsuc.accounts.selectors import scope_for
 from chungsuc.reports.models import GeneratedDocument
 
 
@@ -32,8 +31,6 @@ def recognised_records(user, *, on: dt.date, standard: str = "", level: str = ""
     with the labels the list's title uses."""
     from chungsuc.assessments.models import Standard
     from chungsuc.geo.models import UnitLevel
-
-    scope = scope_for(user)
     from chungsuc.recognitions import selectors as recognition_selectors
 
     qs = permissions.restrict(
@@ -48,7 +45,7 @@ def recognised_records(user, *, on: dt.date, standard: str = "", level: str = ""
         UnitLevel.DISTRICT: "Các huyện, thị xã, thành phố",
         UnitLevel.PROVINCE: "Tỉnh",
     }.get(level, "Các đơn vị")
-    scope_name = "toàn tỉnh" if scope.province_wide or scope.is_all else "trong phạm vi phụ trách"
+    scope_name = "toàn tỉnh" if permissions.province_wide(user) else "trong phạm vi phụ trách"
     return records, {"standard_label": standard_label, "level_label": level_label, "scope_name": scope_name}
 
 

@@ -78,6 +78,42 @@ def test_an_action_defined_twice_is_refused():
         matrix.parse({"a.yaml": text, "b.yaml": text})
 
 
+def test_the_succession_of_an_abolished_level_is_data():
+    assert matrix.succession() == {
+        "district_officer": ("district", frozenset({Role.PROGRAMME_OFFICE, Role.PROVINCE_ADMIN}))
+    }
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("succession:\n  district_officer:\n    level: huyen\n    to: [province_admin]\n", "level «huyen»"),
+        ("succession:\n  district_oficer:\n    level: district\n    to: [province_admin]\n", "vai trò"),
+        ("succession:\n  district_officer:\n    level: district\n    to: [provnce_admin]\n", "vai trò"),
+        ("succession:\n  district_officer:\n    level: district\n", "to"),
+        (
+            "succession:\n  district_officer:\n    level: district\n"
+            "    to: [province_admin]\n    when: 2025\n",
+            "khóa",
+        ),
+    ],
+)
+def test_a_bad_succession_is_refused_naming_the_file_and_by_the_system_check(monkeypatch, text, words):
+    with pytest.raises(matrix.MatrixError) as exc:
+        matrix.parse_succession({"thu.yaml": text})
+    assert "thu.yaml" in str(exc.value) and words in str(exc.value)
+    files = {**matrix._files(), "thu.yaml": text}
+    monkeypatch.setattr(matrix, "_files", lambda: files)
+    errors = matrix.check()
+    assert [e.id for e in errors] == ["accounts.E001"] and "thu.yaml" in errors[0].msg
+
+
+def test_a_succession_defined_twice_is_refused():
+    text = "succession:\n  district_officer:\n    level: district\n    to: [province_admin]\n"
+    with pytest.raises(matrix.MatrixError, match="đã khai báo"):
+        matrix.parse_succession({"a.yaml": text, "b.yaml": text})
+
+
 def test_an_unknown_action_is_refused_in_code_and_by_the_system_check(monkeypatch):
     with pytest.raises(ImproperlyConfigured):
         permissions.can(None, "assessment.valeus.edit")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.http import Http404
 
-from chungsuc.accounts import selectors
+from chungsuc.accounts import permissions, selectors
 from chungsuc.accounts.models import Role
 from chungsuc.accounts.permissions import acting_as_of
 from chungsuc.geo.models import Unit, UnitVersion
@@ -23,36 +23,40 @@ def _unit(code, on="2024-06-30"):
     return unit_by_code(code, on)
 
 
+def _ids(user, **kw):
+    return set(selectors.visible_units(user, **kw).values_list("pk", flat=True))
+
+
 def _thoai_son_commune_ids():
     district = _unit("894")
     return set(UnitVersion.objects.filter(parent=district).values_list("unit_id", flat=True))
 
 
 def test_commune_officer_sees_only_their_commune(demo):
-    scope = selectors.scope_for(_user("demo.vinhchanh"))
-    assert scope.unit_ids == {_unit("30703").pk}
-    assert not scope.province_wide
+    user = _user("demo.vinhchanh")
+    assert _ids(user) == {_unit("30703").pk}
+    assert not permissions.province_wide(user)
 
 
 def test_district_officer_sees_the_district_and_its_17_communes(demo):
-    scope = selectors.scope_for(_user("demo.thoaison"))
     communes = _thoai_son_commune_ids()
     assert len(communes) == 17
-    assert scope.unit_ids == communes | {_unit("894").pk}
+    assert _ids(_user("demo.thoaison")) == communes | {_unit("894").pk}
 
 
 def test_district_scope_on_a_date_after_the_abolition_of_districts_is_empty(demo):
     user = _user("demo.thoaison")
-    assert selectors.scope_for(user, on=dt.date(2025, 7, 1)).unit_ids == frozenset()
-    assert _unit("30703").pk in selectors.scope_for(user, on=dt.date(2025, 6, 30)).unit_ids
+    assert _ids(user, on=dt.date(2025, 7, 1)) == set()
+    assert _unit("30703").pk in _ids(user, on=dt.date(2025, 6, 30))
 
 
 def test_province_admin_sees_old_and_merged_province(demo):
-    scope = selectors.scope_for(_user("demo.tinh"))
-    assert scope.province_wide
-    assert _unit("30703").pk in scope.unit_ids  # old commune
-    assert _unit("30292", on="2025-07-01").pk in scope.unit_ids  # merged province's ward
-    assert len(scope.unit_ids) == 1 + 11 + 156 + 1 + 102
+    user = _user("demo.tinh")
+    assert permissions.province_wide(user)
+    ids = _ids(user)
+    assert _unit("30703").pk in ids  # old commune
+    assert _unit("30292", on="2025-07-01").pk in ids  # merged province's ward
+    assert len(ids) == 1 + 11 + 156 + 1 + 102
 
 
 def test_out_of_scope_and_missing_units_both_answer_404(demo):
@@ -90,7 +94,7 @@ def test_writes_are_decided_as_of_today_and_pass_to_the_successor(demo):
     assert selectors.can_act_on_unit(_user("demo.nnptnt"), vinh_chanh.pk, {Role.PROGRAMME_OFFICE})
     assert not selectors.can_act_on_unit(_user("demo.chomoi"), vinh_chanh.pk, {Role.DISTRICT_OFFICER})
     # reading stays over the jurisdiction's whole period
-    assert selectors.scope_for(_user("demo.thoaison")).covers(vinh_chanh.pk)
+    assert permissions.reached(_user("demo.thoaison"), "unit.view", [vinh_chanh.pk]) == {vinh_chanh.pk}
 
 
 def test_users_with_role_over_unit_finds_the_next_actor(demo):
@@ -113,7 +117,7 @@ def test_inactive_membership_gives_no_scope(demo):
     user = _user("demo.vinhchanh")
     membership_revoke(actor=None, membership=user.memberships.get(), reason="chuyển công tác")
     fresh = _user("demo.vinhchanh")
-    assert selectors.scope_for(fresh).unit_ids == frozenset()
+    assert _ids(fresh) == set()
 
 
 def _walk(root_id, start, end):

@@ -7,11 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from chungsuc.accounts.selectors import scope_for
 from chungsuc.assessments import selectors
 from chungsuc.assessments.models import Assessment
 from chungsuc.core.models import Workflow, WorkflowCase, WorkflowState
-from chungsuc.geo.models import Unit
 
 # The three-tier history (2021–2025): writes decided as of 31/12/2024, before the merger.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acting_in_2024")]
@@ -51,14 +49,3 @@ def test_state_counts_follow_the_latest_case(users, framework, vinh_chanh):
     assert counted["Trạng thái kiểm thử"] == 1
     assert "Trạng thái đầu" not in counted
     assert counted[None] == 1
-
-
-def test_covers_every_unit_only_when_the_scope_has_them_all(users):
-    User = get_user_model()
-    district = User.objects.get(username="demo.thoaison")
-    assert not selectors.covers_every_unit(scope_for(district))
-    province = User.objects.get(username="demo.tinh")
-    scope = scope_for(province)
-    assert selectors.covers_every_unit(scope) == (
-        set(scope.unit_ids) == set(Unit.objects.values_list("id", flat=True))
-    )

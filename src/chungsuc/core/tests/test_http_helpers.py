@@ -8,7 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
 
 from chungsuc.core.concurrency import ConflictError
-from chungsuc.core.http import api_error_response, api_service_errors, post_service, service_errors
+from chungsuc.core.http import (
+    api_error_response,
+    api_service_errors,
+    flash_form_errors,
+    post_service,
+    service_errors,
+)
 from chungsuc.core.workflow import WorkflowPermissionError
 
 
@@ -41,6 +47,38 @@ def test_service_errors_turns_a_refusal_into_messages_and_lets_success_through()
     # anything else is a bug, not the user's mistake: it propagates
     with pytest.raises(KeyError), service_errors(request):
         raise KeyError("x")
+
+
+def test_service_errors_can_let_a_permission_refusal_answer_403():
+    request = _request()
+    with pytest.raises(PermissionDenied), service_errors(request, catch=(ValidationError,)):
+        raise PermissionDenied("Bạn không có quyền.")
+    with service_errors(request, catch=(ValidationError,)):
+        raise ValidationError("Năm không hợp lệ.")
+    assert _flashed(request) == [("error", "Năm không hợp lệ.")]
+
+
+def test_flash_form_errors_names_each_field_by_its_label_never_its_code():
+    from django import forms
+
+    class F(forms.Form):
+        year = forms.IntegerField(label="Năm")
+        note = forms.CharField(label="Ghi chú", max_length=3)
+
+        def clean(self):
+            raise forms.ValidationError("Hồ sơ không hợp lệ.")
+
+    form = F({"year": "hai", "note": "dài quá"})
+    assert not form.is_valid()
+    request = _request()
+    flash_form_errors(request, form)
+    flashed = [text for _level, text in _flashed(request)]
+    assert flashed[0].startswith("Năm: ") and flashed[1].startswith("Ghi chú: ")
+    assert flashed[2] == "Hồ sơ không hợp lệ."  # a form-wide error: its words alone, no "__all__"
+    assert not any("year" in t or "__all__" in t for t in flashed)
+    request = _request()
+    flash_form_errors(request, form, labels=False)
+    assert [text for _level, text in _flashed(request)] == [m for errs in form.errors.values() for m in errs]
 
 
 def test_post_service_redirects_with_the_success_or_the_refusal():

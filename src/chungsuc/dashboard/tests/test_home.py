@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from chungsuc.accounts.selectors import visible_units
 from chungsuc.recognitions.models import RecognitionRecord
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,8 @@ def test_district_dashboard_counts_only_its_recognised_units(client, demo):
     assert response.status_code == 200
     ctx = response.context
     assert ctx["unit_count"] == 18
-    expected = RecognitionRecord.objects.as_of(ctx["on"]).filter(unit_id__in=ctx["scope"].unit_ids)
+    units = visible_units(ctx["user"])
+    expected = RecognitionRecord.objects.as_of(ctx["on"]).filter(unit_id__in=units.values("pk"))
     counted = {r["code"]: r["count"] for r in ctx["recognised"]}
     assert sum(counted.values()) == expected.count() > 0
     province = RecognitionRecord.objects.as_of(ctx["on"]).count()
