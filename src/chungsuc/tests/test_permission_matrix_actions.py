@@ -195,7 +195,9 @@ class World:
         from chungsuc.movements import services
 
         return services.recommendation_add(
-            actor=_user("demo.kiemtra"), inspection=self.inspection, text="Nộp báo cáo đúng hạn",
+            actor=_user("demo.kiemtra"),
+            inspection=self.inspection,
+            text="Nộp báo cáo đúng hạn",
             due_date=dt.date(2024, 12, 31),
         )
 
@@ -206,7 +208,9 @@ class World:
 
         admin = _user("demo.tinh")
         services.scoring_table_set(
-            actor=admin, movement=self.plan, rows=[{"code": "1", "name": "Tổ chức phong trào", "max_points": 30}]
+            actor=admin,
+            movement=self.plan,
+            rows=[{"code": "1", "name": "Tổ chức phong trào", "max_points": 30}],
         )
         cluster = services.cluster_create(actor=admin, movement=self.plan, name="Cụm ma trận")
         members = [self.participant(c) for c in ("ubnd-893", "ubnd-894", "ubnd-889")]
@@ -303,7 +307,9 @@ def _import_plan(w):
     from chungsuc.assessments import excel
 
     a = w.dossier
-    data = excel.build_workbook(framework=a.framework, year=a.year, units=[a.unit], assessments={a.unit_id: a})
+    data = excel.build_workbook(
+        framework=a.framework, year=a.year, units=[a.unit], assessments={a.unit_id: a}
+    )
     import io
 
     import openpyxl
@@ -314,7 +320,9 @@ def _import_plan(w):
     ws.cell(excel.FIRST_ROW, col).value = 95
     buf = io.BytesIO()
     wb.save(buf)
-    plan = excel.dry_run(actor=_user("demo.vinhchanh"), upload=SimpleUploadedFile("so-lieu.xlsx", buf.getvalue()))
+    plan = excel.dry_run(
+        actor=_user("demo.vinhchanh"), upload=SimpleUploadedFile("so-lieu.xlsx", buf.getvalue())
+    )
     assert plan.rows and not plan.errors, plan.errors
     return {"a": a, "plan": plan}
 
@@ -357,7 +365,9 @@ def _assessments():
             refused="demo.kiemtra",  # an inspector reads dossiers, never makes one
             setup=lambda w: {"unit": w.vc, "fw": w.fw},
             on=lambda s: s["unit"],
-            perform=lambda u, s: services.assessment_create(actor=u, unit=s["unit"], year=2024, framework=s["fw"]),
+            perform=lambda u, s: services.assessment_create(
+                actor=u, unit=s["unit"], year=2024, framework=s["fw"]
+            ),
             probe=lambda s: _count(_m("assessments.Assessment"), unit=s["unit"], framework=s["fw"]),
         ),
         "assessment.values.edit": Case(
@@ -375,7 +385,9 @@ def _assessments():
             refused="demo.so",
             setup=lambda w: {"a": w.dossier},
             on=lambda s: s["a"],
-            perform=lambda u, s: services.evidence_add(actor=u, assessment=s["a"], upload=_pdf(), indicator_code="3.1"),
+            perform=lambda u, s: services.evidence_add(
+                actor=u, assessment=s["a"], upload=_pdf(), indicator_code="3.1"
+            ),
             probe=lambda s: _count(_m("assessments.Evidence"), assessment=s["a"]),
         ),
         "assessment.evaluate": Case(
@@ -407,7 +419,9 @@ def _assessments():
             refused="demo.so",
             setup=_newer_version,
             on=lambda s: s["a"],
-            perform=lambda u, s: services.assessment_framework_move(actor=u, assessment=s["a"], reason="Ngưỡng 3.1 đã sửa"),
+            perform=lambda u, s: services.assessment_framework_move(
+                actor=u, assessment=s["a"], reason="Ngưỡng 3.1 đã sửa"
+            ),
             probe=_framework_of,
         ),
         "assessment.framework.move_all": Case(
@@ -423,12 +437,14 @@ def _assessments():
     }
 
 
-# core, geo, accounts, criteria --------------------------------------------------------------------------------
+# core, geo, accounts, criteria ---------------------------------------------------------------------------
 
 
 def _audit_entry(w):
     a = w.dossier
-    return {"entry": _m("core.AuditEntry").objects.filter(action="assessment.create", target_id=str(a.pk)).get()}
+    return {
+        "entry": _m("core.AuditEntry").objects.filter(action="assessment.create", target_id=str(a.pk)).get()
+    }
 
 
 def _core():
@@ -536,7 +552,9 @@ def _movements():
         return {"plan": w.plan, "pilot": p}
 
     def amendment(w):
-        a = ms.amendment_propose(actor=_user("demo.tinh"), movement=w.plan, reason="Điều chỉnh thử", changes={"2.1": {"2025": 4}})
+        a = ms.amendment_propose(
+            actor=_user("demo.tinh"), movement=w.plan, reason="Điều chỉnh thử", changes={"2.1": {"2025": 4}}
+        )
         return {"plan": w.plan, "amendment": a}
 
     def amendment_state(s):
@@ -601,7 +619,13 @@ def _movements():
                 period_start=2024,
                 period_end=2025,
                 targets=[
-                    {"code": "1", "name": "Xã NTM", "level": "commune", "standards": ["ntm"], "by_year": {2025: 2}}
+                    {
+                        "code": "1",
+                        "name": "Xã NTM",
+                        "level": "commune",
+                        "standards": ["ntm"],
+                        "by_year": {2025: 2},
+                    }
                 ],
             ),
             probe=lambda s: _count(Movement, name="Phong trào thử ma trận"),
@@ -611,13 +635,19 @@ def _movements():
             refused="demo.hoidong",
             setup=participant_setup,
             on=lambda s: s["plan"].province_id,
-            perform=lambda u, s: ms.participant_add(actor=u, movement=s["plan"], organisation=s["org"], kind="department"),
+            perform=lambda u, s: ms.participant_add(
+                actor=u, movement=s["plan"], organisation=s["org"], kind="department"
+            ),
             probe=lambda s: _count(Participant, movement=s["plan"], organisation=s["org"]),
         ),
         "movement.report.edit": Case(
             allowed="demo.so",
             refused="demo.chomoi",  # a reporting role, of another participant
-            setup=lambda w: {"plan": w.plan, "p": w.participant("so-tttt"), "ob": w.participant("so-tttt").obligations.order_by("due_date").first()},
+            setup=lambda w: {
+                "plan": w.plan,
+                "p": w.participant("so-tttt"),
+                "ob": w.participant("so-tttt").obligations.order_by("due_date").first(),
+            },
             on=lambda s: s["p"],
             perform=lambda u, s: ms.report_save(actor=u, obligation=s["ob"], data={"articles": "4"}),
             probe=lambda s: _count(Report, obligation=s["ob"]),
@@ -661,7 +691,11 @@ def _movements():
             setup=pilot,
             on=lambda s: s["plan"].province_id,
             perform=lambda u, s: ms.pilot_update(
-                actor=u, pilot=s["pilot"], year=s["pilot"].year, verified=True, active=not s["pilot"].active,
+                actor=u,
+                pilot=s["pilot"],
+                year=s["pilot"].year,
+                verified=True,
+                active=not s["pilot"].active,
                 note="Theo QĐ thử",
             ),
             probe=pilot_of,
@@ -671,7 +705,9 @@ def _movements():
             refused="demo.chomoi",
             setup=lambda w: {"plan": w.plan, "unit": w.vc},
             on=lambda s: s["unit"].pk,
-            perform=lambda u, s: ms.roadmap_set(actor=u, movement=s["plan"], unit=s["unit"], standard="ntm", year=2025),
+            perform=lambda u, s: ms.roadmap_set(
+                actor=u, movement=s["plan"], unit=s["unit"], standard="ntm", year=2025
+            ),
             probe=lambda s: _count(Roadmap, movement=s["plan"], unit=s["unit"]),
         ),
         "movement.amendment.propose": Case(
@@ -680,7 +716,11 @@ def _movements():
             setup=lambda w: {"plan": w.plan, "p": w.participant("so-tttt")},
             on=lambda s: s["p"],
             perform=lambda u, s: ms.amendment_propose(
-                actor=u, movement=s["plan"], reason="Đề nghị thử", changes={"2.1": {"2025": 4}}, participant=s["p"]
+                actor=u,
+                movement=s["plan"],
+                reason="Đề nghị thử",
+                changes={"2.1": {"2025": 4}},
+                participant=s["p"],
             ),
             probe=lambda s: _count(Amendment, movement=s["plan"]),
         ),
@@ -689,7 +729,9 @@ def _movements():
             refused="demo.nnptnt",
             setup=amendment,
             on=lambda s: s["plan"].province_id,
-            perform=lambda u, s: ms.amendment_decide(actor=u, amendment=s["amendment"], approve=False, note="Không cần"),
+            perform=lambda u, s: ms.amendment_decide(
+                actor=u, amendment=s["amendment"], approve=False, note="Không cần"
+            ),
             probe=amendment_state,
         ),
         "movement.cluster.manage": Case(
@@ -703,7 +745,11 @@ def _movements():
         "movement.cluster.score": Case(
             allowed="demo.chomoi",
             refused="demo.thoaison",  # a member, scoring on another member's behalf
-            setup=lambda w: {"cluster": w.cluster, "p": w.participant("ubnd-893"), "other": w.participant("ubnd-894")},
+            setup=lambda w: {
+                "cluster": w.cluster,
+                "p": w.participant("ubnd-893"),
+                "other": w.participant("ubnd-894"),
+            },
             on=lambda s: s["p"],
             perform=lambda u, s: ms.cluster_scores_save(
                 actor=u, cluster=s["cluster"], year=2024, scorer=s["p"], scored=s["other"], points={"1": "25"}
@@ -716,8 +762,13 @@ def _movements():
             setup=lambda w: {"plan": w.plan, "p": w.participant("so-tttt"), "unit": w.vc},
             on=lambda s: s["p"],
             perform=lambda u, s: ms.model_propose(
-                actor=u, movement=s["plan"], title="Mô hình đề xuất", who="Tổ hợp tác", unit=s["unit"],
-                description="Mô tả", participant=s["p"],
+                actor=u,
+                movement=s["plan"],
+                title="Mô hình đề xuất",
+                who="Tổ hợp tác",
+                unit=s["unit"],
+                description="Mô tả",
+                participant=s["p"],
             ),
             probe=lambda s: _count(ExemplaryModel, movement=s["plan"]),
         ),
@@ -735,7 +786,12 @@ def _movements():
             setup=lambda w: {"plan": w.plan, "unit": w.cho_moi},
             on=lambda s: s["plan"].province_id,
             perform=lambda u, s: ms.inspection_plan(
-                actor=u, movement=s["plan"], year=2024, team_name="Đoàn thử", leader="Trưởng đoàn", unit=s["unit"]
+                actor=u,
+                movement=s["plan"],
+                year=2024,
+                team_name="Đoàn thử",
+                leader="Trưởng đoàn",
+                unit=s["unit"],
             ),
             probe=lambda s: _count(Inspection, movement=s["plan"]),
         ),
@@ -744,7 +800,9 @@ def _movements():
             refused="demo.hoidong",
             setup=lambda w: {"inspection": w.inspection},
             on=lambda s: s["inspection"].unit_id,
-            perform=lambda u, s: ms.findings_save(actor=u, inspection=s["inspection"], results={"K1": ("met", "")}),
+            perform=lambda u, s: ms.findings_save(
+                actor=u, inspection=s["inspection"], results={"K1": ("met", "")}
+            ),
             probe=lambda s: _count(Finding, inspection=s["inspection"]),
         ),
         "movement.inspection.follow_up": Case(
@@ -763,7 +821,11 @@ def _movements():
             setup=lambda w: {"inspection": w.inspected, "plan": w.plan},
             on=lambda s: s["plan"].province_id,
             perform=lambda u, s: ms.inspection_conclude(
-                actor=u, inspection=s["inspection"], number="7", symbol="KL-HĐTĐKT", issued_on=dt.date(2024, 12, 20),
+                actor=u,
+                inspection=s["inspection"],
+                number="7",
+                symbol="KL-HĐTĐKT",
+                issued_on=dt.date(2024, 12, 20),
                 signer_name="Người ký thử",
             ),
             probe=insp_state,
@@ -789,7 +851,9 @@ def _recognitions():
 
     def comment(w):
         a = w.consulting
-        c = ConsultationComment.objects.create(consultation=a.consultation, name="Người dân", text="Góp ý thử")
+        c = ConsultationComment.objects.create(
+            consultation=a.consultation, name="Người dân", text="Góp ý thử"
+        )
         return {"a": a, "comment": c}
 
     def hidden(s):
@@ -799,8 +863,13 @@ def _recognitions():
     def survey(w):
         a = w.dossier
         sv = rs.survey_record(
-            actor=_user("demo.vinhchanh"), assessment=a, surveyed=200, satisfied=186, method="Phát phiếu",
-            conducted_on=dt.date(2024, 12, 1), minutes=_pdf(),
+            actor=_user("demo.vinhchanh"),
+            assessment=a,
+            surveyed=200,
+            satisfied=186,
+            method="Phát phiếu",
+            conducted_on=dt.date(2024, 12, 1),
+            minutes=_pdf(),
         )
         return {"a": a, "survey": sv}
 
@@ -851,7 +920,9 @@ def _recognitions():
             refused="demo.vinhchanh",  # the commune does not moderate its own consultation
             setup=comment,
             on=lambda s: s["comment"],
-            perform=lambda u, s: rs.consultation_comment_hide(actor=u, comment=s["comment"], reason="Lời lẽ không phù hợp"),
+            perform=lambda u, s: rs.consultation_comment_hide(
+                actor=u, comment=s["comment"], reason="Lời lẽ không phù hợp"
+            ),
             probe=hidden,
         ),
         "recognition.survey.record": Case(
@@ -860,8 +931,13 @@ def _recognitions():
             setup=lambda w: {"a": w.dossier},
             on=lambda s: s["a"],
             perform=lambda u, s: rs.survey_record(
-                actor=u, assessment=s["a"], surveyed=200, satisfied=186, method="Phát phiếu",
-                conducted_on=dt.date(2024, 12, 1), minutes=_pdf(),
+                actor=u,
+                assessment=s["a"],
+                surveyed=200,
+                satisfied=186,
+                method="Phát phiếu",
+                conducted_on=dt.date(2024, 12, 1),
+                minutes=_pdf(),
             ),
             probe=lambda s: _count(SatisfactionSurvey, assessment=s["a"]),
         ),
@@ -889,8 +965,13 @@ def _recognitions():
             setup=lambda w: {"a": w.closed},
             on=lambda s: s["a"],
             perform=lambda u, s: rs.decision_record(
-                actor=u, assessment=s["a"], recognised=False, number="12/QĐ-UBND", date=dt.date(2024, 12, 20),
-                signer="Chủ tịch UBND tỉnh", reason="Chưa đạt sự hài lòng của người dân",
+                actor=u,
+                assessment=s["a"],
+                recognised=False,
+                number="12/QĐ-UBND",
+                date=dt.date(2024, 12, 20),
+                signer="Chủ tịch UBND tỉnh",
+                reason="Chưa đạt sự hài lòng của người dân",
             ),
             probe=lambda s: (_count(Decision, assessment=s["a"]), _state(s["a"])),
         ),
@@ -900,8 +981,12 @@ def _recognitions():
             setup=record(2020),
             on=lambda s: s["record"],
             perform=lambda u, s: rs.revocation_record(
-                actor=u, record=s["record"], number="9/QĐ-UBND", date=dt.date(2024, 5, 1),
-                signer="Chủ tịch UBND tỉnh", reason="Tiêu chí không còn đạt",
+                actor=u,
+                record=s["record"],
+                number="9/QĐ-UBND",
+                date=dt.date(2024, 5, 1),
+                signer="Chủ tịch UBND tỉnh",
+                reason="Tiêu chí không còn đạt",
             ),
             probe=until,
         ),
@@ -953,7 +1038,9 @@ def _reports():
             refused="demo.hoidong",
             setup=lambda w: {"a": w.dossier},
             on=lambda s: s["a"].unit_id,
-            perform=request(DocumentKind.EVALUATION_SHEET, lambda s: {"assessment": s["a"].pk}, lambda s: s["a"].unit),
+            perform=request(
+                DocumentKind.EVALUATION_SHEET, lambda s: {"assessment": s["a"].pk}, lambda s: s["a"].unit
+            ),
             probe=docs,
         ),
         "report.recognised_list.generate": Case(
@@ -961,7 +1048,9 @@ def _reports():
             refused="demo.kiemtra",
             setup=lambda w: {},
             on=lambda s: None,
-            perform=request(DocumentKind.RECOGNISED_LIST, lambda s: {"on": D2024.isoformat()}, lambda s: None),
+            perform=request(
+                DocumentKind.RECOGNISED_LIST, lambda s: {"on": D2024.isoformat()}, lambda s: None
+            ),
             probe=docs,
         ),
         "report.annual_report.generate": Case(
@@ -970,7 +1059,9 @@ def _reports():
             setup=lambda w: {"plan": w.plan},
             on=lambda s: s["plan"].province_id,
             perform=request(
-                DocumentKind.ANNUAL_REPORT, lambda s: {"movement": s["plan"].pk, "year": 2024}, lambda s: s["plan"].province
+                DocumentKind.ANNUAL_REPORT,
+                lambda s: {"movement": s["plan"].pk, "year": 2024},
+                lambda s: s["plan"].province,
             ),
             probe=docs,
         ),
@@ -980,7 +1071,9 @@ def _reports():
             setup=lambda w: {"inspection": w.inspection},
             on=lambda s: s["inspection"].unit_id,
             perform=request(
-                DocumentKind.INSPECTION_CONCLUSION, lambda s: {"inspection": s["inspection"].pk}, lambda s: s["inspection"].unit
+                DocumentKind.INSPECTION_CONCLUSION,
+                lambda s: {"inspection": s["inspection"].pk},
+                lambda s: s["inspection"].unit,
             ),
             probe=docs,
         ),
@@ -1004,7 +1097,9 @@ def _reports():
 
 
 def _export_status(user):
-    return _client(user).get("/dashboard/charts/export/recognitions.csv", {"on": D2024.isoformat()}).status_code
+    return (
+        _client(user).get("/dashboard/charts/export/recognitions.csv", {"on": D2024.isoformat()}).status_code
+    )
 
 
 def _stranger_without_role():
@@ -1079,6 +1174,8 @@ def test_each_action_is_taken_by_the_allowed_user_and_refused_without_a_write(na
     assert snapshot(media) == before, f"{name}: the refused call wrote something"
     assert case.probe(s) == effect, f"{name}: the refused call changed the subject"
 
+    audited = _count(_m("core.AuditEntry"))
     case.perform(allowed, s)
     assert case.probe(s) != effect, f"{name}: the allowed call did not take effect"
     assert snapshot(media) != before, f"{name}: the allowed call wrote nothing"
+    assert _count(_m("core.AuditEntry")) > audited, f"{name}: the allowed call left no audit entry"
