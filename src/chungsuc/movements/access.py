@@ -38,11 +38,46 @@ def can_view(user, movement) -> bool:
     return bool(scope.unit_ids & movement_units(movement))
 
 
-def can_manage(user, movement=None, *, province_id=None) -> bool:
+def can_manage(user, movement=None, *, province_id=None, action: str = "movement.manage") -> bool:
+    """`action` over the movement's province (scope `province`). Each service asks its own line of the
+    matrix ("movement.create", "movement.pilot.edit", "movement.cluster.manage", …), so a change of
+    roles in `data/permissions/movements.yaml` reaches it; "movement.manage" is the default."""
     unit_id = movement.province_id if movement is not None else province_id
     if unit_id is None:
-        return bool(getattr(user, "is_superuser", False) or roles_of(user) & MANAGE_ROLES)
-    return permissions.can(user, "movement.manage", unit_id)
+        return bool(getattr(user, "is_superuser", False) or roles_of(user) & set(roles_for(action)))
+    return permissions.can(user, action, unit_id)
+
+
+def on_behalf(user, movement, action: str) -> bool:
+    """Sở Nội vụ acting for the province itself (no participant chosen): the movement's manager, and
+    only while `action`'s line names their role."""
+    return can_manage(user, movement) and can_manage(user, movement, action=action)
+
+
+def can_set_roadmap(user, unit_id: int) -> bool:
+    """A unit's roadmap: the roles of "movement.roadmap.set" over the unit (its own officers, the
+    province administrator), as of today."""
+    return permissions.can(user, "movement.roadmap.set", unit_id)
+
+
+def is_inspector(user, inspection) -> bool:
+    """Findings and recommendations ("movement.inspection.record", scope `team`): a member of the team
+    holding a role of the action, or Sở Nội vụ for the province."""
+    action = "movement.inspection.record"
+    if on_behalf(user, inspection.movement, action):
+        return True
+    return bool(
+        inspection.members.filter(pk=getattr(user, "pk", None)).exists() and permissions.holds(user, action)
+    )
+
+
+def can_follow_up(user, inspection) -> bool:
+    """A recommendation's follow-up ("movement.inspection.follow_up"): the inspected unit's officers
+    (over the unit, as of today), or Sở Nội vụ."""
+    action = "movement.inspection.follow_up"
+    if on_behalf(user, inspection.movement, action):
+        return True
+    return inspection.unit_id is not None and permissions.can(user, action, inspection.unit_id)
 
 
 def can_review(user, movement) -> bool:
@@ -61,17 +96,22 @@ def is_participant_member(user, movement) -> bool:
     ).exists()
 
 
-def can_write_report(user, participant) -> bool:
-    """A member (with a reporting role) of the participant's own organisation; a province
-    administrator may also write on a participant's behalf."""
+def can_write_report(user, participant, action: str = "movement.report.edit") -> bool:
+    """`action` for a participant (scope `participant`; "movement.report.edit" by default, and the
+    submission, amendments, cluster scores and models each ask their own line): a member, with a role
+    of the action, of the participant's own organisation; a province administrator may also act on a
+    participant's behalf while the action's line names their role."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
+    roles = set(roles_for(action))
     member = Membership.objects.filter(
-        user=user, active=True, organisation_id=participant.organisation_id, role__in=list(REPORT_ROLES)
+        user=user, active=True, organisation_id=participant.organisation_id, role__in=sorted(roles)
     ).exists()
-    return member or can_act_on_unit(user, participant.movement.province_id, MANAGE_ROLES)
+    return member or can_act_on_unit(
+        user, participant.movement.province_id, set(roles_for("movement.manage")) & roles
+    )
 
 
 def require(ok: bool, message: str | None = None) -> None:
@@ -90,7 +130,7 @@ def report_can_act(user, case, roles, transition) -> bool:
         return False
     participant = report.obligation.participant
     if transition is not None and transition.code == "submit":
-        return can_write_report(user, participant)
+        return can_write_report(user, participant, "movement.report.submit")
     return can_act_on_unit(user, participant.movement.province_id, set(roles) & REVIEW_ROLES)
 
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chungsuc.accounts.models import Membership, Organisation, Role
+from chungsuc.accounts.models import Membership, Organisation
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
 from chungsuc.core.concurrency import check_version, save_with_version
@@ -348,7 +348,9 @@ def movement_create(
         )
     elif act_date and not act_number:
         errors.setdefault("act_number", []).append(_("Có ngày ban hành thì cần nhập cả số văn bản."))
-    if province is not None and not access.can_manage(actor, province_id=province.pk):
+    if province is not None and not access.can_manage(
+        actor, province_id=province.pk, action="movement.create"
+    ):
         raise PermissionDenied(
             _("Chỉ quản trị cấp tỉnh (Sở Nội vụ) được tạo phong trào thi đua cho tỉnh này.")
         )
@@ -806,7 +808,7 @@ def report_transition(
     movement = participant.movement
     if transition == "submit":
         access.require(
-            access.can_write_report(actor, participant),
+            access.can_write_report(actor, participant, "movement.report.submit"),
             _("Chỉ cán bộ của «%(p)s» được nộp báo cáo này.") % {"p": participant},
         )
     elif transition in ("accept", "return", "reopen"):
@@ -965,12 +967,7 @@ def unit_group_set(
 def roadmap_set(*, actor, movement: Movement, unit: Unit, standard: str, year: int | None, note: str = ""):
     """The year `unit` aims to reach `standard` (None removes it). The unit's own officers or the
     province administrator."""
-    from chungsuc.accounts.selectors import can_act_on_unit
-
-    if not (
-        access.can_manage(actor, movement)
-        or can_act_on_unit(actor, unit.pk, {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER})
-    ):
+    if not access.can_set_roadmap(actor, unit.pk):
         raise PermissionDenied(_("Bạn không có quyền đăng ký lộ trình cho đơn vị này."))
     if standard not in STANDARD_CODES:
         raise ValidationError({"standard": [_("Mức đạt chuẩn không hợp lệ.")]})
@@ -1021,7 +1018,8 @@ def pilot_update(
     the list), with a note saying on what basis; audited."""
     movement = pilot.movement
     access.require(
-        access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được sửa danh sách đơn vị điểm.")
+        access.can_manage(actor, movement, action="movement.pilot.edit"),
+        _("Chỉ quản trị cấp tỉnh được sửa danh sách đơn vị điểm."),
     )
     if year is not None and not (movement.period_start <= year <= movement.period_end):
         raise ValidationError(
@@ -1123,11 +1121,14 @@ def amendment_propose(
     """A participant (or Sở Nội vụ itself) proposes new yearly counts for targets, with a reason."""
     if participant is not None:
         access.require(
-            access.can_write_report(actor, participant),
+            access.can_write_report(actor, participant, "movement.amendment.propose"),
             _("Chỉ cán bộ của đơn vị tham gia được đề nghị thay đơn vị."),
         )
     else:
-        access.require(access.can_manage(actor, movement) or access.is_participant_member(actor, movement))
+        access.require(
+            access.on_behalf(actor, movement, "movement.amendment.propose")
+            or access.is_participant_member(actor, movement)
+        )
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Cần nêu lý do đề nghị điều chỉnh.")]})
     from chungsuc.movements.selectors import version_in_force
@@ -1202,7 +1203,10 @@ def amendment_decide(
     of the plan from `valid_from` (default the decision's date) with the proposed counts; or rejected
     with a note. Versions already in force are never edited."""
     movement = amendment.movement
-    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ ghi quyết định điều chỉnh kế hoạch."))
+    access.require(
+        access.can_manage(actor, movement, action="movement.amendment.decide"),
+        _("Chỉ Sở Nội vụ ghi quyết định điều chỉnh kế hoạch."),
+    )
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
     if amendment.state not in (Amendment.State.PROPOSED, Amendment.State.CONSOLIDATED):
         raise ValidationError(_("Đề nghị này đã được xử lý (%(s)s).") % {"s": amendment.get_state_display()})
@@ -1312,7 +1316,10 @@ def amendment_decide(
 
 @transaction.atomic
 def cluster_create(*, actor, movement: Movement, name: str, kind: str = "cluster") -> Cluster:
-    access.require(access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được lập cụm, khối thi đua."))
+    access.require(
+        access.can_manage(actor, movement, action="movement.cluster.manage"),
+        _("Chỉ quản trị cấp tỉnh được lập cụm, khối thi đua."),
+    )
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Cần nhập tên cụm, khối thi đua.")]})
@@ -1336,7 +1343,8 @@ def cluster_members_set(*, actor, cluster: Cluster, year: int, participants: lis
     """The cluster's members for `year` (replacing that year's list; other years stay)."""
     movement = cluster.movement
     access.require(
-        access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được phân cụm, khối thi đua.")
+        access.can_manage(actor, movement, action="movement.cluster.manage"),
+        _("Chỉ quản trị cấp tỉnh được phân cụm, khối thi đua."),
     )
     if not (movement.period_start <= year <= movement.period_end):
         raise ValidationError({"year": [_("Năm %(y)s nằm ngoài giai đoạn của kế hoạch.") % {"y": year}]})
@@ -1382,7 +1390,8 @@ def scoring_table_set(*, actor, movement: Movement, rows: list[dict]) -> int:
     """The scoring table as data: [{code, name, max_points, source?, verified?}] (upsert by code)."""
     if actor is not None:
         access.require(
-            access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được sửa bảng chấm điểm.")
+            access.can_manage(actor, movement, action="movement.cluster.manage"),
+            _("Chỉ quản trị cấp tỉnh được sửa bảng chấm điểm."),
         )
     errors = []
     for i, r in enumerate(rows, start=1):
@@ -1432,7 +1441,7 @@ def cluster_scores_save(
     criterion; all or nothing."""
     movement = cluster.movement
     access.require(
-        access.can_write_report(actor, scorer),
+        access.can_write_report(actor, scorer, "movement.cluster.score"),
         _("Chỉ cán bộ của «%(p)s» được chấm điểm thay đơn vị.") % {"p": scorer},
     )
     members = set(
@@ -1516,11 +1525,13 @@ def model_propose(
     """A participant (or Sở Nội vụ) proposes a model; errors keyed by field, nothing written."""
     if participant is not None:
         access.require(
-            access.can_write_report(actor, participant),
+            access.can_write_report(actor, participant, "movement.model.propose"),
             _("Chỉ cán bộ của đơn vị tham gia được đề xuất thay đơn vị."),
         )
     else:
-        access.require(access.can_manage(actor, movement), _("Cần chọn đơn vị đề xuất."))
+        access.require(
+            access.on_behalf(actor, movement, "movement.model.propose"), _("Cần chọn đơn vị đề xuất.")
+        )
     from chungsuc.movements.selectors import movement_units
 
     errors: dict[str, list[str]] = {}
@@ -1564,7 +1575,10 @@ def model_propose(
 def model_decide(*, actor, model: ExemplaryModel, action: str, note: str = "") -> ExemplaryModel:
     """Sở Nội vụ endorses or rejects (with a reason) a proposed model, publishes an endorsed one to
     the public portal, or withdraws a published one (with a reason)."""
-    access.require(access.can_manage(actor, model.movement), _("Chỉ Sở Nội vụ công nhận, công bố mô hình."))
+    access.require(
+        access.can_manage(actor, model.movement, action="movement.model.decide"),
+        _("Chỉ Sở Nội vụ công nhận, công bố mô hình."),
+    )
     model = ExemplaryModel.objects.select_for_update().get(pk=model.pk)
     S = ExemplaryModel.State
     moves = {
@@ -1667,10 +1681,7 @@ def model_attach(*, actor, model: ExemplaryModel, file) -> ModelAttachment:
 
 
 def _inspector(actor, inspection: Inspection) -> bool:
-    return (
-        access.can_manage(actor, inspection.movement)
-        or inspection.members.filter(pk=getattr(actor, "pk", None)).exists()
-    )
+    return access.is_inspector(actor, inspection)
 
 
 @transaction.atomic
@@ -1687,7 +1698,10 @@ def inspection_plan(
 ) -> Inspection:
     """A line of the year's inspection plan: the team (its name, leader, members among the users with
     the inspector role), the unit it inspects and when."""
-    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ lập kế hoạch kiểm tra."))
+    access.require(
+        access.can_manage(actor, movement, action="movement.inspection.plan"),
+        _("Chỉ Sở Nội vụ lập kế hoạch kiểm tra."),
+    )
     from chungsuc.movements.selectors import movement_units
 
     errors: dict[str, list[str]] = {}
@@ -1788,13 +1802,11 @@ def recommendation_follow_up(
     *, actor, recommendation: Recommendation, done_on, follow_up: str
 ) -> Recommendation:
     """The inspected unit (its officers) or Sở Nội vụ records what was done about a recommendation."""
-    from chungsuc.accounts.selectors import can_act_on_unit
-
     inspection = recommendation.inspection
-    allowed = access.can_manage(actor, inspection.movement) or can_act_on_unit(
-        actor, inspection.unit_id, {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER}
+    access.require(
+        access.can_follow_up(actor, inspection),
+        _("Chỉ đơn vị được kiểm tra hoặc Sở Nội vụ ghi kết quả khắc phục."),
     )
-    access.require(allowed, _("Chỉ đơn vị được kiểm tra hoặc Sở Nội vụ ghi kết quả khắc phục."))
     if not (follow_up or "").strip():
         raise ValidationError({"follow_up": [_("Cần ghi kết quả khắc phục.")]})
     if done_on is None:
@@ -1819,7 +1831,10 @@ def inspection_conclude(
     *, actor, inspection: Inspection, number: str, symbol: str, issued_on, signer_name: str = ""
 ) -> Inspection:
     """The conclusion of the inspection, recorded as a legal act (kết luận)."""
-    access.require(access.can_manage(actor, inspection.movement), _("Chỉ Sở Nội vụ ghi kết luận kiểm tra."))
+    access.require(
+        access.can_manage(actor, inspection.movement, action="movement.inspection.conclude"),
+        _("Chỉ Sở Nội vụ ghi kết luận kiểm tra."),
+    )
     if inspection.state != Inspection.State.INSPECTED:
         raise ValidationError(_("Cần ghi kết quả kiểm tra trước khi kết luận."))
     errors: dict[str, list[str]] = {}

@@ -1179,3 +1179,35 @@ def test_each_action_is_taken_by_the_allowed_user_and_refused_without_a_write(na
     assert case.probe(s) != effect, f"{name}: the allowed call did not take effect"
     assert snapshot(media) != before, f"{name}: the allowed call wrote nothing"
     assert _count(_m("core.AuditEntry")) > audited, f"{name}: the allowed call left no audit entry"
+
+
+# The writes a person takes (the scheduled job's reminders are the system's alone).
+WRITES = [
+    a
+    for a, case in sorted(registry().items())
+    if a in ACTIONS and not case.read and not matrix.load()[a].roles <= {matrix.SYSTEM_ROLE}
+]
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_each_action_follows_its_own_line_of_the_matrix(name, an_giang, media, monkeypatch):
+    """Take the allowed user's roles out of the action's line in the matrix: the same call is refused.
+    So the service asks this action, not another action's roles nor roles of its own."""
+    import dataclasses
+
+    reg = registry()
+    if name not in reg:
+        pytest.fail(f"«{name}» has no entry in the registry of {__name__}: say how to take it for real")
+    case = reg[name]
+    s = case.setup(World())
+    allowed = _resolve(case.allowed)
+    held = {g.role for g in permissions.grants(allowed)}
+    actions = dict(matrix.load())
+    actions[name] = dataclasses.replace(actions[name], roles=actions[name].roles - held)
+    monkeypatch.setattr(matrix, "load", lambda: actions)
+    permissions.forget(allowed)
+    assert not permissions.can(allowed, name, case.on(s))
+    before = snapshot(media)
+    with pytest.raises((PermissionDenied, Http404)):
+        case.perform(allowed, s)
+    assert snapshot(media) == before
