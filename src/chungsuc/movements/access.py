@@ -89,9 +89,11 @@ def can_consolidate(user, movement) -> bool:
 
 
 def is_participant_member(user, movement) -> bool:
+    """A member, with a role of "movement.view", of one of the movement's participants."""
     return Membership.objects.filter(
         user=user,
         active=True,
+        role__in=sorted(roles_for("movement.view")),
         organisation__movement_participations__movement=movement,
     ).exists()
 
