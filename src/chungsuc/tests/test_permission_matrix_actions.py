@@ -304,16 +304,17 @@ def _m(name):
 
 
 def _import_plan(w):
+    """The commune officer's own dry run of its dossier's workbook with 3.1 changed to 95."""
+    import io
+
+    import openpyxl
+
     from chungsuc.assessments import excel
 
     a = w.dossier
     data = excel.build_workbook(
         framework=a.framework, year=a.year, units=[a.unit], assessments={a.unit_id: a}
     )
-    import io
-
-    import openpyxl
-
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb[excel.DATA_SHEET]
     col = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "3.1")
@@ -589,11 +590,8 @@ def _movements():
         ms.report_transition(actor=_user("demo.so"), report=report, transition="submit")
         return {"plan": w.plan, "report": report}
 
-    new_org = {}
-
     def participant_setup(w):
         org = Organisation.objects.create(code="so-ma-tran", name="Sở thử ma trận", kind="department")
-        new_org["org"] = org
         return {"plan": w.plan, "org": org}
 
     return {
