@@ -1,6 +1,6 @@
 """Every action of the permission matrix, performed for real (issue 8, "Done means").
 
-`REGISTRY` maps each action of `data/permissions/*.yaml` to the way the product performs it — the
+`registry()` maps each action of `data/permissions/*.yaml` to the way the product performs it — the
 service that does it, called with the user, or the page when that is where the check lives — with a
 subject built from the built-in and demo data, an allowed user and a refused one (a role the matrix
 does not name, or the right role out of scope). The test is generated from the matrix, not from this
@@ -1118,7 +1118,7 @@ def test_the_registry_covers_every_action_of_the_matrix(db):
     reg = registry()
     missing = [a for a in ACTIONS if a not in reg]
     assert not missing, (
-        f"actions of data/permissions/*.yaml without an entry in REGISTRY of {__name__}: {missing} — "
+        f"actions of data/permissions/*.yaml without an entry in registry() of {__name__}: {missing} — "
         "add how to take each for real, an allowed and a refused user"
     )
     stale = sorted(set(reg) - set(ACTIONS))
