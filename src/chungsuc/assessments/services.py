@@ -304,8 +304,10 @@ def assessment_values_save(
 
 
 def assessment_reevaluate(*, actor, assessment: Assessment):
-    """Store a fresh evaluation (e.g. after a threshold edit made a new framework version)."""
-    _require_scope(actor, assessment.unit_id)
+    """Store a fresh evaluation (e.g. after a threshold edit made a new framework version). It writes a
+    result and its audit row, so it is the action "assessment.evaluate", not a read (a role that only
+    reads the dossier, an inspector or the council, is refused)."""
+    _require(actor, assessment.unit_id, "assessment.evaluate")
     with transaction.atomic():
         result = evaluate_one(assessment)
         stored = store_one(assessment, result)
@@ -463,6 +465,18 @@ def assessment_import_commit(*, actor, plan, accept=()) -> int:
                 r.values[key] = c["value"]
                 r.changes[key] = [c["current"], c["file"]]
     rows = [r for r in plan.rows if r.changes]
+    if actor is not None:
+        # The dry run refused the units out of the actor's reach; the commit asks again (the plan may be
+        # older than a change of jurisdiction, or come from elsewhere than the actor's own dry run).
+        writable = set(
+            permissions.restrict(Unit.objects.all(), actor, "assessment.import").values_list("pk", flat=True)
+        )
+        refused = [r for r in rows if r.unit_id not in writable]
+        if refused:
+            raise PermissionDenied(
+                _("Bạn không có quyền nhập số liệu cho %(units)s; chưa ghi gì.")
+                % {"units": ", ".join(f"{r.unit_name} (dòng {r.row})" for r in refused[:10])}
+            )
     user = actor if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
     source = (

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chungsuc.accounts import permissions
 from chungsuc.core.tables import EXPORT_FORMATS, INT, display, export_response
 from chungsuc.dashboard import charts
 
@@ -94,6 +95,9 @@ def chart_page(request):
 
 @login_required
 def chart_export(request, table: str, fmt: str):
+    # "report.export" of the matrix: the roles that download the dashboard's tables (read over the
+    # whole period); the tables themselves are then scoped to the user's units
+    permissions.require(request.user, "report.export")
     if table not in charts.TABLES or fmt not in EXPORT_FORMATS:
         raise Http404("Không có bảng này")
     on, _err = parse_on(request.GET.get("on"))

@@ -33,13 +33,50 @@ REVIEW_ROLES = set(roles_for("movement.report.review"))
 REPORT_ROLES = set(roles_for("movement.report.submit"))
 
 
-def can_manage(user, movement=None, *, province_id=None) -> bool:
-    """`movement.manage` over the movement's province (or a province not yet a movement's); with
-    neither, whether the user holds the action at all (the "create" button)."""
+def can_manage(user, movement=None, *, province_id=None, action: str = "movement.manage") -> bool:
+    """`action` over the movement's province (scope `province`; or a province not yet a movement's);
+    with neither, whether the user holds the action at all (the "create" button). Each service asks its
+    own line of the matrix ("movement.create", "movement.pilot.edit", "movement.cluster.manage", …), so
+    a change of roles in `data/permissions/movements.yaml` reaches it; "movement.manage" by default."""
     unit_id = movement.province_id if movement is not None else province_id
     if unit_id is None:
-        return permissions.holds(user, "movement.manage")
-    return permissions.can(user, "movement.manage", unit_id)
+        return permissions.holds(user, action)
+    return permissions.can(user, action, unit_id)
+
+
+def on_behalf(user, movement, action: str) -> bool:
+    """Sở Nội vụ acting for the province itself (no participant chosen): the movement's manager, and
+    only while `action`'s line names their role."""
+    return can_manage(user, movement) and can_manage(user, movement, action=action)
+
+
+def can_set_roadmap(user, unit_id: int) -> bool:
+    """A unit's roadmap: the roles of "movement.roadmap.set" over the unit (its own officers, the
+    province administrator), as of today."""
+    return permissions.can(user, "movement.roadmap.set", unit_id)
+
+
+def is_inspector(user, inspection) -> bool:
+    """Findings and recommendations ("movement.inspection.record", scope `team`): a member of the team
+    (an account of the plan line, or of the team's record) holding a role of the action, or Sở Nội vụ
+    for the province."""
+    action = "movement.inspection.record"
+    if on_behalf(user, inspection.movement, action):
+        return True
+    pk = getattr(user, "pk", None)
+    member = inspection.members.filter(pk=pk).exists() or (
+        inspection.team_id is not None and inspection.team.members.filter(user_id=pk).exists()
+    )
+    return bool(member and permissions.holds(user, action))
+
+
+def can_follow_up(user, inspection) -> bool:
+    """A recommendation's follow-up ("movement.inspection.follow_up"): the inspected unit's officers
+    (over the unit, as of today), or Sở Nội vụ."""
+    action = "movement.inspection.follow_up"
+    if on_behalf(user, inspection.movement, action):
+        return True
+    return inspection.unit_id is not None and permissions.can(user, action, inspection.unit_id)
 
 
 def can_review(user, movement) -> bool:
@@ -50,12 +87,12 @@ def can_consolidate(user, movement) -> bool:
     return permissions.can(user, "movement.consolidate", movement.province_id)
 
 
-def can_write_report(user, participant) -> bool:
-    """A member (with a reporting role) of the participant's own organisation; a province
-    administrator may also write on a participant's behalf."""
-    return permissions.can(user, "movement.report.edit", participant) or can_manage(
-        user, participant.movement
-    )
+def can_write_report(user, participant, action: str = "movement.report.edit") -> bool:
+    """`action` for a participant (scope `participant`; "movement.report.edit" by default, and the
+    submission, amendments, cluster scores and models each ask their own line): a member, with a role
+    of the action, of the participant's own organisation; a province administrator may also act on a
+    participant's behalf while the action's line names their role."""
+    return permissions.can(user, action, participant) or on_behalf(user, participant.movement, action)
 
 
 def require(ok: bool, message: str | None = None) -> None:
@@ -74,7 +111,7 @@ def report_can_act(user, case, roles, transition) -> bool:
         return False
     participant = report.obligation.participant
     if transition is not None and transition.code == "submit":
-        return can_write_report(user, participant)
+        return can_write_report(user, participant, "movement.report.submit")
     return can_act_on_unit(user, participant.movement.province_id, set(roles) & REVIEW_ROLES)
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chungsuc.accounts import permissions
-from chungsuc.accounts.models import Membership, Organisation, Role
+from chungsuc.accounts.models import Membership, Organisation
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
 from chungsuc.core.concurrency import check_version, save_with_version
@@ -351,7 +351,9 @@ def movement_create(
         )
     elif act_date and not act_number:
         errors.setdefault("act_number", []).append(_("Có ngày ban hành thì cần nhập cả số văn bản."))
-    if province is not None and not access.can_manage(actor, province_id=province.pk):
+    if province is not None and not access.can_manage(
+        actor, province_id=province.pk, action="movement.create"
+    ):
         raise PermissionDenied(
             _("Chỉ quản trị cấp tỉnh (Sở Nội vụ) được tạo phong trào thi đua cho tỉnh này.")
         )
@@ -809,7 +811,7 @@ def report_transition(
     movement = participant.movement
     if transition == "submit":
         access.require(
-            access.can_write_report(actor, participant),
+            access.can_write_report(actor, participant, "movement.report.submit"),
             _("Chỉ cán bộ của «%(p)s» được nộp báo cáo này.") % {"p": participant},
         )
     elif transition in ("accept", "return", "reopen"):
@@ -968,12 +970,7 @@ def unit_group_set(
 def roadmap_set(*, actor, movement: Movement, unit: Unit, standard: str, year: int | None, note: str = ""):
     """The year `unit` aims to reach `standard` (None removes it). The unit's own officers or the
     province administrator."""
-    from chungsuc.accounts.selectors import can_act_on_unit
-
-    if not (
-        access.can_manage(actor, movement)
-        or can_act_on_unit(actor, unit.pk, {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER})
-    ):
+    if not access.can_set_roadmap(actor, unit.pk):
         raise PermissionDenied(_("Bạn không có quyền đăng ký lộ trình cho đơn vị này."))
     if standard not in STANDARD_CODES:
         raise ValidationError({"standard": [_("Mức đạt chuẩn không hợp lệ.")]})
@@ -1024,7 +1021,8 @@ def pilot_update(
     the list), with a note saying on what basis; audited."""
     movement = pilot.movement
     access.require(
-        access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được sửa danh sách đơn vị điểm.")
+        access.can_manage(actor, movement, action="movement.pilot.edit"),
+        _("Chỉ quản trị cấp tỉnh được sửa danh sách đơn vị điểm."),
     )
     if year is not None and not (movement.period_start <= year <= movement.period_end):
         raise ValidationError(
@@ -1126,12 +1124,12 @@ def amendment_propose(
     """A participant (or Sở Nội vụ itself) proposes new yearly counts for targets, with a reason."""
     if participant is not None:
         access.require(
-            access.can_write_report(actor, participant),
+            access.can_write_report(actor, participant, "movement.amendment.propose"),
             _("Chỉ cán bộ của đơn vị tham gia được đề nghị thay đơn vị."),
         )
     else:
         access.require(
-            access.can_manage(actor, movement)
+            access.on_behalf(actor, movement, "movement.amendment.propose")
             or permissions.can(actor, "movement.amendment.propose", movement)
         )
     if not (reason or "").strip():
@@ -1208,7 +1206,10 @@ def amendment_decide(
     of the plan from `valid_from` (default the decision's date) with the proposed counts; or rejected
     with a note. Versions already in force are never edited."""
     movement = amendment.movement
-    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ ghi quyết định điều chỉnh kế hoạch."))
+    access.require(
+        access.can_manage(actor, movement, action="movement.amendment.decide"),
+        _("Chỉ Sở Nội vụ ghi quyết định điều chỉnh kế hoạch."),
+    )
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
     if amendment.state not in (Amendment.State.PROPOSED, Amendment.State.CONSOLIDATED):
         raise ValidationError(_("Đề nghị này đã được xử lý (%(s)s).") % {"s": amendment.get_state_display()})
@@ -1318,7 +1319,10 @@ def amendment_decide(
 
 @transaction.atomic
 def cluster_create(*, actor, movement: Movement, name: str, kind: str = "cluster") -> Cluster:
-    access.require(access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được lập cụm, khối thi đua."))
+    access.require(
+        access.can_manage(actor, movement, action="movement.cluster.manage"),
+        _("Chỉ quản trị cấp tỉnh được lập cụm, khối thi đua."),
+    )
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Cần nhập tên cụm, khối thi đua.")]})
@@ -1342,7 +1346,8 @@ def cluster_members_set(*, actor, cluster: Cluster, year: int, participants: lis
     """The cluster's members for `year` (replacing that year's list; other years stay)."""
     movement = cluster.movement
     access.require(
-        access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được phân cụm, khối thi đua.")
+        access.can_manage(actor, movement, action="movement.cluster.manage"),
+        _("Chỉ quản trị cấp tỉnh được phân cụm, khối thi đua."),
     )
     if not (movement.period_start <= year <= movement.period_end):
         raise ValidationError({"year": [_("Năm %(y)s nằm ngoài giai đoạn của kế hoạch.") % {"y": year}]})
@@ -1388,7 +1393,8 @@ def scoring_table_set(*, actor, movement: Movement, rows: list[dict]) -> int:
     """The scoring table as data: [{code, name, max_points, source?, verified?}] (upsert by code)."""
     if actor is not None:
         access.require(
-            access.can_manage(actor, movement), _("Chỉ quản trị cấp tỉnh được sửa bảng chấm điểm.")
+            access.can_manage(actor, movement, action="movement.cluster.manage"),
+            _("Chỉ quản trị cấp tỉnh được sửa bảng chấm điểm."),
         )
     errors = []
     for i, r in enumerate(rows, start=1):
@@ -1438,7 +1444,7 @@ def cluster_scores_save(
     criterion; all or nothing."""
     movement = cluster.movement
     access.require(
-        access.can_write_report(actor, scorer),
+        access.can_write_report(actor, scorer, "movement.cluster.score"),
         _("Chỉ cán bộ của «%(p)s» được chấm điểm thay đơn vị.") % {"p": scorer},
     )
     members = set(
@@ -1522,11 +1528,13 @@ def model_propose(
     """A participant (or Sở Nội vụ) proposes a model; errors keyed by field, nothing written."""
     if participant is not None:
         access.require(
-            access.can_write_report(actor, participant),
+            access.can_write_report(actor, participant, "movement.model.propose"),
             _("Chỉ cán bộ của đơn vị tham gia được đề xuất thay đơn vị."),
         )
     else:
-        access.require(access.can_manage(actor, movement), _("Cần chọn đơn vị đề xuất."))
+        access.require(
+            access.on_behalf(actor, movement, "movement.model.propose"), _("Cần chọn đơn vị đề xuất.")
+        )
     from chungsuc.movements.selectors import movement_units
 
     errors: dict[str, list[str]] = {}
@@ -1570,7 +1578,10 @@ def model_propose(
 def model_decide(*, actor, model: ExemplaryModel, action: str, note: str = "") -> ExemplaryModel:
     """Sở Nội vụ endorses or rejects (with a reason) a proposed model, publishes an endorsed one to
     the public portal, or withdraws a published one (with a reason)."""
-    access.require(access.can_manage(actor, model.movement), _("Chỉ Sở Nội vụ công nhận, công bố mô hình."))
+    access.require(
+        access.can_manage(actor, model.movement, action="movement.model.decide"),
+        _("Chỉ Sở Nội vụ công nhận, công bố mô hình."),
+    )
     model = ExemplaryModel.objects.select_for_update().get(pk=model.pk)
     S = ExemplaryModel.State
     moves = {
@@ -1673,12 +1684,7 @@ def model_attach(*, actor, model: ExemplaryModel, file) -> ModelAttachment:
 
 
 def _inspector(actor, inspection: Inspection) -> bool:
-    pk = getattr(actor, "pk", None)
-    return (
-        access.can_manage(actor, inspection.movement)
-        or inspection.members.filter(pk=pk).exists()
-        or (inspection.team_id is not None and inspection.team.members.filter(user_id=pk).exists())
-    )
+    return access.is_inspector(actor, inspection)
 
 
 @transaction.atomic
@@ -1696,7 +1702,10 @@ def inspection_team_create(
 ) -> InspectionTeam:
     """An inspection team of the year's plan, and the decision that set it up (a legal act, optional
     until it is signed: then its number and symbol, date and signer are all required)."""
-    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ thành lập đoàn kiểm tra."))
+    access.require(
+        access.can_manage(actor, movement, action="movement.inspection.plan"),
+        _("Chỉ Sở Nội vụ thành lập đoàn kiểm tra."),
+    )
     errors: dict[str, list[str]] = {}
     year_value = int(year) if str(year or "").strip().isdigit() else 0
     if not (movement.period_start <= year_value <= movement.period_end):
@@ -1774,7 +1783,10 @@ def inspection_team_member_add(
 ) -> InspectionTeamMember:
     """A member as the team's decision lists them; with an account, the member may record the team's
     findings. One leader per team; an account at most once."""
-    access.require(access.can_manage(actor, team.movement), _("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."))
+    access.require(
+        access.can_manage(actor, team.movement, action="movement.inspection.plan"),
+        _("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."),
+    )
     errors: dict[str, list[str]] = {}
     if user is not None and not (full_name or "").strip():
         full_name = user.get_full_name() or user.username
@@ -1811,7 +1823,10 @@ def inspection_team_member_add(
 @transaction.atomic
 def inspection_team_member_remove(*, actor, member: InspectionTeamMember) -> None:
     team = member.team
-    access.require(access.can_manage(actor, team.movement), _("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."))
+    access.require(
+        access.can_manage(actor, team.movement, action="movement.inspection.plan"),
+        _("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."),
+    )
     before = {"full_name": member.full_name, "role": member.get_role_display()}
     member.delete()
     _sync_team_inspections(team)
@@ -1850,7 +1865,10 @@ def inspection_plan(
     """A line of the year's inspection plan: the team (a team record of the same year, whose name,
     leader and members' accounts the line takes; or a name, a leader and members among the users with
     the inspector role), the unit it inspects and when."""
-    access.require(access.can_manage(actor, movement), _("Chỉ Sở Nội vụ lập kế hoạch kiểm tra."))
+    access.require(
+        access.can_manage(actor, movement, action="movement.inspection.plan"),
+        _("Chỉ Sở Nội vụ lập kế hoạch kiểm tra."),
+    )
     from chungsuc.movements.selectors import movement_units
 
     errors: dict[str, list[str]] = {}
@@ -1960,13 +1978,11 @@ def recommendation_follow_up(
     *, actor, recommendation: Recommendation, done_on, follow_up: str
 ) -> Recommendation:
     """The inspected unit (its officers) or Sở Nội vụ records what was done about a recommendation."""
-    from chungsuc.accounts.selectors import can_act_on_unit
-
     inspection = recommendation.inspection
-    allowed = access.can_manage(actor, inspection.movement) or can_act_on_unit(
-        actor, inspection.unit_id, {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER}
+    access.require(
+        access.can_follow_up(actor, inspection),
+        _("Chỉ đơn vị được kiểm tra hoặc Sở Nội vụ ghi kết quả khắc phục."),
     )
-    access.require(allowed, _("Chỉ đơn vị được kiểm tra hoặc Sở Nội vụ ghi kết quả khắc phục."))
     if not (follow_up or "").strip():
         raise ValidationError({"follow_up": [_("Cần ghi kết quả khắc phục.")]})
     if done_on is None:
@@ -1991,7 +2007,10 @@ def inspection_conclude(
     *, actor, inspection: Inspection, number: str, symbol: str, issued_on, signer_name: str = ""
 ) -> Inspection:
     """The conclusion of the inspection, recorded as a legal act (kết luận)."""
-    access.require(access.can_manage(actor, inspection.movement), _("Chỉ Sở Nội vụ ghi kết luận kiểm tra."))
+    access.require(
+        access.can_manage(actor, inspection.movement, action="movement.inspection.conclude"),
+        _("Chỉ Sở Nội vụ ghi kết luận kiểm tra."),
+    )
     if inspection.state != Inspection.State.INSPECTED:
         raise ValidationError(_("Cần ghi kết quả kiểm tra trước khi kết luận."))
     errors: dict[str, list[str]] = {}

@@ -60,7 +60,7 @@ def _team_or_404(user, pk: int) -> InspectionTeam:
 def inspection_teams(request, pk):
     """A movement's inspection teams by year; Sở Nội vụ sets a team up (with its decision)."""
     movement = selectors.movement_or_404(request.user, pk)
-    manage = access.can_manage(request.user, movement)
+    manage = access.can_manage(request.user, movement, action="movement.inspection.plan")
     teams = movement.inspection_teams.select_related("decision").prefetch_related(
         "members__organisation", "inspections"
     )
@@ -118,7 +118,7 @@ def inspection_team(request, pk):
     """A team: its decision and its members; Sở Nội vụ adds and removes members."""
     team = _team_or_404(request.user, pk)
     movement = team.movement
-    manage = access.can_manage(request.user, movement)
+    manage = access.can_manage(request.user, movement, action="movement.inspection.plan")
     errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":

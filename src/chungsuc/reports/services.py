@@ -51,7 +51,7 @@ def document_request(
             fmt=fmt,
             params=params,
             unit=unit,
-            title=title[:300] or DocumentKind(kind).label,
+            title=title[:300] or str(DocumentKind(kind).label),
             requested_by=actor,
             step=_("Đang chờ đến lượt"),
         )
