@@ -118,6 +118,27 @@ def value_text(value, value_type: str = "") -> str:
 
 
 @register.filter
+def result_value(result: dict) -> str:
+    """An indicator result's value (`Evaluation.to_dict`) as `value_text` writes it, with exactly the
+    precision its criteria set states (80,0 for one digit)."""
+    value, value_type, decimals = result.get("value"), result.get("value_type", ""), result.get("decimals")
+    if decimals is None or value is None or isinstance(value, bool) or value_type == ValueType.PASS_FAIL:
+        return value_text(value, value_type)
+    return fmt_number(value, decimals, fixed=True)
+
+
+@register.filter
+def precision_label(indicator: dict) -> str:
+    """The precision an indicator's criteria set states ("1 chữ số thập phân"), or "" for the default."""
+    decimals = indicator.get("decimals")
+    if decimals is None or indicator.get("value_type") not in (ValueType.PERCENTAGE, ValueType.NUMBER):
+        return ""
+    if decimals == 0:
+        return _("làm tròn đến số nguyên")
+    return _("làm tròn đến %(n)s chữ số thập phân") % {"n": decimals}
+
+
+@register.filter
 def unit_kind_label(code: str) -> str:
     return str(dict(UnitKind.choices).get(code, code))
 
