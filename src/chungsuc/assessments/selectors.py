@@ -162,6 +162,7 @@ def assessment_sheet(assessment: Assessment) -> dict:
                         "display": frameworks.display_value(values.get(key), vtype),
                         # the number as its field shows it, with the indicator's precision (80,0)
                         "shown": input_text(values.get(key), vtype, decimals),
+                        "decimals": decimals,  # the precision the criteria set states, or None
                         "comment": row.comment if row else "",
                         "updated_by": row.updated_by if row else None,
                         "updated_at": row.updated_at if row else None,
