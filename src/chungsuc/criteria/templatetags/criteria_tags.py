@@ -200,12 +200,13 @@ def input_name(key: str, inputs) -> str:
     return key.split(":", 1)[-1].replace("_", " ") if key else ""
 
 
-_RULE_KEY = re.compile(r"^(?P<ind>[^#]+)#(?P<n>\d+)$")
+_RULE_KEY = re.compile(r"^(?P<ind>[^#]+)#(?:ag)?(?P<n>\d+)$")  # "10#1"; "10#ag2", a rule the province adds
 
 
 @register.filter
 def change_code(change: dict) -> str:
-    """The changed item as an official names it: a rule's key "10#1" reads "10 (ngưỡng 1)"."""
+    """The changed item as an official names it: a rule's key "10#1" reads "10 (ngưỡng 1)" (and
+    "10#ag2", a rule An Giang's set adds, "10 (ngưỡng 2)")."""
     code = str(change.get("code") or "")
     m = _RULE_KEY.match(code)
     if change.get("what") == "rule" and m:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from chungsuc.criteria import builtin, engine, selectors, services
-from chungsuc.criteria.excel import SHEET_INDICATORS, export_workbook
+from chungsuc.criteria.excel import SHEET_INDICATORS, SHEET_RULES, export_workbook
 from chungsuc.criteria.models import Framework, Indicator, ThresholdRule
 
 CTX = engine.Context(year=2024, region="dong_bang_song_cuu_long", kind="xa")
@@ -318,3 +318,37 @@ def test_the_shipped_data_states_no_precision_yet(specs):
         if "decimals" in i
     ]
     assert json.dumps(specs["xa-ntm-2021"]).count('"decimals"') == 0
+
+
+def test_rule_keys_read_as_officials_name_them():
+    from chungsuc.criteria.templatetags.criteria_tags import change_code
+
+    assert change_code({"what": "rule", "code": "3.1#1"}) == "3.1 (ngưỡng 1)"
+    assert change_code({"what": "rule", "code": "10#ag2"}) == "10 (ngưỡng 2)"
+    assert change_code({"what": "indicator", "code": "3.1"}) == "3.1"
+
+
+def test_the_import_report_never_shows_a_rule_key(frameworks, client, office):
+    """Every kind of change in the dry run (a threshold, a verified flag, a rule the province added, a
+    precision) is named and formatted as the compare page does: never '#1'."""
+
+    def edit(wb):
+        ws = wb[SHEET_RULES]
+        header = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2):
+            key = row[header.index("Khóa")].value
+            if key == "3.1#1":
+                row[header.index("Ngưỡng")].value = 82.5
+            if key == "10#ag2":
+                row[header.index("Đã kiểm chứng")].value = "không"
+                row[header.index("Ngưỡng")].value = 1234.5
+        _set_decimals(1)(wb)
+
+    client.force_login(office)
+    data = _workbook_with("xa-ntm-2021-ag", edit)
+    response = client.post("/criteria/import/", {"file": SimpleUploadedFile("bo.xlsx", data), "reason": "x"})
+    page = response.content.decode()
+    assert response.context["report"].ok and len(response.context["report"].changes) >= 3
+    assert "<td>3.1 (ngưỡng 1)</td><td>sửa</td><td>Ngưỡng</td><td>80</td><td>82,5</td>" in page
+    assert "<td>10 (ngưỡng 2)</td>" in page and "1.234,5" in page
+    assert "#1" not in page and "#ag" not in page and "3.1#" not in page
