@@ -74,18 +74,25 @@ def build_workbook(
         ],
     ]
     types = [f.value_type for f in fields]
+    # a stated precision is the cell's number format too (80 shows 80,0 in a 1-digit column)
+    styles = [
+        xf.S_UNLOCKED_DECIMALS[f.decimals]
+        if f.decimals is not None and f.value_type in ("percentage", "number")
+        else xf.S_UNLOCKED
+        for f in fields
+    ]
     for unit in units:
         a = assessments.get(unit.pk)
         vals = unpack(a.packed, layout) if (a is not None and a.packed and a.layout == lkey) else {}
         row = [(unit.code, xf.S_LOCKED), (unit.name, xf.S_LOCKED)]
-        for key, vt in zip(keys, types, strict=True):
+        for key, vt, style in zip(keys, types, styles, strict=True):
             v = vals.get(key)
             if v is None:
-                row.append((None, xf.S_UNLOCKED))
+                row.append((None, style))
             elif vt == "pass_fail":
                 row.append((format_value(v, "pass_fail"), xf.S_UNLOCKED))
             else:
-                row.append((int(v) if float(v).is_integer() else v, xf.S_UNLOCKED))
+                row.append((int(v) if float(v).is_integer() else v, style))
         rows.append(row)
     last = FIRST_ROW + max(len(units), 1) - 1
     by_kind: dict[tuple, list[str]] = {}
@@ -650,7 +657,7 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                     continue
                 f = fields[key]
                 try:
-                    value = parse_value(raw, f.value_type)
+                    value = parse_value(raw, f.value_type, f.decimals)
                 except ValueError as exc:
                     errors.add(DATA_SHEET, r, idx, str(exc), key)
                     continue
@@ -689,10 +696,10 @@ def dry_run(*, actor, upload, framework=None, name: str | None = None) -> Import
                         )
                     )
                 plan.values[key] = value
-                new_text = format_value(value, f.value_type)
-                plan.changes[key] = [format_value(old, f.value_type), new_text]
+                new_text = format_value(value, f.value_type, f.decimals)
+                plan.changes[key] = [format_value(old, f.value_type, f.decimals), new_text]
                 typed = _typed(raw)
-                if typed != new_text:
+                if typed not in (new_text, format_value(value, f.value_type)):  # not just its zeros (80,0)
                     plan.typed[key] = typed
             if plan.changes:
                 if a is None:

@@ -38,6 +38,7 @@ def _as_dict(fw) -> dict:
                         "code": ind.code,
                         "name": ind.name,
                         "value_type": ind.value_type,
+                        "decimals": ind.decimals,
                         "unit": ind.unit,
                         "verified": ind.verified,
                         "source": ind.source,
@@ -106,15 +107,18 @@ class Field:
     unit: str
     is_input: bool
     criterion: str
+    decimals: int | None = None  # the precision the criteria set states (None: the value type's)
 
 
 def fields(efw: engine.Framework) -> list[Field]:
     out = []
     for crit in efw.criteria:
         for ind in crit.indicators:
-            out.append(Field(ind.code, ind.code, ind.name, ind.value_type, ind.unit, False, crit.code))
+            out.append(
+                Field(ind.code, ind.code, ind.name, ind.value_type, ind.unit, False, crit.code, ind.decimals)
+            )
             for x in ind.inputs:
-                out.append(Field(x.key, ind.code, x.name, x.value_type, x.unit, True, crit.code))
+                out.append(Field(x.key, ind.code, x.name, x.value_type, x.unit, True, crit.code, x.decimals))
     return out
 
 

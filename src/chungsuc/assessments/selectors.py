@@ -114,6 +114,8 @@ def latest_result(assessment: Assessment) -> EvaluationResult | None:
 def assessment_sheet(assessment: Assessment) -> dict:
     """Everything the assessment page shows: criteria with their indicators, values, comments,
     evidence, thresholds (with verified badges), history counts, progress."""
+    from chungsuc.assessments.values import input_text
+
     efw = frameworks.engine_framework(assessment.framework)
     keys = frameworks.layout(efw)
     values = unpack(assessment.packed, keys) if assessment.packed else dict.fromkeys(keys)
@@ -126,9 +128,9 @@ def assessment_sheet(assessment: Assessment) -> dict:
     for crit in efw.criteria:
         items = []
         for ind in crit.indicators:
-            for key, name, vtype, unit, is_input in [
-                (ind.code, ind.name, ind.value_type, ind.unit, False),
-                *[(x.key, x.name, x.value_type, x.unit, True) for x in ind.inputs],
+            for key, name, vtype, unit, is_input, decimals in [
+                (ind.code, ind.name, ind.value_type, ind.unit, False, ind.decimals),
+                *[(x.key, x.name, x.value_type, x.unit, True, x.decimals) for x in ind.inputs],
             ]:
                 text, verified = frameworks.threshold_text(efw, ind.code, ctx) if not is_input else ("", True)
                 row = rows.get(key)
@@ -143,6 +145,9 @@ def assessment_sheet(assessment: Assessment) -> dict:
                         "derived": ind.derived is not None and not is_input,
                         "value": values.get(key),
                         "display": frameworks.display_value(values.get(key), vtype),
+                        # the number as its field shows it, with the indicator's precision (80,0)
+                        "shown": input_text(values.get(key), vtype, decimals),
+                        "decimals": decimals,  # the precision the criteria set states, or None
                         "comment": row.comment if row else "",
                         "updated_by": row.updated_by if row else None,
                         "updated_at": row.updated_at if row else None,
@@ -169,16 +174,20 @@ def value_history(assessment: Assessment, key: str):
     from chungsuc.assessments.models import AssessmentValue
     from chungsuc.assessments.values import format_value
 
-    types = {
-        f.key: f.value_type for f in frameworks.fields(frameworks.engine_framework(assessment.framework))
-    }
+    fields = {f.key: f for f in frameworks.fields(frameworks.engine_framework(assessment.framework))}
     rows = list(
         AssessmentValue.history.filter(assessment_id=assessment.pk, indicator_code=key).select_related(
             "history_user"
         )
     )
     for row in rows:
-        row.shown = format_value(row.value, types.get(key, "number")) or "—"
+        field = fields.get(key)
+        row.shown = (
+            format_value(
+                row.value, field.value_type if field else "number", field.decimals if field else None
+            )
+            or "—"
+        )
     return rows
 
 

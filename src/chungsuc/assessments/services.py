@@ -175,7 +175,7 @@ def parse_values(efw, raw: dict[str, object]) -> tuple[dict[str, float | None], 
             }
             continue
         try:
-            out[key] = parse_value(value, field.value_type)
+            out[key] = parse_value(value, field.value_type, field.decimals)
         except ValueError as exc:
             errors[key] = _("Chỉ tiêu %(key)s: %(why)s.") % {"key": key, "why": exc}
     return out, errors
@@ -200,6 +200,7 @@ def _apply_values(
     changes: dict[str, list] = {}
     user = actor if getattr(actor, "is_authenticated", False) else None
     types = {f.key: f.value_type for f in frameworks.fields(efw)}
+    stated = {f.key: f.decimals for f in frameworks.fields(efw)}
     keys = set(values) | set(comments)
     for key in sorted(keys):
         row = current.get(key)
@@ -210,7 +211,10 @@ def _apply_values(
         if new_value == old_value and new_comment == old_comment:
             continue
         if new_value != old_value:
-            changes[key] = [format_value(old_value, types[key]), format_value(new_value, types[key])]
+            changes[key] = [
+                format_value(old_value, types[key], stated[key]),
+                format_value(new_value, types[key], stated[key]),
+            ]
         if new_comment != old_comment:
             changes[f"{key}:ghi_chu"] = [old_comment, new_comment]
         if row is None:

@@ -1,18 +1,22 @@
 """Reading a value typed in a form, an API call or a workbook cell, and writing it back as shown.
 
-`parse_value(raw, value_type)` answers a float (pass/fail as 1.0/0.0) or None for empty, or raises
-`ValueError` with a Vietnamese reason that the caller prefixes with the indicator, row and column.
-Every path (form, Excel, API) goes through it, so every path reads the same way:
+`parse_value(raw, value_type, decimals)` answers a float (pass/fail as 1.0/0.0) or None for empty, or
+raises `ValueError` with a Vietnamese reason that the caller prefixes with the indicator, row and
+column. Every path (form, Excel, API) goes through it, so every path reads the same way:
 
-- **Precision.** A value is rounded to its type's precision when read (`DECIMALS`: percentages and
-  numbers to 2 decimals, counts to whole numbers), so what is stored, compared with the threshold
-  and shown is one and the same value: 79.99999999999999 is stored as 80, never shown as "80" and
-  judged below 80.
+- **Precision.** A value is rounded to its indicator's precision when read: the `decimals` the
+  criteria set states for the indicator (0–2), else its type's (`DECIMALS`: percentages and numbers
+  2, counts whole), half up on the decimal as typed (`engine.round_value`). What is stored, compared
+  with the threshold (the engine rounds the same way) and shown (`format_value`, with that many
+  digits when the precision is stated: 80,0) is one and the same value: 79.99999999999999 — or 79,996
+  on a 1-decimal indicator — is stored as 80, never shown as "80" and judged below 80.
 - **Numbers typed as text** follow one rule, the Vietnamese one: a dot groups thousands, a comma
   starts the decimals (`1.234,5` = 1234.5; `1.234.567`; `12,5`). A dot followed by anything but three
   digits can only be a decimal point (`12.5`, `0.85`) and is read so. What two readers would read
   differently is refused with both readings: `1.234` (1234 the Vietnamese way, 1,234 the English
-  way), `1,234` (1,234 or 1234), `1,234.5` (English grouping). Spaces may group thousands (`1 234`).
+  way), `1,234` (1,234 or 1234), `1,234.5` (English grouping) — unless one reading is impossible: a
+  percentage is at most 100, so `79,996` or `79.996` in a percentage is 79.996. Spaces may group
+  thousands (`1 234`).
 - **Text** is normalised to NFC (a "Đạt" typed decomposed is "Đạt"), non-breaking and zero-width
   characters are dropped.
 - **Cells that carry their format** (see `xlsx_fast`): a number shown as a percentage in Excel
@@ -29,9 +33,11 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from chungsuc.criteria.engine import DEFAULT_DECIMALS, round_value
+
 PASS_WORDS = {"đạt", "dat", "có", "co", "x", "true", "1", "yes", "pass", "đ"}
 FAIL_WORDS = {"không đạt", "khong dat", "không", "khong", "chưa đạt", "chua dat", "false", "0", "no", "fail"}
-DECIMALS = {"percentage": 2, "number": 2, "count": 0, "pass_fail": 0}
+DECIMALS = DEFAULT_DECIMALS
 
 # characters that are invisible in a cell and must not change what a code or a word means
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -91,9 +97,10 @@ _GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _SPACE_GROUPS = re.compile(r"^\d{1,3}( \d{3})+(,\d+)?$")
 
 
-def number_from_text(text: str) -> float:
+def number_from_text(text: str, *, at_most: float | None = None) -> float:
     """A number typed as text under the Vietnamese rule (see the module docstring); ValueError with
-    the reason (and both readings when it is ambiguous) otherwise."""
+    the reason (and both readings when it is ambiguous) otherwise. With `at_most` (100 for a
+    percentage) a reading above it is impossible, so `79,996` can only be 79.996."""
     t = clean_text(text)
     shown = t
     if " " in t:
@@ -128,7 +135,7 @@ def number_from_text(text: str) -> float:
                 % {"v": shown}
             )
         head, _c, tail = t.partition(",")
-        if len(tail) == 3 and head != "0":
+        if len(tail) == 3 and head != "0" and (at_most is None or float(head + tail) <= at_most):
             raise ValueError(_ambiguous(shown, head, tail, decimal_sep=","))
         return float(sign + head + "." + tail)
     if dots:
@@ -137,7 +144,7 @@ def number_from_text(text: str) -> float:
                 return float(sign + t.replace(".", ""))
             raise ValueError(_("«%(v)s» không phải là số") % {"v": shown})
         head, _d, tail = t.partition(".")
-        if len(tail) == 3 and head != "0":
+        if len(tail) == 3 and head != "0" and (at_most is None or float(head + tail) <= at_most):
             raise ValueError(_ambiguous(shown, head, tail, decimal_sep="."))
         return float(sign + head + "." + tail)
     return float(sign + t)
@@ -161,13 +168,15 @@ def _ambiguous(shown: str, head: str, tail: str, *, decimal_sep: str) -> str:
     ) % {"v": shown, "whole": whole, "decimal": decimal, "sep": decimal_sep}
 
 
-def _round(v: float, value_type: str) -> float:
-    decimals = DECIMALS.get(value_type, 2)
-    r = round(v, decimals)
-    return r + 0.0  # -0.0 → 0.0
+def _round(v: float, value_type: str, decimals: int | None = None) -> float:
+    if value_type == "count":
+        return round(v) + 0.0
+    return round_value(v, DECIMALS.get(value_type, 2) if decimals is None else decimals)  # never -0.0
 
 
-def parse_value(raw, value_type: str) -> float | None:
+def parse_value(raw, value_type: str, decimals: int | None = None) -> float | None:
+    """`raw` as the indicator's value (see the module docstring); `decimals` is the precision the
+    criteria set states for the indicator (None: its type's)."""
     if raw is None:
         return None
     kind = type(raw)
@@ -181,7 +190,7 @@ def parse_value(raw, value_type: str) -> float | None:
                 if round(v, 6).is_integer():
                     return round(v) + 0.0
             else:
-                v = round(v, 2) + 0.0
+                v = _round(v, value_type, decimals)
                 if value_type != "percentage" or v <= 100:
                     return v
     if isinstance(raw, str) and not clean_text(raw):
@@ -234,7 +243,7 @@ def parse_value(raw, value_type: str) -> float | None:
         if text.endswith("%"):
             typed_percent = True
             text = text[:-1].rstrip()
-        v = number_from_text(text)
+        v = number_from_text(text, at_most=100 if value_type == "percentage" else None)
         if typed_percent and value_type != "percentage":
             raise ValueError(
                 _("«%(v)s» có dấu %% nhưng chỉ tiêu này không phải tỷ lệ — hãy nhập số") % {"v": _show(raw)}
@@ -246,7 +255,7 @@ def parse_value(raw, value_type: str) -> float | None:
             raise ValueError(_("số đếm %(v)s không được âm") % {"v": format_number(v)})
         if not round(v, 6).is_integer():
             raise ValueError(_("số đếm %(v)s phải là số nguyên") % {"v": format_number(v)})
-    v = _round(v, value_type)
+    v = _round(v, value_type, decimals)
     if value_type == "percentage" and not 0 <= v <= 100:
         raise ValueError(_("tỷ lệ %(v)s nằm ngoài khoảng 0–100") % {"v": format_number(v)})
     if value_type == "number" and v < 0:
@@ -254,19 +263,41 @@ def parse_value(raw, value_type: str) -> float | None:
     return v
 
 
-def format_number(value: float, decimals: int = 2) -> str:
-    """1234.5 → "1.234,5" (dot groups thousands, comma before decimals, trailing zeros dropped)."""
-    number = round(float(value), decimals) + 0.0
-    text = f"{abs(number):,.{decimals}f}"
-    if "." in text:
+def format_number(value: float, decimals: int = 2, *, fixed: bool = False, grouping: bool = True) -> str:
+    """1234.5 → "1.234,5" (dot groups thousands, comma before decimals, trailing zeros dropped unless
+    `fixed`: 80 at 1 digit is "80,0"). Without `grouping` no thousands dot ("1234,5"), the text a
+    form field shows: what it shows is read back as the same value."""
+    number = round_value(float(value), decimals)
+    text = f"{abs(number):{',' if grouping else ''}.{decimals}f}"
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return ("-" if number < 0 else "") + text
 
 
-def format_value(value: float | None, value_type: str) -> str:
+def format_value(value: float | None, value_type: str, decimals: int | None = None) -> str:
+    """A stored value as the official reads it: "Đạt"/"Không đạt", or the number in the Vietnamese
+    way with the indicator's precision — exactly `decimals` digits when the criteria set states it
+    (80,0), else the type's without trailing zeros (80; 79,5)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if value_type == "pass_fail":
         return "Đạt" if value >= 0.5 else "Không đạt"
-    return format_number(value, DECIMALS.get(value_type, 2) or 0)
+    if value_type == "count":
+        return format_number(value, 0)
+    if decimals is not None:
+        return format_number(value, decimals, fixed=True)
+    return format_number(value, DECIMALS.get(value_type, 2))
+
+
+def input_text(value: float | None, value_type: str, decimals: int | None = None) -> str:
+    """The value as a form field shows it: as `format_value`, without the thousands dot (1234,5)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if value_type == "pass_fail":
+        return "Đạt" if value >= 0.5 else "Không đạt"
+    if value_type == "count":
+        return format_number(value, 0, grouping=False)
+    if decimals is not None:
+        return format_number(value, decimals, fixed=True, grouping=False)
+    return format_number(value, DECIMALS.get(value_type, 2), grouping=False)

@@ -23,6 +23,7 @@ from chungsuc.assessments.forms import (
     EvidenceForm,
     TransitionForm,
 )
+from chungsuc.assessments.values import format_value
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError, require_version
 from chungsuc.core.http import flash_errors, flash_form_errors, post_service, service_errors
@@ -112,6 +113,10 @@ def _detail_context(request, assessment, evaluation=None, errors=None, posted=No
         statuses = {i.code: i for i in crit["result"].indicators} if crit["result"] else {}
         for item in crit["items"]:
             item["result"] = statuses.get(item["key"])
+            if item["derived"] and item["result"] is not None:  # the share as computed and compared
+                item["result_shown"] = format_value(
+                    item["result"].value, item["value_type"], item["result"].decimals
+                )
             item["flags"] = flags.get(item["key"], [])
             item["posted"] = posted.get(item["key"]) if posted else None
             item["error"] = (errors or {}).get(item["key"])

@@ -29,9 +29,12 @@ PKG_RNS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 # style indexes in STYLES
 S_DEFAULT, S_HEADER, S_LOCKED, S_UNLOCKED, S_HEADING, S_BOLD, S_WRAP = range(7)
+# unlocked number cells shown with 0, 1 or 2 digits after the decimal point (an indicator's stated precision)
+S_UNLOCKED_DECIMALS = (7, 8, 9)
 
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{NS}">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>
 <fonts count="4">
 <font><sz val="11"/><name val="Calibri"/></font>
 <font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font>
@@ -46,7 +49,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fgColor rgb="FFEEEEEE"/><bgColor rgb="FFEEEEEE"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="7">
+<cellXfs count="10">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">
 <alignment horizontal="center" vertical="center" wrapText="1"/></xf>
@@ -56,6 +59,12 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1" applyAlignment="1">
 <alignment wrapText="1" vertical="top"/></xf>
+<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyProtection="1">
+<protection locked="0"/></xf>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyProtection="1">
+<protection locked="0"/></xf>
+<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyProtection="1">
+<protection locked="0"/></xf>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""

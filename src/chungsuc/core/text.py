@@ -60,14 +60,17 @@ def folded_q(field: str, query: object):
     return q
 
 
-def fmt_number(value, max_decimals: int = 2) -> str:
+def fmt_number(value, max_decimals: int = 2, *, fixed: bool = False) -> str:
     """A number as the Vietnamese locale writes it: "1.234,5" (dot groups thousands, comma before the
-    decimals, trailing zeros dropped). Years and codes are not numbers to format: do not pass them."""
+    decimals, trailing zeros dropped unless `fixed`: 80 with 1 digit is "80,0"). Years and codes are
+    not numbers to format: do not pass them."""
     from django.utils.formats import get_format
     from django.utils.numberformat import format as number_format
 
     number = round(float(value), max_decimals)
-    decimals = next(d for d in range(max_decimals + 1) if round(number, d) == number)
+    decimals = (
+        max_decimals if fixed else next(d for d in range(max_decimals + 1) if round(number, d) == number)
+    )
     return number_format(
         number,
         get_format("DECIMAL_SEPARATOR"),

@@ -539,6 +539,8 @@ def _normalise_criteria(criteria: list[dict]) -> list[dict]:
                     "rules": rules,
                 }
             )
+            if i.get("decimals") is not None:  # stated precision (absent: the value type's default)
+                inds[-1]["decimals"] = i["decimals"]
         out.append(
             {
                 "code": str(c["code"]),
@@ -589,6 +591,7 @@ def specs() -> list[dict]:
                     else:
                         new["key"] = f"{ind['code']}#ag{len(ind['rules']) + 1}"
                         ind["rules"].append(new)
+            _apply_decimals(spec, fw)
             built[fw["code"]] = spec
             continue
         build = fw.get("build")
@@ -629,7 +632,21 @@ def specs() -> list[dict]:
             "note": fw.get("note", ""),
             "criteria": _normalise_criteria(criteria),
         }
+        _apply_decimals(built[fw["code"]], fw)
     return list(built.values())
+
+
+def _apply_decimals(spec: dict, fw: dict) -> None:
+    """A framework entry's `decimals: {indicator code: digits}`: the precision the legal text states
+    for those indicators (the others keep their value type's default). An unknown code is an error."""
+    stated = fw.get("decimals") or {}
+    indicators = {i["code"]: i for c in spec["criteria"] for i in c["indicators"]}
+    for code, digits in stated.items():
+        if str(code) not in indicators:
+            raise ValueError(
+                f"frameworks.yaml, {fw['code']}: decimals names indicator {code}, which it has not"
+            )
+        indicators[str(code)]["decimals"] = digits
 
 
 # --- loading ---

@@ -34,6 +34,11 @@ Semantics (both entry points share one implementation, so they always agree):
     A rule whose threshold is not known yet (value None: an unverified placeholder) gives status
     "missing" with reason "threshold".
   * A criterion is met when all its indicators are met; the standard is met when every criterion is.
+  * Precision. A percentage or a number is rounded to its indicator's precision (`Indicator.decimals`,
+    stated by the criteria set, else `DEFAULT_DECIMALS` of its type: 2) before it is compared, half up
+    on the decimal the number is written with (`round_value`: 79.99999999999999 and 79.996 are 80 at
+    1 or 2 decimals, 79.25 is 79.3 at 1), so the value compared is the value shown. Counts and
+    pass/fail values are whole. Thresholds are not rounded.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -53,6 +59,12 @@ NUMBER = "number"
 COUNT = "count"
 VALUE_TYPES = (PASS_FAIL, PERCENTAGE, NUMBER, COUNT)
 VALUE_TYPE_LABELS = {PASS_FAIL: "đạt/không đạt", PERCENTAGE: "tỷ lệ %", NUMBER: "số", COUNT: "số đếm"}
+
+# Digits after the decimal point a value keeps, when its indicator does not state its own precision;
+# an indicator may state fewer (0–2: with three, "1,234" could be read as a thousand and more).
+DEFAULT_DECIMALS = {PASS_FAIL: 0, PERCENTAGE: 2, NUMBER: 2, COUNT: 0}
+MAX_DECIMALS = 2
+ROUNDED_TYPES = (PERCENTAGE, NUMBER)
 
 COMPARATORS = ("gte", "gt", "lte", "lt", "eq")
 COMPARATOR_SYMBOLS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
@@ -148,6 +160,11 @@ class Input:
     name: str
     value_type: str
     unit: str = ""
+    decimals: int | None = None  # None: DEFAULT_DECIMALS of the type
+
+    @property
+    def precision(self) -> int:
+        return precision(self.value_type, self.decimals)
 
 
 @dataclass(frozen=True)
@@ -171,6 +188,11 @@ class Indicator:
     derived: Derivation | None = None
     verified: bool = False
     source: str = ""
+    decimals: int | None = None  # the precision the criteria set states; None: DEFAULT_DECIMALS of the type
+
+    @property
+    def precision(self) -> int:
+        return precision(self.value_type, self.decimals)
 
 
 @dataclass(frozen=True)
@@ -208,6 +230,10 @@ class Framework:
                     raise EvaluationError(
                         f"Chỉ tiêu {ind.code}: kiểu giá trị «{ind.value_type}» không hợp lệ."
                     )
+                for item in (ind, *ind.inputs):
+                    problem = decimals_problem(item.value_type, item.decimals)
+                    if problem:
+                        raise EvaluationError(f"Chỉ tiêu {ind.code}: {problem}")
                 for key in (ind.code, *(i.key for i in ind.inputs)):
                     if key in seen:
                         raise EvaluationError(f"Bộ tiêu chí {self.code}: mã «{key}» bị trùng.")
@@ -239,6 +265,19 @@ class Framework:
                 for extra in ind.inputs:
                     cached[extra.key] = (extra.value_type, ind.code)
             object.__setattr__(self, "_value_types", cached)
+        return cached
+
+    @property
+    def precisions(self) -> dict[str, int]:
+        """value key → digits after the decimal point its value keeps (see `precision`)."""
+        cached = self.__dict__.get("_precisions")
+        if cached is None:
+            cached = {}
+            for ind in self.indicators:
+                cached[ind.code] = ind.precision
+                for extra in ind.inputs:
+                    cached[extra.key] = extra.precision
+            object.__setattr__(self, "_precisions", cached)
         return cached
 
     def band_for(self, met: int) -> tuple[str, str]:
@@ -320,6 +359,7 @@ class IndicatorResult:
     also: list[dict] = field(default_factory=list)
     note: str = ""
     derived: bool = False
+    decimals: int | None = None  # the precision the criteria set states (shown with that many digits)
 
     def to_dict(self) -> dict:
         d = {
@@ -335,6 +375,8 @@ class IndicatorResult:
             "unit": self.unit,
             "value_type": self.value_type,
         }
+        if self.decimals is not None:
+            d["decimals"] = self.decimals
         if self.reason:
             d["reason"] = self.reason
         if self.also:
@@ -432,6 +474,56 @@ class MatrixResult:
         return self.status.shape[0]
 
 
+# --- precision ------------------------------------------------------------------------------------------
+
+
+def precision(value_type: str, decimals: int | None = None) -> int:
+    """The digits after the decimal point a value of `value_type` keeps: the stated `decimals`, or the
+    type's default."""
+    return DEFAULT_DECIMALS.get(value_type, 2) if decimals is None else int(decimals)
+
+
+def decimals_problem(value_type: str, decimals) -> str:
+    """Why `decimals` cannot be the precision of a `value_type` value (Vietnamese), or ""."""
+    if decimals is None:
+        return ""
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= MAX_DECIMALS:
+        return f"số chữ số thập phân «{decimals}» không hợp lệ: cần số nguyên từ 0 đến {MAX_DECIMALS}."
+    if value_type not in ROUNDED_TYPES and decimals != 0:
+        label = VALUE_TYPE_LABELS.get(value_type, value_type)
+        return f"chỉ tiêu {label} không có phần thập phân (số chữ số thập phân phải là 0)."
+    return ""
+
+
+_QUANTA = [Decimal(1).scaleb(-d) for d in range(MAX_DECIMALS + 8)]
+
+
+def round_value(v: float, decimals: int) -> float:
+    """`v` rounded to `decimals` digits, half up on the decimal it is written with (its shortest
+    representation): 79.99999999999999 → 80, 2.675 → 2.68 (Python's `round` gives 2.67: the binary
+    double is just below), 79.25 → 79.3 at one digit. Never -0.0."""
+    if not math.isfinite(v) or abs(v) >= 1e15 or v.is_integer():
+        return v + 0.0
+    scaled = abs(v) * 10.0**decimals
+    if abs(scaled - math.floor(scaled) - 0.5) > 1e-6:  # not near a half: Python's rounding agrees
+        return round(v, decimals) + 0.0
+    q = _QUANTA[decimals] if 0 <= decimals < len(_QUANTA) else Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(v))).quantize(q, rounding=ROUND_HALF_UP)) + 0.0
+
+
+def round_array(a: np.ndarray, decimals: int) -> np.ndarray:
+    """`round_value` over an array (NaN stays NaN): numpy's rounding, except for the few values that
+    lie on (or within float noise of) a half, which `round_value` decides."""
+    scaled = np.abs(a) * 10.0**decimals
+    with np.errstate(invalid="ignore"):
+        near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    out = np.round(a, decimals) + 0.0
+    if near_half.any():
+        for i in np.flatnonzero(near_half):
+            out[i] = round_value(float(a[i]), decimals)
+    return out
+
+
 # --- validation -----------------------------------------------------------------------------------------
 
 
@@ -443,8 +535,9 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
-def coerce_value(key: str, value_type: str, value: Any) -> float:
-    """A Python value for `key` as a float (NaN for None), or EvaluationError naming why not."""
+def coerce_value(key: str, value_type: str, value: Any, decimals: int | None = None) -> float:
+    """A Python value for `key` as a float (NaN for None), or EvaluationError naming why not. With
+    `decimals` (a value, not a threshold), a percentage or a number is first rounded to it."""
     if value is None:
         return math.nan
     label = VALUE_TYPE_LABELS[value_type]
@@ -459,6 +552,8 @@ def coerce_value(key: str, value_type: str, value: Any) -> float:
     v = float(value)
     if not math.isfinite(v):
         raise EvaluationError(f"Chỉ tiêu {key}: giá trị «{value}» không phải là số hữu hạn.")
+    if decimals is not None and value_type in ROUNDED_TYPES:
+        v = round_value(v, decimals)
     if value_type == PERCENTAGE and not 0 <= v <= 100:
         raise EvaluationError(f"Chỉ tiêu {key}: tỷ lệ {_fmt(v)}% nằm ngoài khoảng 0–100%.")
     if value_type == COUNT:
@@ -604,6 +699,7 @@ def evaluate_matrix(
 ) -> MatrixResult:
     """Evaluate many units at once (see the module docstring)."""
     types = framework.value_types
+    precisions = framework.precisions
     n = None
     arrays: dict[str, np.ndarray] = {}
     for key, arr in values.items():
@@ -616,6 +712,8 @@ def evaluate_matrix(
             n = a.shape[0]
         elif a.shape[0] != n:
             raise EvaluationError(f"Chỉ tiêu {key}: có {a.shape[0]} giá trị, các chỉ tiêu khác có {n}.")
+        if types[key][0] in ROUNDED_TYPES:
+            a = round_array(a, precisions[key])  # compared as shown (idempotent on stored values)
         _check_array(key, types[key][0], a)
         arrays[key] = a
     cidx = _as_index(contexts, n)
@@ -796,18 +894,19 @@ def evaluate(
     if not isinstance(values, Mapping):
         raise EvaluationError("Giá trị phải là một bảng mã chỉ tiêu → giá trị.")
     types = framework.value_types
+    precisions = framework.precisions
     arrays: dict[str, np.ndarray] = {}
     for key, raw in values.items():
         if not isinstance(key, str) or key not in types:
             raise EvaluationError(f"Mã chỉ tiêu «{key}» không có trong bộ tiêu chí {framework.code}.")
-        arrays[key] = np.array([coerce_value(key, types[key][0], raw)])
+        arrays[key] = np.array([coerce_value(key, types[key][0], raw, precisions[key])])
     notes: dict[str, str] = {}
     derived_codes: set[str] = set()
     if children is not None:
         for ind in framework.indicators:
             if ind.derived is not None and ind.code not in values:
                 share, note = _derive(ind, children)
-                arrays[ind.code] = np.array([share])
+                arrays[ind.code] = round_array(np.array([share]), ind.precision)
                 notes[ind.code] = note
                 derived_codes.add(ind.code)
     _check_context(framework, context)
@@ -876,6 +975,7 @@ def evaluate(
                 also=also,
                 note=notes.get(ind.code, ""),
                 derived=ind.code in derived_codes,
+                decimals=ind.decimals,
             )
             results.append(res)
             if st == NOT_MET:
@@ -1016,12 +1116,14 @@ def framework_from_dict(d: Mapping[str, Any]) -> Framework:
                     unit=i.get("unit") or "",
                     verified=bool(i.get("verified")),
                     source=i.get("source") or "",
+                    decimals=i.get("decimals"),
                     inputs=tuple(
                         Input(
                             key=x["key"],
                             name=x.get("name", ""),
                             value_type=x["value_type"],
                             unit=x.get("unit") or "",
+                            decimals=x.get("decimals"),
                         )
                         for x in (i.get("inputs") or ())
                     ),

@@ -59,7 +59,10 @@ INDICATOR_COLUMNS = [
     ("verified", "Đã kiểm chứng"),
     ("source", "Nguồn"),
     ("note", "Ghi chú"),
+    ("decimals", "Số chữ số thập phân"),
 ]
+# Columns added after workbooks were already in use: a workbook without them is read (their default)
+OPTIONAL_COLUMNS = {"decimals"}
 RULE_COLUMNS = [
     ("key", "Khóa"),
     ("indicator", "Mã chỉ tiêu"),
@@ -81,7 +84,7 @@ RULE_COLUMNS = [
 JSON_FIELDS = {"inputs", "derived", "ref", "when", "also"}
 BOOL_FIELDS = {"verified", "legal_verified"}
 LIST_FIELDS = {"kinds"}
-INT_FIELDS = {"period_start", "period_end", "group", "year_from", "year_to"}
+INT_FIELDS = {"period_start", "period_end", "group", "year_from", "year_to", "decimals"}
 LEVELS = ("commune", "district", "province")
 STANDARDS = ("ntm", "advanced", "model", "task_completed")
 
@@ -214,6 +217,15 @@ def _read_table(wb, title: str, columns: list[tuple[str, str]], errs: _Errors) -
     cell_rows = ws.iter_rows()
     header = [str(c.value).strip() if c.value is not None else "" for c in next(cell_rows, ())]
     expected = [label for _, label in columns]
+    required = len(expected)
+    while (
+        required
+        and columns[required - 1][0] in OPTIONAL_COLUMNS
+        and header[required - 1 : required] != [expected[required - 1]]
+    ):
+        required -= 1  # an older workbook without the optional trailing column
+    columns = columns[:required]
+    expected = expected[:required]
     if header[: len(expected)] != expected:
         missing = [h for h in expected if h not in header]
         errs.add(
@@ -352,6 +364,11 @@ def parse_workbook(fileobj, *, name: str | None = None) -> tuple[dict | None, li
                 "Kiểu giá trị",
                 f"Kiểu «{i['value_type']}» không hợp lệ: cần {', '.join(engine.VALUE_TYPES)}.",
             )
+        problem = engine.decimals_problem(i["value_type"], i.get("decimals"))
+        if problem and i["value_type"] in engine.VALUE_TYPES:
+            errs.add(SHEET_INDICATORS, n, "Số chữ số thập phân", problem[:1].upper() + problem[1:])
+        if i.get("decimals") is None:
+            i.pop("decimals", None)
         if i["comparator"] not in engine.COMPARATORS:
             errs.add(
                 SHEET_INDICATORS,

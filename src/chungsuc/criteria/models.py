@@ -11,9 +11,11 @@ terms on other values (e.g. the number of schools) and `also` terms that must ho
 rules such as QĐ 318 indicator 5); `value_ref` takes the threshold from another framework's rule.
 """
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chungsuc.criteria import engine
 from chungsuc.geo.models import Region
 
 
@@ -117,12 +119,23 @@ class Indicator(models.Model):
     name = models.CharField(_("tên"), max_length=600)
     unit = models.CharField(_("đơn vị tính"), max_length=60, blank=True)
     value_type = models.CharField(_("kiểu giá trị"), max_length=12, choices=ValueType.choices)
+    decimals = models.PositiveSmallIntegerField(
+        _("số chữ số thập phân"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(engine.MAX_DECIMALS)],
+        help_text=_(
+            "Độ chính xác mà bộ tiêu chí quy định: giá trị được làm tròn đến số chữ số này khi nhập, khi "
+            "so với ngưỡng và khi hiển thị. Để trống: theo kiểu giá trị (tỷ lệ và số: 2 chữ số, số đếm: "
+            "số nguyên)."
+        ),
+    )
     comparator = models.CharField(_("phép so sánh"), max_length=4, choices=Comparator.choices, default="gte")
     inputs = models.JSONField(
         _("giá trị phụ"),
         default=list,
         blank=True,
-        help_text=_("Giá trị phụ cần cho ngưỡng phức hợp: [{key, name, value_type, unit}]."),
+        help_text=_("Giá trị phụ cần cho ngưỡng phức hợp: [{key, name, value_type, unit, decimals}]."),
     )
     derived = models.JSONField(
         _("tính từ đơn vị cấp dưới"),
@@ -143,6 +156,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
+
+    @property
+    def precision(self) -> int:
+        """Digits after the decimal point its values keep: `decimals`, or the value type's default."""
+        return engine.precision(self.value_type, self.decimals)
 
 
 class ThresholdRule(models.Model):

@@ -70,6 +70,7 @@ def spec_of(fw: Framework) -> dict[str, Any]:
                 "name": i.name,
                 "unit": i.unit,
                 "value_type": i.value_type,
+                "decimals": i.decimals,
                 "comparator": i.comparator,
                 "inputs": i.inputs,
                 "derived": i.derived,

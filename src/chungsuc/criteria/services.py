@@ -131,6 +131,7 @@ def _write(
                 name=i["name"],
                 unit=i.get("unit") or "",
                 value_type=i["value_type"],
+                decimals=i.get("decimals"),
                 comparator=i.get("comparator") or "gte",
                 inputs=i.get("inputs") or [],
                 derived=i.get("derived"),
@@ -231,12 +232,39 @@ def _threshold_value(rule: ThresholdRule, value) -> float | None:
         raise ValidationError(str(exc))
 
 
+UNCHANGED = object()
+
+
+def _decimals_value(rule: ThresholdRule, decimals) -> int | None:
+    """The indicator's precision as typed ("" or None: the value type's default), or a Vietnamese
+    refusal naming the indicator."""
+    if decimals is None or (isinstance(decimals, str) and not decimals.strip()):
+        return None
+    try:
+        number = int(str(decimals).strip()) if not isinstance(decimals, bool) else None
+    except ValueError:
+        number = None
+    problem = (
+        engine.decimals_problem(rule.indicator.value_type, number)
+        if number is not None
+        else _("số chữ số thập phân «%(value)s» không phải số nguyên") % {"value": decimals}
+    )
+    if problem:
+        raise ValidationError(
+            _("Chỉ tiêu %(indicator)s: %(problem)s") % {"indicator": rule.indicator.code, "problem": problem}
+        )
+    return number
+
+
 @transaction.atomic
 def threshold_update(
-    *, actor, rule: ThresholdRule, value, reason: str, comparator: str | None = None
+    *, actor, rule: ThresholdRule, value, reason: str, comparator: str | None = None, decimals=UNCHANGED
 ) -> ThresholdRule:
     """Change one threshold with a reason: writes a new framework version (copy-on-write) in which the
-    rule has the new value and is unverified until marked verified; returns the rule in the new version."""
+    rule has the new value and is unverified until marked verified; returns the rule in the new version.
+
+    `decimals` (when given) also sets the precision of the rule's indicator (0–2 digits, None for the
+    value type's default); a save that changes only the precision keeps the threshold's verification."""
     _require_office(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -247,14 +275,25 @@ def threshold_update(
     if comparator is not None and comparator not in engine.COMPARATORS:
         raise ValidationError(_("Phép so sánh «%(value)s» không hợp lệ.") % {"value": comparator})
     spec = spec_of(fw)
-    target = next(
-        r for c in spec["criteria"] for i in c["indicators"] for r in i["rules"] if r["key"] == rule.key
+    indicator, target = next(
+        (i, r) for c in spec["criteria"] for i in c["indicators"] for r in i["rules"] if r["key"] == rule.key
     )
     before = {"value": target["value"], "comparator": target["comparator"], "verified": target["verified"]}
+    precision_changed = False
+    if decimals is not UNCHANGED:
+        new_decimals = _decimals_value(rule, decimals)
+        precision_changed = new_decimals != indicator.get("decimals")
+        if precision_changed:
+            before["decimals"] = indicator.get("decimals")
+            indicator["decimals"] = new_decimals
+    threshold_same = (
+        new_value == target["value"] and (comparator or target["comparator"]) == target["comparator"]
+    )
     target["value"] = new_value
     if comparator:
         target["comparator"] = comparator
-    target["verified"] = False
+    if not (precision_changed and threshold_same):
+        target["verified"] = False
     target["note"] = (f"Sửa ở phiên bản {fw.version + 1}: {reason}. " + (target.get("note") or "")).strip()
     _validate_spec(spec)
     new_fw = _write(
@@ -267,7 +306,12 @@ def threshold_update(
         target=new_rule,
         target_repr=f"{fw.code} v{new_fw.version} — chỉ tiêu {rule.indicator.code} ({rule.key})",
         before=before,
-        after={"value": new_value, "comparator": target["comparator"], "verified": False},
+        after={
+            "value": new_value,
+            "comparator": target["comparator"],
+            "verified": target["verified"],
+            **({"decimals": indicator["decimals"]} if precision_changed else {}),
+        },
         reason=reason,
     )
     return new_rule

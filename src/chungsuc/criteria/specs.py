@@ -21,6 +21,7 @@ INDICATOR_FIELDS = [
     "name",
     "unit",
     "value_type",
+    "decimals",
     "comparator",
     "inputs",
     "derived",

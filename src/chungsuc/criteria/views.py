@@ -92,9 +92,16 @@ def framework_worklist(request, code: str):
 def rule_edit(request, pk: int):
     _require_edit(request.user)
     rule = selectors.rule_get(pk)
-    initial = {"comparator": rule.comparator, "value": "" if rule.value is None else f"{rule.value:g}"}
-    form = ThresholdEditForm(request.POST or None, initial=initial)
+    initial = {
+        "comparator": rule.comparator,
+        "value": "" if rule.value is None else f"{rule.value:g}",
+        "decimals": "" if rule.indicator.decimals is None else str(rule.indicator.decimals),
+    }
+    form = ThresholdEditForm(request.POST or None, initial=initial, value_type=rule.indicator.value_type)
     if request.method == "POST" and form.is_valid():
+        extra = {}
+        if "decimals" in form.fields and "decimals" in request.POST:  # absent: the precision is kept
+            extra["decimals"] = form.cleaned_data["decimals"]
         try:
             new_rule = services.threshold_update(
                 actor=request.user,
@@ -102,6 +109,7 @@ def rule_edit(request, pk: int):
                 value=form.cleaned_data["value"],
                 reason=form.cleaned_data["reason"],
                 comparator=form.cleaned_data["comparator"],
+                **extra,
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from chungsuc.geo.selectors import valid_on
 from chungsuc.movements.models import ReportedCount
-from chungsuc.movements.selectors import BASIS_LABELS, STANDARD_LABELS
+from chungsuc.movements.selectors import BASIS_LABELS, STANDARD_LABELS, basis_text, reported_label
 from chungsuc.recognitions.models import RecognitionRecord
 
 
@@ -68,8 +68,10 @@ def register_coverage(on: dt.date | None = None) -> dict:
                 "level": rc.level,
                 "standard": rc.standard,
                 "standard_label": STANDARD_LABELS.get(rc.standard, rc.standard),
+                "label": reported_label(rc.level, rc.standard),  # in the interface's language
                 "basis": rc.basis,
                 "basis_label": BASIS_LABELS.get(rc.basis, rc.basis),
+                "basis_text": basis_text(rc.basis),
                 "count": rc.count,
                 "denominator": rc.denominator,
                 "source": rc.source,

@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chungsuc.accounts import permissions
 from chungsuc.core.models import WorkflowCase
@@ -39,6 +41,40 @@ BASIS_LABELS = {
     "meeting": "đạt đủ tiêu chí (chưa chắc đã có quyết định)",
     "reported": "theo báo cáo",
 }
+# A reported count's level and standard as the pages name it, in the interface's language (the
+# Vietnamese labels above stay what the workbooks write).
+REPORTED_LABELS = {
+    ("commune", "ntm"): gettext_lazy("Xã nông thôn mới"),
+    ("commune", "advanced"): gettext_lazy("Xã nông thôn mới nâng cao"),
+    ("commune", "model"): gettext_lazy("Xã nông thôn mới kiểu mẫu"),
+    ("district", "ntm"): gettext_lazy("Huyện nông thôn mới"),
+    ("district", "advanced"): gettext_lazy("Huyện nông thôn mới nâng cao"),
+    ("district", "model"): gettext_lazy("Huyện nông thôn mới kiểu mẫu"),
+    ("district", "task_completed"): gettext_lazy(
+        "Thị xã, thành phố hoàn thành nhiệm vụ xây dựng nông thôn mới"
+    ),
+}
+BASIS_TEXTS = {
+    "recognised": gettext_lazy("được công nhận"),
+    "meeting": gettext_lazy("đạt đủ tiêu chí (chưa chắc đã có quyết định)"),
+    "reported": gettext_lazy("theo báo cáo"),
+}
+
+
+def reported_label(level: str, standard: str) -> str:
+    """ "Xã nông thôn mới nâng cao" ("Advanced NTM communes" in English) for a reported count."""
+    label = REPORTED_LABELS.get((level, standard))
+    if label is not None:
+        return str(label)
+    where = _("Xã") if level == "commune" else _("Huyện")
+    return f"{where} {_(STANDARD_LABELS.get(standard, standard))}"
+
+
+def basis_text(basis: str) -> str:
+    """What a reported count counts, in the interface's language ("được công nhận")."""
+    return str(BASIS_TEXTS.get(basis, basis))
+
+
 SOURCE_LABELS = {
     "state_budget": "Ngân sách nhà nước",
     "credit": "Vốn tín dụng",
@@ -249,8 +285,10 @@ def reported_data(movement: Movement) -> list[dict]:
                 "level": rc.level,
                 "standard": rc.standard,
                 "standard_label": STANDARD_LABELS.get(rc.standard, rc.standard),
+                "label": reported_label(rc.level, rc.standard),
                 "basis": rc.basis,
                 "basis_label": BASIS_LABELS.get(rc.basis, rc.basis),
+                "basis_text": basis_text(rc.basis),
                 "count": rc.count,
                 "denominator": rc.denominator,
                 "after_merger": rc.after_merger,

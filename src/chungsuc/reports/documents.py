@@ -103,7 +103,12 @@ def _value_text(item: dict) -> str:
     if item["value_type"] == "pass_fail":
         return "Đạt" if value else "Không đạt"
     number = float(value)
-    text = od.fmt_number(number) if number.is_integer() else od.fmt_number(number, 2).rstrip("0").rstrip(",")
+    if item.get("decimals") is not None:  # the precision the criteria set states: 80,0
+        text = od.fmt_number(number, item["decimals"])
+    elif number.is_integer():
+        text = od.fmt_number(number)
+    else:
+        text = od.fmt_number(number, 2).rstrip("0").rstrip(",")
     unit = item["unit"]
     return f"{text} {unit}" if unit and unit != "%" else (f"{text}%" if unit == "%" else text)
 

@@ -92,3 +92,40 @@ def test_the_district_workbook_has_its_buttons_and_says_who_is_left_out(
     for town in towns:
         assert town in readme
     assert "Thị trấn: bộ tiêu chí" in readme and "chỉ áp dụng cho xã" in readme
+
+
+def _level_cells(page: str) -> list[str]:
+    """The "Mức" cell of each row of the reported counts, as text."""
+    import re
+
+    table = page[page.index('data-testid="reported-counts"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S) for row in rows]
+    return [" ".join(re.sub(r"<[^>]+>", " ", c[1]).split()) for c in cells if len(c) > 1]
+
+
+def test_the_reported_counts_speak_english_in_the_english_interface(plan, client, demo):
+    """Issue 7: the level, standard and basis of each reported count are translated (they were shown
+    in Vietnamese, "Commune nông thôn mới nâng cao (được công nhận)", on the English pages)."""
+    from django.contrib.auth import get_user_model
+
+    client.cookies["django_language"] = "en"
+    public = _level_cells(client.get("/public/recognised/?on=01/06/2024").content.decode())
+    client.force_login(get_user_model().objects.get(username="demo.tinh"))
+    dashboard = _level_cells(client.get("/dashboard/").content.decode())
+    from chungsuc.movements.models import ReportedCount
+
+    movement = ReportedCount.objects.first().movement
+    progress = _level_cells(client.get(f"/movements/{movement.pk}/progress/").content.decode())
+    for cells in (public, dashboard, progress):
+        assert cells
+        assert "Advanced NTM communes (recognised)" in cells
+        assert "New rural (NTM) communes (meeting all criteria (not necessarily decided))" in cells
+        assert "New rural (NTM) districts (as reported)" in cells
+        for cell in cells:
+            assert "nông thôn" not in cell.lower() and "công nhận" not in cell and "báo cáo" not in cell
+    client.cookies["django_language"] = "vi"
+    vietnamese = _level_cells(client.get("/dashboard/").content.decode())
+    assert "Xã nông thôn mới nâng cao (được công nhận)" in vietnamese
+    assert "Huyện nông thôn mới (theo báo cáo)" in vietnamese

@@ -118,6 +118,27 @@ def value_text(value, value_type: str = "") -> str:
 
 
 @register.filter
+def result_value(result: dict) -> str:
+    """An indicator result's value (`Evaluation.to_dict`) as `value_text` writes it, with exactly the
+    precision its criteria set states (80,0 for one digit)."""
+    value, value_type, decimals = result.get("value"), result.get("value_type", ""), result.get("decimals")
+    if decimals is None or value is None or isinstance(value, bool) or value_type == ValueType.PASS_FAIL:
+        return value_text(value, value_type)
+    return fmt_number(value, decimals, fixed=True)
+
+
+@register.filter
+def precision_label(indicator: dict) -> str:
+    """The precision an indicator's criteria set states ("1 chữ số thập phân"), or "" for the default."""
+    decimals = indicator.get("decimals")
+    if decimals is None or indicator.get("value_type") not in (ValueType.PERCENTAGE, ValueType.NUMBER):
+        return ""
+    if decimals == 0:
+        return _("làm tròn đến số nguyên")
+    return _("làm tròn đến %(n)s chữ số thập phân") % {"n": decimals}
+
+
+@register.filter
 def unit_kind_label(code: str) -> str:
     return str(dict(UnitKind.choices).get(code, code))
 
@@ -179,12 +200,13 @@ def input_name(key: str, inputs) -> str:
     return key.split(":", 1)[-1].replace("_", " ") if key else ""
 
 
-_RULE_KEY = re.compile(r"^(?P<ind>[^#]+)#(?P<n>\d+)$")
+_RULE_KEY = re.compile(r"^(?P<ind>[^#]+)#(?:ag)?(?P<n>\d+)$")  # "10#1"; "10#ag2", a rule the province adds
 
 
 @register.filter
 def change_code(change: dict) -> str:
-    """The changed item as an official names it: a rule's key "10#1" reads "10 (ngưỡng 1)"."""
+    """The changed item as an official names it: a rule's key "10#1" reads "10 (ngưỡng 1)" (and
+    "10#ag2", a rule An Giang's set adds, "10 (ngưỡng 2)")."""
     code = str(change.get("code") or "")
     m = _RULE_KEY.match(code)
     if change.get("what") == "rule" and m:

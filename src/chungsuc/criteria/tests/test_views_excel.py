@@ -144,7 +144,10 @@ def test_excel_import_dry_run_then_write(frameworks, client, office):
     upload = SimpleUploadedFile("bo.xlsx", buf.getvalue())
     response = client.post("/criteria/import/", {"file": upload, "reason": "Sửa theo văn bản"})
     page = response.content.decode()
-    assert response.status_code == 200 and 'data-testid="import-report"' in page and "3.1#1" in page
+    assert response.status_code == 200 and 'data-testid="import-report"' in page
+    # the rule as the compare page names it, its values formatted; never its internal key
+    assert "<td>3.1 (ngưỡng 1)</td><td>sửa</td><td>Ngưỡng</td><td>80</td><td>85</td>" in page
+    assert "#1" not in page and "3.1#" not in page
     assert Framework.objects.filter(code="xa-ntm-2021").count() == 1  # dry run wrote nothing
     token = response.context["token"]
     response = client.post(
