@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import override_settings
 from django.urls import reverse
 
 from chungsuc.reports.models import DocumentStatus, GeneratedDocument
@@ -194,6 +195,57 @@ def test_inspection_conclusion_document_states_the_findings_and_the_follow_up(
     # from the inspection page, the link to the document
     page = client.get(f"/movements/inspections/{insp.pk}/").content.decode()
     assert f"/reports/new/inspection-conclusion/?inspection={insp.pk}" in page
+
+
+def test_inspection_conclusion_names_the_teams_decision_and_its_members(
+    client, plan861, users, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """An inspection carried out by a team record: the conclusion says which decision set the team up
+    and names its members with their positions."""
+    import datetime as dt
+
+    from chungsuc.geo.models import Unit
+    from chungsuc.movements import services as ms
+    from chungsuc.movements.models import Inspection
+
+    settings.MEDIA_ROOT = tmp_path
+    tinh = users["demo.tinh"]
+    with override_settings(CHUNGSUC_ACTING_AS_OF=dt.date(2024, 12, 31)):
+        team = ms.inspection_team_create(
+            actor=tinh,
+            movement=plan861,
+            year=2024,
+            name="Đoàn kiểm tra số 3",
+            decision_reference="15/QĐ-SNV",
+            decision_date=dt.date(2024, 9, 20),
+            decision_signer="Lê Văn Ký",
+        )
+        ms.inspection_team_member_add(actor=tinh, team=team, full_name="Phan Văn Trưởng", role="leader")
+        ms.inspection_team_member_add(
+            actor=tinh, team=team, full_name="Võ Thị Thành Viên", position="Chuyên viên", role="member"
+        )
+        insp = ms.inspection_plan(
+            actor=tinh,
+            movement=plan861,
+            year=2024,
+            team_name="",
+            leader="",
+            unit=Unit.objects.get(key="893"),
+            team=team,
+        )
+    Inspection.objects.filter(pk=insp.pk).update(state="inspected", inspected_on=dt.date(2024, 10, 2))
+    client.force_login(tinh)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:new-inspection-conclusion"),
+            {"inspection": insp.pk, "fmt": "docx", "number": "13", "date": "20/12/2024", "signer_name": ""},
+        )
+    doc = GeneratedDocument.objects.get()
+    assert doc.status == DocumentStatus.DONE, doc.error
+    with default_storage.open(doc.file.name, "rb") as fh:
+        text = " ".join(docx_text(fh.read()).split())
+    assert "Đoàn kiểm tra số 3 (thành lập theo Quyết định số 15/QĐ-SNV ngày 20/09/2024)" in text
+    assert "do Phan Văn Trưởng làm trưởng đoàn, thành viên gồm Võ Thị Thành Viên (Chuyên viên)" in text
 
 
 def test_inspection_conclusion_is_refused_without_the_role(client, plan861, users):
