@@ -176,3 +176,61 @@ def test_amendment_model_inspection_and_cluster_end_to_end_in_the_browser(
     assert page.locator('[data-testid="cluster-ranking"]').is_visible()
     assert _no_sideways_scroll(page)
     context.close()
+
+
+@pytest.mark.parametrize("width,height", WIDTHS)
+def test_inspection_team_with_its_decision_and_members_in_the_browser(
+    browser, live_server, login, transactional_demo, width, height
+):
+    """On the DEMO 2026–2030 movement of the merged province: a wrong decision date is named beside
+    its field at once; the team is set up with its decision, a member added, and the year's plan line
+    names the team; every page fits the screen."""
+    from chungsuc.movements import demo as movement_demo
+    from chungsuc.movements.models import Inspection, InspectionTeam, Movement
+
+    artifacts = settings.BASE_DIR / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    movement_demo.load()
+    m = Movement.objects.get(code=movement_demo.DEMO_CODE)
+    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    login(page, "demo.tinh", transactional_demo.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/movements/{m.pk}/inspections/")
+    page.click('[data-testid="teams-link"]')
+    page.wait_for_url(f"**/movements/{m.pk}/inspection-teams/")
+    assert "Đoàn kiểm tra số 1 (DEMO)" in page.locator('[data-testid="team-list"]').inner_text()
+    page.fill("#t-name", f"Đoàn kiểm tra số 2 ({width})")
+    page.fill("#t-ref", "25/QĐ-SNV")
+    page.fill("#t-date", "31/02/2026")
+    page.fill("#t-signer", "Lê Văn Ký")
+    with page.expect_navigation():
+        page.click('[data-testid="team-form"] button[type=submit]')
+    feedback = page.locator("#t-date + .invalid-feedback")
+    assert feedback.is_visible() and "dd/mm/yyyy" in feedback.inner_text()
+    assert page.input_value("#t-name") == f"Đoàn kiểm tra số 2 ({width})"  # what was typed is kept
+    assert _no_sideways_scroll(page)
+    page.screenshot(path=str(artifacts / f"inspection-team-error-{width}.png"), full_page=True)
+    page.fill("#t-date", "02/03/2026")
+    with page.expect_navigation():
+        page.click('[data-testid="team-form"] button[type=submit]')
+    team = InspectionTeam.objects.get(movement=m, name=f"Đoàn kiểm tra số 2 ({width})")
+    assert "25/QĐ-SNV" in page.locator('[data-testid="team-decision"]').inner_text()
+    page.fill("#m-name", "Phạm Thị Trưởng Đoàn")
+    page.select_option("#m-role", "leader")
+    page.fill("#m-pos", "Phó Giám đốc Sở Nội vụ")
+    with page.expect_navigation():
+        page.click('[data-testid="member-form"] button[type=submit]')
+    assert "Phạm Thị Trưởng Đoàn" in page.locator('[data-testid="member-list"]').inner_text()
+    assert _no_sideways_scroll(page)
+    page.screenshot(path=str(artifacts / f"inspection-team-{width}.png"), full_page=True)
+    page.goto(f"{live_server.url}/movements/{m.pk}/inspections/")
+    page.select_option("#in-team-record", str(team.pk))
+    page.select_option("#in-unit", index=0)
+    with page.expect_navigation():
+        page.click('[data-testid="inspection-form"] button[type=submit]')
+    inspection = Inspection.objects.get(team=team)
+    assert inspection.leader == "Phạm Thị Trưởng Đoàn"
+    assert page.locator('[data-testid="inspection-team-link"]').is_visible()
+    assert _no_sideways_scroll(page)
+    context.close()
