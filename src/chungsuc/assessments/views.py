@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chungsuc.accounts import permissions
-from chungsuc.assessments import derived, frameworks, selectors, services
+from chungsuc.assessments import derived, frameworks, selectors, services, tables
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.forms import (
     AssessmentCreateForm,
@@ -27,6 +27,7 @@ from chungsuc.assessments.values import format_value
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError, require_version
 from chungsuc.core.http import flash_errors, flash_form_errors, post_service, service_errors
+from chungsuc.core.tables import export_if_asked, export_query
 
 MISSING_VERSION = gettext_lazy(
     "Chưa lưu: thiếu phiên bản hồ sơ mà bạn đã mở, nên không kiểm tra được có ai sửa cùng lúc hay không. "
@@ -47,11 +48,15 @@ def assessment_list(request):
         frameworks=selectors.frameworks_for_entry(units),
         initial={"year": timezone.localdate().year - 1},
     )
+    exported = export_if_asked(request, lambda: tables.dossiers_table(qs), "ho-so-tu-danh-gia")
+    if exported:
+        return exported
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/list.html",
         {
+            "export_q": export_query(request),
             "page": page,
             "assessments": page.object_list,
             "count": page.paginator.count,

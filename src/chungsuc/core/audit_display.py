@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from chungsuc.core.tables import TEXT, Column, DataTable
 from chungsuc.core.text import fmt_number
 
 FIELD_LABELS = {
@@ -239,3 +240,46 @@ def present(entries) -> None:
         for command, label in _COMMANDS.items():
             reason = reason.replace(command, str(label))
         e.reason_text = _dates(reason)
+
+
+AUDIT_EXPORT_ROWS = 50_000  # an export of the whole log holds the newest entries up to this many
+
+
+def audit_table(entries, labels: dict) -> DataTable:
+    """The audit log as the page shows it (labels, dd/mm/yyyy, formatted values), every entry of the
+    filter (newest first, capped at AUDIT_EXPORT_ROWS), for its downloads."""
+    from django.utils import timezone
+
+    from chungsuc.core.audit import action_label
+
+    entries = list(entries[:AUDIT_EXPORT_ROWS])
+    present(entries)
+    rows = [
+        {
+            "at": timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M"),
+            "actor": str(e.actor_text),
+            "action": str(action_label(e.action)),
+            "target": e.target_repr,
+            "target_type": str(labels.get(e.target_type, "")),
+            "changes": "; ".join(f"{label}: {before} → {after}" for label, before, after in e.change_rows),
+            "reason": e.reason_text,
+        }
+        for e in entries
+    ]
+    return DataTable(
+        key="audit",
+        title=_("Nhật ký thay đổi"),
+        columns=[
+            Column("at", _("Thời điểm"), TEXT),
+            Column("actor", _("Người thực hiện"), TEXT),
+            Column("action", _("Hành động"), TEXT),
+            Column("target", _("Đối tượng"), TEXT),
+            Column("target_type", _("Loại đối tượng"), TEXT),
+            Column("changes", _("Thay đổi"), TEXT),
+            Column("reason", _("Lý do"), TEXT),
+        ],
+        rows=rows,
+        note=_("Tối đa %(n)s dòng mới nhất.") % {"n": f"{AUDIT_EXPORT_ROWS:,}".replace(",", ".")}
+        if len(entries) >= AUDIT_EXPORT_ROWS
+        else "",
+    )

@@ -185,3 +185,22 @@ def export_response(table: DataTable, fmt: str, filename: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def export_if_asked(request, build, filename: str) -> HttpResponse | None:
+    """The page's table as a download when `?format=` asks for one of EXPORT_FORMATS (None: render the
+    page). `build()` returns the `DataTable` of every row the page lists (all pages, the same filters,
+    the same scope). An unknown format is the page itself, never an error."""
+    fmt = request.GET.get("format")
+    if fmt not in EXPORT_FORMATS:
+        return None
+    return export_response(build(), fmt, filename)
+
+
+def export_query(request) -> str:
+    """The page's query string without its page number and format, ready for "?{q}format=xlsx"."""
+    params = request.GET.copy()
+    for key in ("page", "format"):
+        params.pop(key, None)
+    text = params.urlencode()
+    return f"{text}&" if text else ""

@@ -61,8 +61,14 @@ def audit_list(request):
         ((t, _target_label(t)) for t in set(visible.values_list("target_type", flat=True).distinct()) if t),
         key=lambda pair: pair[1],
     )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     labels = dict(target_types)
+    from chungsuc.core.audit_display import audit_table
+    from chungsuc.core.tables import export_if_asked, export_query
+
+    exported = export_if_asked(request, lambda: audit_table(entries, labels), "nhat-ky-thay-doi")
+    if exported:
+        return exported
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for entry in page:
         entry.action_label = action_label(entry.action)
         entry.target_label = labels.get(entry.target_type) or _target_label(entry.target_type)
@@ -79,6 +85,7 @@ def audit_list(request):
             "target_types": target_types,
             "action": action or "",
             "target_type": target_type or "",
+            "export_q": export_query(request),
         },
     )
 

@@ -23,8 +23,9 @@ from chungsuc.assessments.models import Standard
 from chungsuc.assessments.views_excel import _xlsx
 from chungsuc.core.concurrency import require_version
 from chungsuc.core.http import flash_form_errors, post_service, service_errors
+from chungsuc.core.tables import export_if_asked, export_query
 from chungsuc.recognitions import register_import as reg
-from chungsuc.recognitions import selectors, services
+from chungsuc.recognitions import selectors, services, tables
 from chungsuc.recognitions.forms import (
     CommentHideForm,
     ConditionForm,
@@ -198,6 +199,14 @@ def register(request):
     records = selectors.register_as_of(
         on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
     )
+
+    def every_row():
+        rows = list(records.select_related("unit", "decision"))
+        return tables.register_table(rows, on, selectors.districts_at_recognition(rows))
+
+    exported = export_if_asked(request, every_row, f"so-cong-nhan-{on:%d-%m-%Y}")
+    if exported:
+        return exported
     page = Paginator(records.select_related("decision__assessment", "revocation"), 50).get_page(
         request.GET.get("page")
     )
@@ -216,6 +225,7 @@ def register(request):
             "q": request.GET.get("q", ""),
             "revocation_form": RevocationForm(),
             "can_revoke": permissions.can(request.user, "recognition.revoke"),
+            "export_q": export_query(request),
         },
     )
 
@@ -265,8 +275,17 @@ def revoke(request, pk):
 
 @login_required
 def watch(request):
-    page = Paginator(selectors.regression_watch(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "recognitions/watch.html", {"page": page, "rows": page.object_list})
+    on = timezone.localdate()
+    rows = selectors.regression_watch(request.user, on)
+    exported = export_if_asked(
+        request, lambda: tables.watch_table(rows, on), f"theo-doi-tut-chuan-{on:%d-%m-%Y}"
+    )
+    if exported:
+        return exported
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "recognitions/watch.html", {"page": page, "rows": page.object_list, "export_q": ""}
+    )
 
 
 # --- the register: importing past years ---------------------------------------------

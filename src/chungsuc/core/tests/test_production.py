@@ -29,7 +29,13 @@ PRODUCTION_ENV = {
 
 
 def _manage(args, env_extra, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHUNGSUC_", "DJANGO_SETTINGS"))}
+    # a production process's environment: none of the test run's settings (nor the browser fixture's
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CHUNGSUC_", "DJANGO_SETTINGS", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update(PRODUCTION_ENV)
     env.update(
         {

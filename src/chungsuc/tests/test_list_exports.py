@@ -1,0 +1,96 @@
+"""Issue 12 §4: every table an official sees has its Excel / CSV / JSON download beside it, holding
+every row of the page's filter and scope (not only the page shown), with labels and dd/mm/yyyy in
+Excel: the register, the regression watch, the dossiers' list and the audit log."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from openpyxl import load_workbook
+
+
+def _login(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+
+
+def _json(response) -> dict:
+    assert response.status_code == 200, response.content[:300]
+    return json.loads(response.content)
+
+
+def test_the_register_exports_every_record_of_its_filter(an_giang, demo, client):
+    from chungsuc.recognitions.models import RecognitionRecord
+
+    _login(client, "demo.nnptnt")
+    on = dt.date(2024, 6, 1)
+    page = client.get("/recognitions/register/", {"on": "01/06/2024", "standard": "ntm"})
+    body = page.content.decode()
+    assert 'data-testid="export-register-xlsx"' in body and "standard=ntm" in body
+    data = _json(
+        client.get("/recognitions/register/", {"on": "01/06/2024", "standard": "ntm", "format": "json"})
+    )
+    expected = RecognitionRecord.objects.as_of(on).filter(standard="ntm")
+    assert len(data["rows"]) == expected.count() > 10
+    assert {r["standard"] for r in data["rows"]} == {"Nông thôn mới"}
+    # each commune's district on its recognition date (the old province's districts in 2024)
+    assert any(r["district"] == "Huyện Thoại Sơn" for r in data["rows"])
+    wb = load_workbook(
+        io.BytesIO(client.get("/recognitions/register/", {"on": "01/06/2024", "format": "xlsx"}).content)
+    )
+    cells = [c.value for row in wb.active.iter_rows() for c in row if c.value is not None]
+    assert "Sổ công nhận" in cells and "Các công nhận còn hiệu lực đến ngày 01/06/2024" in cells
+
+
+def test_the_dossiers_list_exports_the_scope_and_the_filter(an_giang, demo, client):
+    from chungsuc.assessments import demo as assessment_demo
+    from chungsuc.assessments.models import Assessment
+
+    assessment_demo.load()
+    _login(client, "demo.thoaison")
+    data = _json(client.get("/assessments/", {"format": "json"}))
+    units = {r["unit"] for r in data["rows"]}
+    # the district officer's export holds the district's dossiers only (the page's scope)
+    assert units and "Xã Vĩnh Chánh" in units
+    _login(client, "demo.chomoi")
+    other = {r["unit"] for r in _json(client.get("/assessments/", {"format": "json"}))["rows"]}
+    assert "Xã Vĩnh Chánh" not in other
+    _login(client, "demo.tinh")
+    year = _json(client.get("/assessments/", {"year": "2024", "format": "json"}))["rows"]
+    assert year and {r["year"] for r in year} == {2024}
+    assert len(year) == Assessment.objects.filter(year=2024).count()
+
+
+def test_the_audit_log_exports_labels_never_codes(an_giang, demo, client):
+    from chungsuc.core.audit import audit_record
+    from chungsuc.geo.selectors import unit_by_code
+
+    unit = unit_by_code("30703", dt.date(2024, 12, 31))
+    tinh = get_user_model().objects.get(username="demo.tinh")
+    audit_record(
+        actor=tinh,
+        action="movement.inspection_plan",
+        target=unit,
+        unit_id=unit.pk,
+        changes={"verified": [False, True], "state": ["district_review", "district_approved"]},
+    )
+    _login(client, "demo.tinh")
+    assert 'data-testid="export-audit-csv"' in client.get("/audit/").content.decode()
+    rows = _json(client.get("/audit/", {"format": "json"}))["rows"]
+    row = next(r for r in rows if r["target"] == str(unit))
+    assert "Kiểm chứng" in row["changes"] and "False" not in row["changes"]
+    assert row["action"] == "Lập kế hoạch kiểm tra"
+    assert row["at"].count("/") == 2  # dd/mm/yyyy hh:mm
+    csv_text = client.get("/audit/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert "Người thực hiện" in csv_text.splitlines()[0] or "actor" in csv_text.splitlines()[0]
+
+
+@pytest.mark.usefixtures("acting_in_2024")
+def test_the_regression_watch_exports_every_row(an_giang, demo, client):
+    _login(client, "demo.tinh")
+    page = client.get("/recognitions/watch/")
+    assert page.status_code == 200 and 'data-testid="export-watch-xlsx"' in page.content.decode()
+    data = _json(client.get("/recognitions/watch/", {"format": "json"}))
+    assert [c["key"] for c in data["columns"]][:4] == ["unit", "code", "standard", "year"]
+    assert len(data["rows"]) == len(page.context["page"].paginator.object_list)
