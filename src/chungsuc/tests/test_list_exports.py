@@ -94,3 +94,13 @@ def test_the_regression_watch_exports_every_row(an_giang, demo, client):
     data = _json(client.get("/recognitions/watch/", {"format": "json"}))
     assert [c["key"] for c in data["columns"]][:4] == ["unit", "code", "standard", "year"]
     assert len(data["rows"]) == len(page.context["page"].paginator.object_list)
+
+
+def test_the_public_recognised_list_links_its_open_data_on_the_same_date(an_giang, client):
+    body = client.get("/public/recognised/", {"on": "01/06/2024"}).content.decode()
+    link = "/public/open-data/register.csv?on=2024-06-01"
+    assert link in body
+    data = _json(client.get("/public/open-data/register.json", {"on": "2024-06-01"}))
+    from chungsuc.recognitions.models import RecognitionRecord
+
+    assert len(data["rows"]) == RecognitionRecord.objects.as_of(dt.date(2024, 6, 1)).count()
