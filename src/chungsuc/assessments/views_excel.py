@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from chungsuc.accounts import permissions
 from chungsuc.assessments import excel, selectors
 from chungsuc.assessments.forms import ImportForm
 from chungsuc.core import excel as cx
-from chungsuc.core.http import flash_form_errors
+from chungsuc.core.http import flash_errors, flash_form_errors, post_service
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -71,8 +70,7 @@ def import_upload(request):
                 if not plan.errors and (plan.change_count or plan.conflict_count):
                     token = excel.plan_store(plan, request.user)
             except ValidationError as exc:
-                for m in exc.messages:
-                    messages.error(request, m)
+                flash_errors(request, exc)
         else:
             flash_form_errors(request, form, labels=False)
     return render(
@@ -95,14 +93,17 @@ def import_upload(request):
 @login_required
 @require_POST
 def import_commit(request, token):
-    try:
+    def commit():
         plan = excel.plan_load(token, request.user)
         accept = set(request.POST.getlist("take")) | set(request.POST.getlist("take_unit"))
         n = excel.commit(actor=request.user, plan=plan, accept=accept)
         excel.plan_discard(token)
-        messages.success(request, _("Đã ghi %(n)d giá trị từ tệp Excel.") % {"n": n})
-    except (ValidationError, PermissionDenied) as exc:
-        for m in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, m)
-        return redirect("assessments:import")
-    return redirect("assessments:assessment-list")
+        return n
+
+    return post_service(
+        request,
+        commit,
+        success=lambda n: _("Đã ghi %(n)d giá trị từ tệp Excel.") % {"n": n},
+        next_url="assessments:assessment-list",
+        error_url="assessments:import",
+    )

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from chungsuc.core.http import flash_errors
 from chungsuc.criteria import engine, selectors, services
 from chungsuc.criteria.excel import export_workbook
 from chungsuc.criteria.forms import ImportForm, ThresholdEditForm, ThresholdVerifyForm
@@ -208,8 +209,7 @@ def framework_import(request):
         try:
             staged = stage_get(token, user=request.user, kind=STAGING_KIND)
         except (ValidationError, PermissionDenied) as exc:
-            for m in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, m)
+            flash_errors(request, exc)
             return redirect("criteria:framework-import")
         report = services.framework_import_excel(
             actor=request.user,
