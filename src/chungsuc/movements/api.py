@@ -250,6 +250,7 @@ class Inspections(VietnameseErrorsMixin, APIView):
                     "id": i.pk,
                     "year": i.year,
                     "team": i.team_name,
+                    "team_id": i.team_id,
                     "unit": i.unit.name,
                     "state": i.state,
                     "conclusion": i.conclusion.reference if i.conclusion else None,
@@ -266,6 +267,64 @@ class Inspections(VietnameseErrorsMixin, APIView):
                 }
                 for i in movement.inspections.select_related("unit", "conclusion")
             ]
+        )
+
+
+class InspectionTeams(VietnameseErrorsMixin, APIView):
+    """The movement's inspection teams: the decision that set each up, its members, its inspections."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        movement = _movement(request, pk)
+        teams = movement.inspection_teams.select_related("decision").prefetch_related(
+            "members__organisation", "inspections"
+        )
+        return Response(
+            [
+                {
+                    "id": t.pk,
+                    "year": t.year,
+                    "name": t.name,
+                    "decision": (
+                        {"reference": t.decision.reference, "issued_on": t.decision.issued_on}
+                        if t.decision_id
+                        else None
+                    ),
+                    "members": [
+                        {
+                            "full_name": m.full_name,
+                            "role": m.role,
+                            "position": m.position,
+                            "organisation": m.organisation.name if m.organisation_id else None,
+                        }
+                        for m in t.members.all()
+                    ],
+                    "inspections": [i.pk for i in t.inspections.all()],
+                }
+                for t in teams
+            ]
+        )
+
+
+class Groups(VietnameseErrorsMixin, APIView):
+    """The movement's communes on its reference date with their group (QĐ 51/2025), null when none."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        from chungsuc.movements import sources
+
+        movement = _movement(request, pk)
+        on = selectors.reference_date(movement)
+        groups = selectors.unit_groups(movement)
+        units = sources.units_on(set(selectors.movement_units(movement)), on, "commune")
+        return Response(
+            {
+                "on": on,
+                "units": [
+                    {"unit": u["unit_id"], "name": u["name"], "group": groups.get(u["unit_id"])}
+                    for u in sorted(units, key=lambda u: u["name"])
+                ],
+            }
         )
 
 
@@ -291,6 +350,8 @@ urlpatterns = [
     path("movements/<int:pk>/clusters/", Clusters.as_view(), name="movement-clusters"),
     path("movements/<int:pk>/models/", Models.as_view(), name="movement-models"),
     path("movements/<int:pk>/inspections/", Inspections.as_view(), name="movement-inspections"),
+    path("movements/<int:pk>/inspection-teams/", InspectionTeams.as_view(), name="movement-inspection-teams"),
+    path("movements/<int:pk>/groups/", Groups.as_view(), name="movement-groups"),
     path("movements/public-models/", PublishedModels.as_view(), name="movement-public-models"),
     path(
         "movements/reports/<int:pk>/transitions/",

@@ -337,3 +337,48 @@ def inspection_teams_table(movement, teams) -> DataTable:
         ],
         rows=rows,
     )
+
+
+def movements_table(movements) -> DataTable:
+    """The movements the user may see: name, act, period, status."""
+    rows = [
+        {
+            "movement": str(m),
+            "province": m.province.name,
+            "act": m.act_reference or "",
+            "act_date": m.act_date,
+            "period": f"{m.period_start}–{m.period_end}",
+            "status": m.get_status_display(),
+            "demo": "DEMO" if m.is_demo else "",
+        }
+        for m in movements
+    ]
+    return DataTable(
+        key="movements",
+        title=_("Phong trào thi đua"),
+        columns=[
+            Column("movement", _("Phong trào")),
+            Column("province", _("Tỉnh")),
+            Column("act", _("Văn bản")),
+            Column("act_date", _("Ngày ban hành"), DATE),
+            Column("period", _("Giai đoạn")),
+            Column("status", _("Tình trạng")),
+            Column("demo", _("Dữ liệu mẫu")),
+        ],
+        rows=rows,
+    )
+
+
+def groups_table(movement, units: list[dict], on) -> DataTable:
+    """The movement's communes with their group (QĐ 51/2025's grouping, assigned by the administrator)."""
+    return DataTable(
+        key="groups",
+        title=_("Nhóm xã"),
+        subtitle=_("%(m)s — đơn vị tính đến ngày %(d)s") % {"m": movement, "d": on.strftime("%d/%m/%Y")},
+        columns=[
+            Column("unit", _("Đơn vị")),
+            Column("district", _("Huyện")),
+            Column("group", _("Nhóm"), INT),
+        ],
+        rows=[{"unit": u["name"], "district": u["district"], "group": u.get("group")} for u in units],
+    )

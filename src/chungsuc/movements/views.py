@@ -71,10 +71,14 @@ def _provinces():
 
 @login_required
 def movement_list(request):
+    movements = selectors.movements_for(request.user)
+    exported = _export(request, lambda: tables.movements_table(movements), "phong-trao-thi-dua")
+    if exported:
+        return exported
     return render(
         request,
         "movements/list.html",
-        {"movements": selectors.movements_for(request.user), "can_create": access.can_manage(request.user)},
+        {"movements": movements, "can_create": access.can_manage(request.user)},
     )
 
 
@@ -426,6 +430,9 @@ def unit_groups(request, pk):
     groups = selectors.unit_groups(movement)
     for u in units:
         u["group"] = groups.get(u["unit_id"])
+    exported = _export(request, lambda: tables.groups_table(movement, units, on), f"nhom-xa-{movement.code}")
+    if exported:
+        return exported
     return render(
         request,
         "movements/groups.html",

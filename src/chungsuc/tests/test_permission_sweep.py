@@ -202,6 +202,8 @@ API_ROUTES = {
     "/api/v1/movements/{id}/obligations/": "api_movement",
     "/api/v1/movements/{id}/consolidation/": "api_movement",
     "/api/v1/movements/{id}/pilots/": "api_movement",
+    "/api/v1/movements/{id}/inspection-teams/": "api_movement",
+    "/api/v1/movements/{id}/groups/": "api_movement",
     "/api/v1/movements/{id}/roadmaps/": "api_movement",
     "/api/v1/movements/{id}/versions/": "api_movement",
     "/api/v1/movements/{id}/clusters/": "api_movement",

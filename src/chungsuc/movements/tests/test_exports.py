@@ -141,3 +141,39 @@ def test_models_clusters_and_inspections_export_with_their_figures(plan861, outs
     # an outsider gets the same 404 as for the page
     assert outsider.get(f"/movements/{plan861.pk}/inspections/", {"format": "csv"}).status_code == 404
     assert outsider.get(f"/movements/{plan861.pk}/models/", {"format": "xlsx"}).status_code == 404
+
+
+def test_the_movement_list_and_the_commune_groups_export_and_answer_in_the_api(plan861):
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.movements import demo as movement_demo
+    from chungsuc.movements import services
+    from chungsuc.movements.models import Movement
+
+    movement_demo.load()
+    tinh = client_for("demo.tinh")
+    title, header, rows = _sheet(tinh.get("/movements/", {"format": "xlsx"}))
+    assert title == "Phong trào thi đua" and header[:3] == ["Phong trào", "Tỉnh", "Văn bản"]
+    listed = {r[0] for r in rows}
+    assert str(plan861) in listed and len(rows) == Movement.objects.count()
+    # the DEMO 2026–2030 movement's communes with their groups: page, export and API agree
+    m = Movement.objects.get(code=movement_demo.DEMO_CODE)
+    data = json.loads(tinh.get(f"/movements/{m.pk}/groups/", {"format": "json"}).content)
+    assert len(data["rows"]) > 90  # the merged province's communes and special zones (no wards)
+    api = tinh.get(f"/api/v1/movements/{m.pk}/groups/").json()
+    assert [u["name"] for u in api["units"]] == [r["unit"] for r in data["rows"]]
+    admin = get_user_model().objects.get(username="demo.tinh")
+    first = api["units"][0]
+    from chungsuc.geo.models import Unit
+
+    services.unit_group_set(
+        actor=admin, movement=m, unit=Unit.objects.get(pk=first["unit"]), group=3, basis="Thử"
+    )
+    again = tinh.get(f"/api/v1/movements/{m.pk}/groups/").json()["units"][0]
+    assert again["group"] == 3
+    row = json.loads(tinh.get(f"/movements/{m.pk}/groups/", {"format": "json"}).content)["rows"][0]
+    assert row["group"] == 3
+    # the inspection teams through the API
+    teams = tinh.get(f"/api/v1/movements/{m.pk}/inspection-teams/").json()
+    assert teams[0]["name"] == "Đoàn kiểm tra số 1 (DEMO)" and teams[0]["decision"] is None
+    assert [x["role"] for x in teams[0]["members"]] == ["leader", "member"]
