@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from chungsuc.assessments import frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.models import Assessment, Evidence, unpack
+from chungsuc.core import api_params
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import VersionRequired, require_version
 from chungsuc.core.http import SERVICE_ERRORS, api_error_response
@@ -79,7 +80,10 @@ class AssessmentList(ListAPIView):
     serializer_class = AssessmentSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", str, description="Mã đơn vị")]
+        parameters=[
+            api_params.year_parameter(description="Năm đánh giá"),
+            OpenApiParameter("unit", str, description="Mã đơn vị"),
+        ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -87,8 +91,8 @@ class AssessmentList(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, maybe no database
             return Assessment.objects.none()
-        year = self.request.query_params.get("year")
-        qs = selectors.assessments_for(self.request.user, year=int(year) if year and year.isdigit() else None)
+        # a year that cannot be read is a 400 naming it, never ignored (issue 9)
+        qs = selectors.assessments_for(self.request.user, year=api_params.year(self.request))
         unit = self.request.query_params.get("unit")
         return qs.filter(unit__code=unit) if unit else qs
 

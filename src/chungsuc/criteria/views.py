@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from chungsuc.core.concurrency import require_version
 from chungsuc.criteria import engine, selectors, services
 from chungsuc.criteria.excel import export_workbook
 from chungsuc.criteria.forms import ImportForm, ThresholdEditForm, ThresholdVerifyForm
@@ -94,6 +95,8 @@ def rule_edit(request, pk: int):
     rule = selectors.rule_get(pk)
     initial = {"comparator": rule.comparator, "value": "" if rule.value is None else f"{rule.value:g}"}
     form = ThresholdEditForm(request.POST or None, initial=initial)
+    # the rule's version the form showed: without it nothing is written (400 naming the field)
+    expected_version = require_version(request.POST.get("version")) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
             new_rule = services.threshold_update(
@@ -102,6 +105,7 @@ def rule_edit(request, pk: int):
                 value=form.cleaned_data["value"],
                 reason=form.cleaned_data["reason"],
                 comparator=form.cleaned_data["comparator"],
+                expected_version=expected_version,
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
@@ -126,6 +130,7 @@ def rule_verify(request, pk: int):
     form = ThresholdVerifyForm(
         request.POST or None, initial={"source": rule.source, "source_url": rule.source_url}
     )
+    expected_version = require_version(request.POST.get("version")) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
             services.threshold_verify(
@@ -133,6 +138,7 @@ def rule_verify(request, pk: int):
                 rule=rule,
                 source=form.cleaned_data["source"],
                 source_url=form.cleaned_data["source_url"],
+                expected_version=expected_version,
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
