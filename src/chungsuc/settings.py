@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "chungsuc.api.schema.document_error_responses",
+        "chungsuc.api.schema.add_links",
     ],
 }
 

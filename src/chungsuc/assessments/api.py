@@ -36,10 +36,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
     framework = serializers.CharField(source="framework.code")
     framework_version = serializers.IntegerField(source="framework.version")
-    state = serializers.CharField(source="state_code", default=None)
-    criteria_met = serializers.IntegerField(source="latest_met", default=None)
-    criteria_total = serializers.IntegerField(source="latest_total", default=None)
-    standard_met = serializers.BooleanField(source="latest_standard", default=None)
+    # null until the dossier has a workflow case / a stored evaluation
+    state = serializers.CharField(source="state_code", default=None, allow_null=True)
+    criteria_met = serializers.IntegerField(source="latest_met", default=None, allow_null=True)
+    criteria_total = serializers.IntegerField(source="latest_total", default=None, allow_null=True)
+    standard_met = serializers.BooleanField(source="latest_standard", default=None, allow_null=True)
 
     class Meta:
         model = Assessment
@@ -127,8 +128,8 @@ DETAIL_SCHEMA = inline_serializer(
         "version": serializers.IntegerField(),
         "values": serializers.DictField(),
         "comments": serializers.DictField(),
-        "state": serializers.CharField(),
-        "case_version": serializers.IntegerField(),
+        "state": serializers.CharField(allow_null=True),
+        "case_version": serializers.IntegerField(allow_null=True),
         "transitions": serializers.ListField(child=serializers.CharField()),
         "evaluation": serializers.DictField(),
     },

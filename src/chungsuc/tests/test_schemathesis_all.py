@@ -1,8 +1,8 @@
 """Schemathesis over the whole OpenAPI schema (issue 9), anonymous and with a commune, a district and a
 province officer's token, straight into Django's WSGI application (no network). Every operation, a
 bounded number of generated requests each: never a 5xx, every status and body as the schema documents
-them (a query parameter the schema forbids must be refused with a 400, never ignored). The dossiers the
-tokens see come from the demo data of the test database. The stateful run over the schema's links is
+them (a query parameter the schema forbids must be refused with a 400, never ignored). The tokens see
+one dossier (Vĩnh Chánh 2024, writes decided as of 31/12/2024). The stateful run over the schema's links is
 `test_schemathesis_stateful.py`."""
 
 from __future__ import annotations
@@ -19,7 +19,21 @@ ROLES = [None, "demo.vinhchanh", "demo.thoaison", "demo.tinh"]
 
 
 @pytest.fixture
-def whole_api(demo):
+def whole_api(demo, acting_in_2024, settings, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.assessments import services
+    from chungsuc.criteria.models import Framework
+    from chungsuc.geo.selectors import unit_by_code
+
+    # one dossier (Vĩnh Chánh 2024) for the lists and the tokens to see; uploads into a temporary folder
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    services.assessment_create(
+        actor=get_user_model().objects.get(username="demo.vinhchanh"),
+        unit=unit_by_code("30703", dt.date(2024, 6, 30)),
+        year=2024,
+        framework=Framework.objects.filter(code="xa-ntm-2021-ag").order_by("-version").first(),
+    )
     from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
     from django.db import close_old_connections
