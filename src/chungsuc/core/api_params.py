@@ -37,7 +37,7 @@ def integer(request, name: str, *, minimum: int, maximum: int, required: bool = 
         return None
     text = raw
     digits = text[1:] if text.startswith("-") else text
-    if not (digits.isascii() and digits.isdigit() and len(digits) <= 12) or not (
+    if not (digits.isascii() and digits.isdecimal() and len(digits) <= 12) or not (
         minimum <= int(text) <= maximum
     ):
         raise ValidationError(

@@ -29,7 +29,7 @@ def _require_edit(user) -> None:
 
 def _version(request) -> int | None:
     raw = request.GET.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 @login_required
@@ -158,10 +158,10 @@ def framework_compare(request, code: str):
     if not versions:
         raise Http404(_("Không có bộ tiêu chí này"))
     a_raw, b_raw = request.GET.get("a", ""), request.GET.get("b", "")
-    b = selectors.framework_get(code, int(b_raw)) if b_raw.isdigit() else versions[0]
+    b = selectors.framework_get(code, int(b_raw)) if b_raw.isdecimal() else versions[0]
     a = (
         selectors.framework_get(code, int(a_raw))
-        if a_raw.isdigit()
+        if a_raw.isdecimal()
         else (versions[1] if len(versions) > 1 else b)
     )
     changes = spec_diff(selectors.spec_of(a), selectors.spec_of(b))

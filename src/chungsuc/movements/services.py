@@ -692,7 +692,7 @@ def _clean_report(data: dict) -> tuple[dict, dict[str, list[str]]]:
         if text == "":
             clean[name] = 0
             continue
-        if not text.isdigit():
+        if not text.isdecimal():
             errors[name] = [
                 _("%(label)s: «%(v)s» không phải số nguyên không âm (viết liền, không dấu phẩy).")
                 % {"label": labels[name], "v": raw}

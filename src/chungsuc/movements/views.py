@@ -65,7 +65,7 @@ def _on(request) -> dt.date:
 
 def _year(request, movement, default=None) -> int | None:
     raw = request.GET.get("year", "")
-    if raw.isdigit() and movement.period_start <= int(raw) <= movement.period_end:
+    if raw.isdecimal() and movement.period_start <= int(raw) <= movement.period_end:
         return int(raw)
     return default
 
@@ -528,7 +528,7 @@ def pilots(request, pk):
             services.pilot_update(
                 actor=request.user,
                 pilot=pilot,
-                year=int(year) if year.isdigit() else None,
+                year=int(year) if year.isdecimal() else None,
                 verified=request.POST.get("verified") == "1",
                 active=request.POST.get("active") == "1",
                 note=request.POST.get("note") or "",
@@ -569,7 +569,7 @@ def _amendment_changes(request, version) -> dict:
             raw = (request.POST.get(f"c:{t.code}:{year}") or "").strip()
             if raw == "":
                 continue
-            if not raw.isdigit():
+            if not raw.isdecimal():
                 errors.append(
                     _("Chỉ tiêu %(c)s, năm %(y)s: «%(v)s» không phải số nguyên không âm.")
                     % {"c": t.code, "y": year, "v": raw}
@@ -822,7 +822,7 @@ def models_list(request, pk):
                 raise PermissionDenied(_("Bạn không đề xuất thay đơn vị này được."))
         unit = (
             Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
-            if (request.POST.get("unit") or "").isdigit()
+            if (request.POST.get("unit") or "").isdecimal()
             else None
         )
         try:
@@ -881,13 +881,13 @@ def model_detail(request, pk):
         try:
             if action == "replicate":
                 raw = request.POST.get("unit") or ""
-                unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
+                unit = Unit.objects.filter(pk=raw).first() if raw.isdecimal() else None
                 year = request.POST.get("year") or ""
                 services.model_replicate(
                     actor=request.user,
                     model=model,
                     unit=unit,
-                    year=int(year) if year.isdigit() else None,
+                    year=int(year) if year.isdecimal() else None,
                     note=request.POST.get("note", ""),
                 )
             elif action == "attach":
@@ -954,13 +954,13 @@ def inspections(request, pk):
     )
     if request.method == "POST":
         raw = request.POST.get("unit") or ""
-        unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
+        unit = Unit.objects.filter(pk=raw).first() if raw.isdecimal() else None
         year = request.POST.get("year") or ""
         try:
             inspection = services.inspection_plan(
                 actor=request.user,
                 movement=movement,
-                year=int(year) if year.isdigit() else 0,
+                year=int(year) if year.isdecimal() else 0,
                 team_name=request.POST.get("team_name", ""),
                 leader=request.POST.get("leader", ""),
                 unit=unit,
