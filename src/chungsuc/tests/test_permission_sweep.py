@@ -909,6 +909,7 @@ def _bodies(objects) -> dict[str, dict]:
             "year": "2024",
             "verified": "1",
             "active": "1",
+            "note": "Kiểm tra quyền",
         },
         "cluster": {"name": "Cụm kiểm tra quyền", "kind": "cluster"},
         "inspection": {
