@@ -850,13 +850,14 @@ READ_ONLY_READS = {
 # Addresses whose control cannot write in this world, with the reason (the refusal of their rows rests
 # on the status and on nothing written); every other control must write, so a body that stops being a
 # real write fails the sweep, and so does an entry here whose control writes.
+_LATER_STEP = "a later step of the dossier's workflow than the world's draft"
 NO_CONTROL = {
     "assessments/<int:pk>/refresh/": "a commune dossier has no child units to refresh from",
     "assessments/<int:pk>/framework/move/": "the dossier already follows the version in force",
-    "recognitions/dossiers/<int:pk>/consultation/open/": "a later step of the dossier's workflow than the world's draft",
-    "recognitions/dossiers/<int:pk>/consultation/close/": "a later step of the dossier's workflow than the world's draft",
-    "recognitions/dossiers/<int:pk>/condition/": "a later step of the dossier's workflow than the world's draft",
-    "recognitions/dossiers/<int:pk>/decision/": "a later step of the dossier's workflow than the world's draft",
+    "recognitions/dossiers/<int:pk>/consultation/open/": _LATER_STEP,
+    "recognitions/dossiers/<int:pk>/consultation/close/": _LATER_STEP,
+    "recognitions/dossiers/<int:pk>/condition/": _LATER_STEP,
+    "recognitions/dossiers/<int:pk>/decision/": _LATER_STEP,
 }
 # The control sends the same body as a user who may: the superuser, or for the workflow's transitions
 # (decided by the roles the workflow names, not by being a superuser) the dossier's commune officer.
