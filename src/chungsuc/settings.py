@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a NUL character in a request is a 400 naming the field (PostgreSQL cannot hold it: a 500 otherwise)
+    "chungsuc.core.middleware.RefuseNulCharacterMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -186,13 +188,7 @@ AXES_ENABLED = env_bool("CHUNGSUC_AXES_ENABLED", True)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-# The main catalogue first; then one catalogue per line of work (`locale_parts/<name>/en/LC_MESSAGES/`),
-# so parallel branches add their English strings without editing the same file. Folded into the main
-# catalogue from time to time.
-LOCALE_PATHS = [
-    Path(__file__).resolve().parent / "locale",
-    *sorted(p for p in (Path(__file__).resolve().parent / "locale_parts").glob("*") if p.is_dir()),
-]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -250,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "chungsuc.api.schema.document_error_responses",
+        "chungsuc.api.schema.add_links",
     ],
 }
 

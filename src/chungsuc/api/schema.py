@@ -7,6 +7,8 @@ conventions give everywhere, with their JSON body (`core.api_errors`: Vietnamese
 - 401 and 403 on every operation that needs a login (no or a bad token / a role that may not act);
 - 404 on every operation with a path parameter ("not yours" and "does not exist" answer the same) or
   a page number (past the last page);
+- 409 on every operation whose body carries the version the client read (`version`, `case_version`:
+  another write came first);
 - 415 on every operation with a request body (sent as another media type);
 - 429 on the token endpoint (login throttling).
 Answers an operation declares itself are left as they are."""
@@ -23,6 +25,7 @@ DESCRIPTIONS = {
     "401": "Chưa đăng nhập hoặc mã truy cập (token) không hợp lệ.",
     "403": "Không có quyền thực hiện thao tác này.",
     "404": "Không tìm thấy (hoặc không thuộc phạm vi của người dùng).",
+    "409": "Hồ sơ đã được người khác thay đổi (phiên bản gửi lên đã cũ); chưa ghi gì.",
     "415": "Kiểu dữ liệu gửi lên không được nhận.",
     "429": "Thử quá nhiều lần; hãy đợi rồi thử lại.",
 }
@@ -30,6 +33,18 @@ DESCRIPTIONS = {
 
 def _error(code: str) -> dict:
     return {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ERROR}}}
+
+
+def _carries_version(body: dict, result: dict) -> bool:
+    schemas = result.get("components", {}).get("schemas", {})
+    for media in body.get("content", {}).values():
+        schema = media.get("schema", {})
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            schema = schemas.get(ref.rsplit("/", 1)[1], {})
+        if {"version", "case_version"} & set(schema.get("properties", {})):
+            return True
+    return False
 
 
 def document_error_responses(result, generator, request, public):
@@ -48,6 +63,8 @@ def document_error_responses(result, generator, request, public):
                 codes.append("404")
             if "requestBody" in operation:  # a body of another media type
                 codes.append("415")
+                if _carries_version(operation["requestBody"], result):
+                    codes.append("409")
             if path.endswith("/auth/token/"):
                 codes.append("429")
             for code in codes:
@@ -57,4 +74,85 @@ def document_error_responses(result, generator, request, public):
             declared = responses["400"].get("content", {}).get("application/json", {}).get("schema")
             if declared is not None and declared is not ERROR:
                 responses["400"]["content"]["application/json"]["schema"] = {"anyOf": [declared, ERROR]}
+    return result
+
+
+# --- OpenAPI links ----------------------------------------------------------------------------------
+# drf-spectacular writes no links; these say which answer feeds which next call (a created or listed
+# object → reading and changing it, a changed object → reading it again with its new version), so that a
+# client, and schemathesis's stateful run (`tests/test_schemathesis_stateful.py`), can follow them.
+# (source path, method, status) → [(name, target path, method, parameters, request body)]
+_ID_IN_PATH = {"id": "$request.path.id"}
+_DOSSIER = "/api/v1/assessments/{id}/"
+LINKS = {
+    ("/api/v1/assessments/", "get", "200"): [
+        ("DossierDetail", _DOSSIER, "get", {"id": "$response.body#/results/0/id"}, None),
+        ("DossierEvidence", _DOSSIER + "evidence/", "get", {"id": "$response.body#/results/0/id"}, None),
+    ],
+    (_DOSSIER, "get", "200"): [
+        ("ValuesUpdate", _DOSSIER + "values/", "patch", _ID_IN_PATH, {"version": "$response.body#/version"}),
+        (
+            "Transition",
+            _DOSSIER + "transitions/",
+            "post",
+            _ID_IN_PATH,
+            {"case_version": "$response.body#/case_version"},
+        ),
+        ("EvidenceList", _DOSSIER + "evidence/", "get", _ID_IN_PATH, None),
+        ("EvidenceCreate", _DOSSIER + "evidence/", "post", _ID_IN_PATH, None),
+        ("Survey", "/api/v1/recognitions/dossiers/{id}/survey/", "get", _ID_IN_PATH, None),
+    ],
+    (_DOSSIER + "values/", "patch", "200"): [
+        ("DossierDetail", _DOSSIER, "get", _ID_IN_PATH, None),
+        (
+            "ValuesUpdateAgain",
+            _DOSSIER + "values/",
+            "patch",
+            _ID_IN_PATH,
+            {"version": "$response.body#/version"},
+        ),
+    ],
+    (_DOSSIER + "transitions/", "post", "200"): [("DossierDetail", _DOSSIER, "get", _ID_IN_PATH, None)],
+    (_DOSSIER + "evidence/", "post", "201"): [
+        ("EvidenceList", _DOSSIER + "evidence/", "get", _ID_IN_PATH, None),
+        ("DossierDetail", _DOSSIER, "get", _ID_IN_PATH, None),
+    ],
+    ("/api/v1/recognitions/dossiers/{id}/survey/", "post", "201"): [
+        ("SurveyRead", "/api/v1/recognitions/dossiers/{id}/survey/", "get", _ID_IN_PATH, None),
+        ("SurveyAttest", "/api/v1/recognitions/dossiers/{id}/survey/attest/", "post", _ID_IN_PATH, None),
+    ],
+    ("/api/v1/movements/", "get", "200"): [
+        (
+            f"Movement{name.title()}",
+            f"/api/v1/movements/{{id}}/{name}/",
+            "get",
+            {"id": "$response.body#/0/id"},
+            None,
+        )
+        for name in ("progress", "forecast", "obligations", "versions", "models", "inspections")
+    ],
+    ("/api/v1/units/", "get", "200"): [
+        ("UnitDetail", "/api/v1/units/{id}/", "get", {"id": "$response.body#/results/0/id"}, None)
+    ],
+    ("/api/v1/frameworks/", "get", "200"): [
+        ("FrameworkDetail", "/api/v1/frameworks/{code}/", "get", {"code": "$response.body#/0/code"}, None)
+    ],
+}
+
+
+def add_links(result, generator, request, public):
+    """Write `LINKS` into the schema (a link whose source or target is not in this schema is left out)."""
+    paths = result.get("paths", {})
+    for (path, method, status), links in LINKS.items():
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is None:
+            continue
+        for name, target_path, target_method, parameters, body in links:
+            target = paths.get(target_path, {}).get(target_method)
+            if target is None or "operationId" not in target:
+                continue
+            link = {"operationId": target["operationId"], "parameters": dict(parameters)}
+            if body is not None:
+                link["requestBody"] = dict(body)
+            response.setdefault("links", {})[name] = link
     return result

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from chungsuc.assessments import frameworks, selectors, services
 from chungsuc.assessments.evaluation import evaluate_one
 from chungsuc.assessments.models import Assessment, Evidence, unpack
+from chungsuc.core import api_params
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import VersionRequired, require_version
 from chungsuc.core.http import SERVICE_ERRORS, api_error_response
@@ -35,10 +36,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
     framework = serializers.CharField(source="framework.code")
     framework_version = serializers.IntegerField(source="framework.version")
-    state = serializers.CharField(source="state_code", default=None)
-    criteria_met = serializers.IntegerField(source="latest_met", default=None)
-    criteria_total = serializers.IntegerField(source="latest_total", default=None)
-    standard_met = serializers.BooleanField(source="latest_standard", default=None)
+    # null until the dossier has a workflow case / a stored evaluation
+    state = serializers.CharField(source="state_code", default=None, allow_null=True)
+    criteria_met = serializers.IntegerField(source="latest_met", default=None, allow_null=True)
+    criteria_total = serializers.IntegerField(source="latest_total", default=None, allow_null=True)
+    standard_met = serializers.BooleanField(source="latest_standard", default=None, allow_null=True)
 
     class Meta:
         model = Assessment
@@ -79,7 +81,10 @@ class AssessmentList(ListAPIView):
     serializer_class = AssessmentSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", str, description="Mã đơn vị")]
+        parameters=[
+            api_params.year_parameter(description="Năm đánh giá"),
+            OpenApiParameter("unit", str, description="Mã đơn vị"),
+        ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -87,8 +92,8 @@ class AssessmentList(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, maybe no database
             return Assessment.objects.none()
-        year = self.request.query_params.get("year")
-        qs = selectors.assessments_for(self.request.user, year=int(year) if year and year.isdigit() else None)
+        # a year that cannot be read is a 400 naming it, never ignored (issue 9)
+        qs = selectors.assessments_for(self.request.user, year=api_params.year(self.request))
         unit = self.request.query_params.get("unit")
         return qs.filter(unit__code=unit) if unit else qs
 
@@ -123,8 +128,8 @@ DETAIL_SCHEMA = inline_serializer(
         "version": serializers.IntegerField(),
         "values": serializers.DictField(),
         "comments": serializers.DictField(),
-        "state": serializers.CharField(),
-        "case_version": serializers.IntegerField(),
+        "state": serializers.CharField(allow_null=True),
+        "case_version": serializers.IntegerField(allow_null=True),
         "transitions": serializers.ListField(child=serializers.CharField()),
         "evaluation": serializers.DictField(),
     },

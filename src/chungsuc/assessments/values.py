@@ -110,12 +110,12 @@ def number_from_text(text: str, *, at_most: float | None = None) -> float:
     sign = ""
     if t[:1] in "+-" and len(t) > 1:
         sign, t = ("-" if t[0] == "-" else ""), t[1:]
-    if not t or not re.fullmatch(r"[\d.,]+", t) or not t[0].isdigit():
+    if not t or not re.fullmatch(r"[\d.,]+", t) or not t[0].isdecimal():
         raise ValueError(_("«%(v)s» không phải là số") % {"v": shown})
     commas, dots = t.count(","), t.count(".")
     if commas and dots:
         head, _c, tail = t.rpartition(",")
-        if commas == 1 and _GROUPS.match(head) and tail.isdigit():
+        if commas == 1 and _GROUPS.match(head) and tail.isdecimal():
             return float(sign + head.replace(".", "") + "." + tail)
         english = t.replace(",", "")
         raise ValueError(

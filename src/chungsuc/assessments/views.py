@@ -38,7 +38,7 @@ MISSING_VERSION = gettext_lazy(
 @login_required
 def assessment_list(request):
     year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    year = int(year) if year and year.isdecimal() else None
     qs = selectors.assessments_for(
         request.user, year=year, q=request.GET.get("q", ""), state=request.GET.get("state", "")
     )

@@ -401,7 +401,7 @@ def iter_rows_lxml(data: bytes, sheet: str, info: SheetInfo | None = None):
                         value = DateCell(num)
                 values.append(value)
             number = row.get("r")
-            r = int(number) if number and number.isdigit() else r + 1
+            r = int(number) if number and number.isdecimal() else r + 1
             if info is not None and row.get("hidden") in ("1", "true"):
                 info.hidden_rows.add(r)
             yield r, values

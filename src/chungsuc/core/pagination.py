@@ -13,9 +13,19 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    # a page is a number: no "last" (the schema says integer, so every other value is refused)
+    last_page_strings = ()
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == self.page_query_param:
+                param["schema"] = {"type": "integer", "minimum": 1}
+        return params
+
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
-        if raw not in (None, "", *self.last_page_strings) and not (raw.isdigit() and int(raw) >= 1):
+        if raw not in (None, "") and not (raw.isascii() and raw.isdecimal() and int(raw) >= 1):
             message = _("Số trang «%(page)s» không hợp lệ: cần là số nguyên từ 1 trở lên.") % {
                 "page": raw[:20]
             }

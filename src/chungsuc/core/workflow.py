@@ -455,7 +455,7 @@ def _validate_definition(code: str, states: list, transitions: list) -> tuple[li
             item.get("advance") or {}, _ADVANCE_KEYS, _("%(what)s, «advance»") % {"what": what}
         )
         when = str(advance.get("when") or ("all" if advance.get("transition") else ""))
-        if when and not (when in ("all", "any") or (when.isdigit() and int(when) > 0)):
+        if when and not (when in ("all", "any") or (when.isdecimal() and int(when) > 0)):
             raise WorkflowError(
                 _("%(what)s: «advance.when» phải là all, any hoặc một số nhiệm vụ, nhận được «%(when)s».")
                 % {"what": what, "when": when}

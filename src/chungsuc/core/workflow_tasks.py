@@ -492,7 +492,7 @@ def _maybe_advance(case: WorkflowCase, task: WorkflowTask) -> WorkflowCase | Non
     ready = (
         (when == "all" and len(done) == len(tasks))
         or (when == "any" and len(done) >= 1)
-        or (when.isdigit() and len(done) >= int(when))
+        or (when.isdecimal() and len(done) >= int(when))
     )
     if not ready:
         return None

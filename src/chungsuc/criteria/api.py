@@ -135,7 +135,7 @@ def parse_version(raw) -> int | None:
     """The `version` query parameter: empty for the version in force, else a positive integer (400)."""
     if raw in (None, ""):
         return None
-    if not (raw.isdigit() and 0 < int(raw) < 2**31):
+    if not (raw.isascii() and raw.isdecimal() and 0 < int(raw) < 2**31):
         raise ValidationError(
             {"version": [_("Phiên bản '%(value)s' không hợp lệ: cần một số nguyên dương.") % {"value": raw}]}
         )
@@ -163,7 +163,9 @@ class FrameworkDetail(VietnameseErrorsMixin, APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "version", {"type": "integer", "minimum": 1}, description="Phiên bản (mặc định: hiện hành)"
+                "version",
+                {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                description="Phiên bản (mặc định: hiện hành)",
             )
         ],
         responses={200: OpenApiTypes.OBJECT, 400: ProblemSerializer, 404: ERROR_SCHEMA},

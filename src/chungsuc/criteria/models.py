@@ -187,6 +187,8 @@ class ThresholdRule(models.Model):
     source_url = models.URLField(_("đường dẫn nguồn"), max_length=500, blank=True)
     verified = models.BooleanField(_("đã kiểm chứng"), default=False, db_index=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # bumped by every in-place write (verify); the edit and verify forms send it back (core.concurrency)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
 
     class Meta:
         ordering = ["framework", "indicator__order", "order"]

@@ -174,7 +174,7 @@ def evaluation_for(
         )
     if version in ("", None):
         version = None
-    elif isinstance(version, str) and version.isdigit():
+    elif isinstance(version, str) and version.isdecimal():
         version = int(version)
     if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
         raise engine.EvaluationError(
@@ -195,7 +195,7 @@ def evaluation_for(
             )
         raise engine.EvaluationError(_("Mã bộ tiêu chí «%(code)s» không tồn tại.") % {"code": framework})
     if isinstance(year, bool) or not isinstance(year, int):
-        if isinstance(year, str) and year.isdigit():
+        if isinstance(year, str) and year.isdecimal():
             year = int(year)
         else:
             raise engine.EvaluationError(
@@ -203,7 +203,7 @@ def evaluation_for(
             )
     if group in ("", None):
         group = None
-    elif isinstance(group, str) and group.isdigit():
+    elif isinstance(group, str) and group.isdecimal():
         group = int(group)
     elif isinstance(group, bool) or not isinstance(group, int):
         raise engine.EvaluationError(_("Nhóm xã «%(g)s» không hợp lệ: cần 1, 2 hoặc 3.") % {"g": group})

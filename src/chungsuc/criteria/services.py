@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from chungsuc.core.audit import audit_record
+from chungsuc.core.concurrency import check_version, save_with_version
 from chungsuc.core.links import validate_http_url
 from chungsuc.criteria import engine
 from chungsuc.criteria.excel import parse_workbook
@@ -258,10 +259,18 @@ def _decimals_value(rule: ThresholdRule, decimals) -> int | None:
 
 @transaction.atomic
 def threshold_update(
-    *, actor, rule: ThresholdRule, value, reason: str, comparator: str | None = None, decimals=UNCHANGED
+    *,
+    actor,
+    rule: ThresholdRule,
+    value,
+    reason: str,
+    comparator: str | None = None,
+    decimals=UNCHANGED,
+    expected_version: int | None = None,
 ) -> ThresholdRule:
     """Change one threshold with a reason: writes a new framework version (copy-on-write) in which the
     rule has the new value and is unverified until marked verified; returns the rule in the new version.
+    `expected_version` is the rule's version the form showed (None: no check).
 
     `decimals` (when given) also sets the precision of the rule's indicator (0–2 digits, None for the
     value type's default); a save that changes only the precision keeps the threshold's verification."""
@@ -271,6 +280,7 @@ def threshold_update(
         raise ValidationError(_("Cần nêu lý do thay đổi ngưỡng."))
     fw = Framework.objects.select_for_update().get(pk=rule.framework_id)
     _check_current(fw)
+    check_version(rule, expected_version)
     new_value = _threshold_value(rule, value)
     if comparator is not None and comparator not in engine.COMPARATORS:
         raise ValidationError(_("Phép so sánh «%(value)s» không hợp lệ.") % {"value": comparator})
@@ -318,8 +328,11 @@ def threshold_update(
 
 
 @transaction.atomic
-def threshold_verify(*, actor, rule: ThresholdRule, source: str, source_url: str = "") -> ThresholdRule:
-    """Mark a threshold verified against its legal source (in place: the value does not change)."""
+def threshold_verify(
+    *, actor, rule: ThresholdRule, source: str, source_url: str = "", expected_version: int | None = None
+) -> ThresholdRule:
+    """Mark a threshold verified against its legal source (in place: the value does not change), only
+    if the rule is still at `expected_version` (the version the form showed; None: as loaded here)."""
     _require_office(actor)
     source = (source or "").strip()
     if not source:
@@ -331,11 +344,12 @@ def threshold_verify(*, actor, rule: ThresholdRule, source: str, source_url: str
     rule = ThresholdRule.objects.select_related("indicator").get(pk=rule.pk)
     before = {"verified": rule.verified, "source": rule.source, "source_url": rule.source_url}
     source_url = validate_http_url(source_url, label=_("Đường dẫn nguồn"))
+    check_version(rule, expected_version)
     rule.verified = True
     rule.source = source
     if source_url:
         rule.source_url = source_url
-    rule.save(update_fields=["verified", "source", "source_url"])
+    save_with_version(rule, expected_version, ["verified", "source", "source_url"])
     fw.save(update_fields=["updated_at"])
     audit_record(
         actor=actor,

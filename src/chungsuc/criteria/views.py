@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from chungsuc.core.concurrency import require_version
 from chungsuc.core.http import flash_errors
 from chungsuc.criteria import engine, selectors, services
 from chungsuc.criteria.excel import export_workbook
@@ -29,7 +30,7 @@ def _require_edit(user) -> None:
 
 def _version(request) -> int | None:
     raw = request.GET.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 @login_required
@@ -99,6 +100,8 @@ def rule_edit(request, pk: int):
         "decimals": "" if rule.indicator.decimals is None else str(rule.indicator.decimals),
     }
     form = ThresholdEditForm(request.POST or None, initial=initial, value_type=rule.indicator.value_type)
+    # the rule's version the form showed: without it nothing is written (400 naming the field)
+    expected_version = require_version(request.POST.get("version")) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         extra = {}
         if "decimals" in form.fields and "decimals" in request.POST:  # absent: the precision is kept
@@ -110,6 +113,7 @@ def rule_edit(request, pk: int):
                 value=form.cleaned_data["value"],
                 reason=form.cleaned_data["reason"],
                 comparator=form.cleaned_data["comparator"],
+                expected_version=expected_version,
                 **extra,
             )
         except ValidationError as exc:
@@ -135,6 +139,7 @@ def rule_verify(request, pk: int):
     form = ThresholdVerifyForm(
         request.POST or None, initial={"source": rule.source, "source_url": rule.source_url}
     )
+    expected_version = require_version(request.POST.get("version")) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
             services.threshold_verify(
@@ -142,6 +147,7 @@ def rule_verify(request, pk: int):
                 rule=rule,
                 source=form.cleaned_data["source"],
                 source_url=form.cleaned_data["source_url"],
+                expected_version=expected_version,
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
@@ -161,10 +167,10 @@ def framework_compare(request, code: str):
     if not versions:
         raise Http404(_("Không có bộ tiêu chí này"))
     a_raw, b_raw = request.GET.get("a", ""), request.GET.get("b", "")
-    b = selectors.framework_get(code, int(b_raw)) if b_raw.isdigit() else versions[0]
+    b = selectors.framework_get(code, int(b_raw)) if b_raw.isdecimal() else versions[0]
     a = (
         selectors.framework_get(code, int(a_raw))
-        if a_raw.isdigit()
+        if a_raw.isdecimal()
         else (versions[1] if len(versions) > 1 else b)
     )
     changes = spec_diff(selectors.spec_of(a), selectors.spec_of(b))

@@ -50,7 +50,7 @@ class UnitPagination(PageNumberPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw not in (None, "") and not (raw.isdigit() and int(raw) >= 1):
+        if raw not in (None, "") and not (raw.isascii() and raw.isdecimal() and int(raw) >= 1):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
@@ -317,7 +317,11 @@ class UnitDetail(VietnameseErrorsMixin, generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         raw = str(kwargs["pk"])
-        unit = Unit.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        unit = (
+            Unit.objects.filter(pk=int(raw)).first()
+            if raw.isascii() and raw.isdecimal() and len(raw) < 19
+            else None
+        )
         if unit is None:
             raise NotFound(_("Không có đơn vị hành chính mang mã định danh '%(id)s'.") % {"id": raw})
         history = selectors.unit_history(unit)

@@ -23,7 +23,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -31,6 +31,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chungsuc.core import api_params
 from chungsuc.core.api_errors import VietnameseErrorsMixin
 from chungsuc.core.concurrency import ConflictError
 from chungsuc.movements import access, selectors, services
@@ -39,38 +40,27 @@ ROOT_LINKS = {"movements": "api:movement-list"}
 
 
 def _on(request) -> dt.date:
-    raw = request.query_params.get("on")
-    if raw in (None, ""):
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise ValidationError(
-            {
-                "on": [
-                    _("Ngày '%(value)s' không hợp lệ: dùng định dạng YYYY-MM-DD, ví dụ 2026-12-01.")
-                    % {"value": raw}
-                ]
-            }
-        ) from None
+    return api_params.date(request, "on") or timezone.localdate()
 
 
 def _year(request, movement, *, required=False) -> int | None:
-    raw = request.query_params.get("year")
-    if raw in (None, ""):
-        if required:
-            raise ValidationError({"year": [_("Cần tham số năm (year).")]})
-        return None
-    if not raw.isdigit() or not (movement.period_start <= int(raw) <= movement.period_end):
+    year = api_params.year(request, required=required)
+    if year is not None and not (movement.period_start <= year <= movement.period_end):
         raise ValidationError(
             {
                 "year": [
                     _("Năm '%(v)s' không hợp lệ: cần một năm từ %(a)s đến %(b)s.")
-                    % {"v": raw, "a": movement.period_start, "b": movement.period_end}
+                    % {"v": year, "a": movement.period_start, "b": movement.period_end}
                 ]
             }
         )
-    return int(raw)
+    return year
+
+
+ON = api_params.date_parameter("on")
+YEAR = api_params.year_parameter()
+YEAR_REQUIRED = api_params.year_parameter(required=True)
+LIST_OF_OBJECTS = {"type": "array", "items": {"type": "object"}}
 
 
 def _movement(request, pk):
@@ -102,21 +92,21 @@ class MovementList(VietnameseErrorsMixin, APIView):
 
 
 class Progress(VietnameseErrorsMixin, APIView):
-    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ON], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         movement = _movement(request, pk)
         return Response(selectors.progress_data(movement, on=_on(request)))
 
 
 class Forecast(VietnameseErrorsMixin, APIView):
-    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ON], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         movement = _movement(request, pk)
         return Response(selectors.forecast_data(movement, on=_on(request)))
 
 
 class Obligations(VietnameseErrorsMixin, APIView):
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         movement = _movement(request, pk)
         return Response(
@@ -125,7 +115,7 @@ class Obligations(VietnameseErrorsMixin, APIView):
 
 
 class Consolidation(VietnameseErrorsMixin, APIView):
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[YEAR_REQUIRED], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         movement = _movement(request, pk)
         if not access.can_consolidate(request.user, movement):
@@ -171,14 +161,14 @@ class ReportTransitions(VietnameseErrorsMixin, APIView):
 
 
 class Pilots(VietnameseErrorsMixin, APIView):
-    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ON], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         movement = _movement(request, pk)
         return Response(selectors.pilots_data(movement, on=_on(request)))
 
 
 class Roadmaps(VietnameseErrorsMixin, APIView):
-    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ON], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         movement = _movement(request, pk)
         return Response(selectors.roadmap_data(movement, on=_on(request)))
@@ -206,7 +196,7 @@ class Versions(VietnameseErrorsMixin, APIView):
 
 
 class Clusters(VietnameseErrorsMixin, APIView):
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[YEAR_REQUIRED], responses={200: LIST_OF_OBJECTS})
     def get(self, request, pk):
         movement = _movement(request, pk)
         year = _year(request, movement, required=True)
@@ -219,7 +209,7 @@ class Clusters(VietnameseErrorsMixin, APIView):
 
 
 class Models(VietnameseErrorsMixin, APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     def get(self, request, pk):
         movement = _movement(request, pk)
         return Response(
@@ -240,7 +230,7 @@ class Models(VietnameseErrorsMixin, APIView):
 
 
 class Inspections(VietnameseErrorsMixin, APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     def get(self, request, pk):
         movement = _movement(request, pk)
         today = timezone.localdate()
@@ -333,7 +323,7 @@ class PublishedModels(VietnameseErrorsMixin, APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     def get(self, request):
         return Response(selectors.published_models())
 

@@ -107,7 +107,7 @@ def gaps_text(gaps: Sequence[str] | None) -> str:
 
 def _criterion_key(code: str):
     parts = str(code).split(".")
-    return [(0, int(p)) if p.isdigit() else (1, p) for p in parts]
+    return [(0, int(p)) if p.isdecimal() else (1, p) for p in parts]
 
 
 def outlook(candidate: Candidate, year: int, *, max_gaps: int = DEFAULT_MAX_GAPS) -> UnitOutlook:

@@ -180,7 +180,7 @@ def parse_counts(text: str, years: list[int]) -> dict[int, int]:
     for year, part in zip(years, raw, strict=True):
         if part == "":
             part = "0"
-        if not part.isdigit():
+        if not part.isdecimal():
             raise ValueError(f"năm {year}: «{part}» không phải số nguyên không âm")
         out[year] = int(part)
     return out

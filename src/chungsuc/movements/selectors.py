@@ -784,7 +784,7 @@ def versions_compared(movement: Movement) -> dict:
                 rows.setdefault((t.code, ty.year), {})[v.number] = ty.count
     out = []
     for (code, year), counts in sorted(
-        rows.items(), key=lambda kv: ([int(p) if p.isdigit() else p for p in kv[0][0].split(".")], kv[0][1])
+        rows.items(), key=lambda kv: ([int(p) if p.isdecimal() else p for p in kv[0][0].split(".")], kv[0][1])
     ):
         values = [counts.get(v.number) for v in versions]
         out.append(

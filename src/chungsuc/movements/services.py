@@ -25,7 +25,7 @@ from chungsuc.accounts import permissions
 from chungsuc.accounts.models import Membership, Organisation
 from chungsuc.core import workflow as wf
 from chungsuc.core.audit import audit_record
-from chungsuc.core.concurrency import check_version, save_with_version
+from chungsuc.core.concurrency import check_version, require_version, save_with_version
 from chungsuc.core.files import store_upload
 from chungsuc.core.links import is_http_url
 from chungsuc.core.notifications import notify
@@ -697,7 +697,7 @@ def _clean_report(data: dict) -> tuple[dict, dict[str, list[str]]]:
         if text == "":
             clean[name] = 0
             continue
-        if not text.isdigit():
+        if not text.isdecimal():
             errors[name] = [
                 _("%(label)s: «%(v)s» không phải số nguyên không âm (viết liền, không dấu phẩy).")
                 % {"label": labels[name], "v": raw}
@@ -718,7 +718,8 @@ def _clean_report(data: dict) -> tuple[dict, dict[str, list[str]]]:
 
 @transaction.atomic
 def report_save(*, actor, obligation: Obligation, data: dict, expected_version: int | None = None) -> Report:
-    """Create or update the obligation's report (while it is a draft or was returned)."""
+    """Create or update the obligation's report (while it is a draft or was returned). Updating needs
+    `expected_version`, the report's version the writer loaded (`VersionRequired` without it)."""
     participant = obligation.participant
     access.require(
         access.can_write_report(actor, participant),
@@ -751,6 +752,9 @@ def report_save(*, actor, obligation: Obligation, data: dict, expected_version: 
         )
         return report
     wf.assert_editable(report)
+    # An existing report changes only against the version its writer loaded: a save without it (the
+    # creation form posted after someone else created the report) is refused, never an overwrite.
+    expected_version = require_version(expected_version, field="version")
     check_version(report, expected_version)
     before = {k: getattr(report, k) for k in clean}
     if before == clean:  # nothing changed: no write, no new version, no audit row

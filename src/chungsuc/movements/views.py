@@ -60,7 +60,7 @@ def _on(request) -> dt.date:
 
 def _year(request, movement, default=None) -> int | None:
     raw = request.GET.get("year", "")
-    if raw.isdigit() and movement.period_start <= int(raw) <= movement.period_end:
+    if raw.isdecimal() and movement.period_start <= int(raw) <= movement.period_end:
         return int(raw)
     return default
 
@@ -514,7 +514,7 @@ def pilots(request, pk):
             services.pilot_update(
                 actor=request.user,
                 pilot=pilot,
-                year=int(year) if year.isdigit() else None,
+                year=int(year) if year.isdecimal() else None,
                 verified=request.POST.get("verified") == "1",
                 active=request.POST.get("active") == "1",
                 note=request.POST.get("note") or "",
@@ -551,7 +551,7 @@ def _amendment_changes(request, version) -> dict:
             raw = (request.POST.get(f"c:{t.code}:{year}") or "").strip()
             if raw == "":
                 continue
-            if not raw.isdigit():
+            if not raw.isdecimal():
                 errors.append(
                     _("Chỉ tiêu %(c)s, năm %(y)s: «%(v)s» không phải số nguyên không âm.")
                     % {"c": t.code, "y": year, "v": raw}
@@ -795,7 +795,7 @@ def models_list(request, pk):
                 raise PermissionDenied(_("Bạn không đề xuất thay đơn vị này được."))
         unit = (
             Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
-            if (request.POST.get("unit") or "").isdigit()
+            if (request.POST.get("unit") or "").isdecimal()
             else None
         )
         try:
@@ -854,13 +854,13 @@ def model_detail(request, pk):
         with service_errors(request, catch=(ValidationError,)):
             if action == "replicate":
                 raw = request.POST.get("unit") or ""
-                unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
+                unit = Unit.objects.filter(pk=raw).first() if raw.isdecimal() else None
                 year = request.POST.get("year") or ""
                 services.model_replicate(
                     actor=request.user,
                     model=model,
                     unit=unit,
-                    year=int(year) if year.isdigit() else None,
+                    year=int(year) if year.isdecimal() else None,
                     note=request.POST.get("note", ""),
                 )
             elif action == "attach":
@@ -923,7 +923,7 @@ def inspections(request, pk):
     )
     if request.method == "POST":
         raw = request.POST.get("unit") or ""
-        unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
+        unit = Unit.objects.filter(pk=raw).first() if raw.isdecimal() else None
         year = request.POST.get("year") or ""
         raw_team = request.POST.get("team") or ""
         team = movement.inspection_teams.filter(pk=raw_team).first() if raw_team.isdigit() else None
@@ -933,7 +933,7 @@ def inspections(request, pk):
             inspection = services.inspection_plan(
                 actor=request.user,
                 movement=movement,
-                year=int(year) if year.isdigit() else 0,
+                year=int(year) if year.isdecimal() else 0,
                 team_name=request.POST.get("team_name", ""),
                 leader=request.POST.get("leader", ""),
                 unit=unit,

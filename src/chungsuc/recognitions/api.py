@@ -8,12 +8,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,6 +19,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chungsuc.assessments.models import Standard
+from chungsuc.core import api_params
 from chungsuc.core.http import SERVICE_ERRORS, api_error_response
 from chungsuc.recognitions import register_import, selectors, services
 from chungsuc.recognitions.models import RecognitionRecord
@@ -55,17 +55,23 @@ class RecognitionList(ListAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD"), OpenApiParameter("standard", str)]
+        parameters=[
+            api_params.date_parameter(
+                "on", description="Sổ công nhận vào ngày (YYYY-MM-DD); trống là hôm nay."
+            ),
+            api_params.choice_parameter("standard", Standard.values, description="Mức đạt chuẩn"),
+        ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        try:
-            on = dt.date.fromisoformat(self.request.query_params.get("on", ""))
-        except ValueError:
-            on = None
-        return selectors.register_as_of(on, standard=self.request.query_params.get("standard", ""))
+        if getattr(self, "swagger_fake_view", False):
+            return RecognitionRecord.objects.none()
+        # a date or a standard that cannot be read is a 400 naming it, never ignored (issue 9)
+        on = api_params.date(self.request, "on")
+        standard = api_params.choice(self.request, "standard", Standard.values) or ""
+        return selectors.register_as_of(on, standard=standard)
 
 
 IMPORT_ROW = inline_serializer(

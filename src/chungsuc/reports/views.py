@@ -59,7 +59,7 @@ def _request(request, form, *, kind, params, unit, title):
 def new_evaluation_sheet(request):
     assessments = list(selectors.assessments_to_sheet(request.user))
     initial = {}
-    if request.GET.get("assessment", "").isdigit():
+    if request.GET.get("assessment", "").isdecimal():
         initial["assessment"] = int(request.GET["assessment"])
     form = EvaluationSheetForm(request.POST or None, assessments=assessments, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +165,7 @@ def new_inspection_conclusion(request):
 
     inspections = list(inspections_for(request.user))
     initial = {}
-    if request.GET.get("inspection", "").isdigit():
+    if request.GET.get("inspection", "").isdecimal():
         initial["inspection"] = int(request.GET["inspection"])
     form = InspectionConclusionForm(request.POST or None, inspections=inspections, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -120,7 +120,10 @@ def test_threshold_verify_refuses_a_bad_url(frameworks, office):
 def test_verify_form_refuses_a_javascript_url(frameworks, client, office):
     rule = ThresholdRule.objects.filter(framework=selectors.framework_get("xa-ntm-2021")).first()
     client.force_login(office)
-    page = client.post(f"/criteria/rules/{rule.pk}/verify/", {"source": "QĐ 318", "source_url": EVIL})
+    page = client.post(
+        f"/criteria/rules/{rule.pk}/verify/",
+        {"source": "QĐ 318", "source_url": EVIL, "version": rule.version},
+    )
     assert page.status_code in (200, 400, 404, 422)
     rule.refresh_from_db()
     assert not rule.verified and rule.source_url != EVIL

@@ -46,10 +46,11 @@ def test_commune_officer_cannot_edit(frameworks, client, commune_officer):
     rule = rule_of("xa-ntm-2021", "3.1")
     assert client.get(f"/criteria/rules/{rule.pk}/edit/").status_code == 403
     response = client.post(
-        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "1", "reason": "x"}
+        f"/criteria/rules/{rule.pk}/edit/",
+        {"comparator": "gte", "value": "1", "reason": "x", "version": rule.version},
     )
     assert response.status_code == 403
-    assert client.post(f"/criteria/rules/{rule.pk}/verify/", {"source": "x"}).status_code == 403
+    assert client.post(f"/criteria/rules/{rule.pk}/verify/", {"source": "x", "version": 1}).status_code == 403
     assert client.get("/criteria/import/").status_code == 403
     assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
 
@@ -59,12 +60,13 @@ def test_office_edits_a_threshold_with_reason_and_compares(frameworks, client, o
     rule = rule_of("xa-ntm-2021", "3.1")
     assert "Sửa ngưỡng" in client.get("/criteria/xa-ntm-2021/").content.decode()
     response = client.post(
-        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "82,5", "reason": ""}
+        f"/criteria/rules/{rule.pk}/edit/",
+        {"comparator": "gte", "value": "82,5", "reason": "", "version": rule.version},
     )
     assert response.status_code == 200  # reason required
     response = client.post(
         f"/criteria/rules/{rule.pk}/edit/",
-        {"comparator": "gte", "value": "82,5", "reason": "Đối chiếu QĐ 1260"},
+        {"comparator": "gte", "value": "82,5", "reason": "Đối chiếu QĐ 1260", "version": rule.version},
     )
     assert response.status_code == 302
     assert rule_of("xa-ntm-2021", "3.1").value == 82.5
@@ -73,7 +75,8 @@ def test_office_edits_a_threshold_with_reason_and_compares(frameworks, client, o
     assert "3.1 (ngưỡng 1)" in compare and "3.1#1" not in compare and "82,5" in compare
     # stale form: editing the retired rule is refused with a message
     response = client.post(
-        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "90", "reason": "cũ"}
+        f"/criteria/rules/{rule.pk}/edit/",
+        {"comparator": "gte", "value": "90", "reason": "cũ", "version": rule.version},
     )
     assert response.status_code == 200 and "không còn áp dụng" in response.content.decode()
 
@@ -83,7 +86,7 @@ def test_office_marks_verified(frameworks, client, office):
     rule = rule_of("xa-ntm-2021", "2.1")
     response = client.post(
         f"/criteria/rules/{rule.pk}/verify/",
-        {"source": "QĐ 318 Phụ lục I", "source_url": "https://vanban.chinhphu.vn/"},
+        {"source": "QĐ 318 Phụ lục I", "source_url": "https://vanban.chinhphu.vn/", "version": rule.version},
     )
     assert response.status_code == 302
     rule.refresh_from_db()
@@ -299,7 +302,8 @@ def test_threshold_edit_bad_input_writes_nothing(frameworks, client, office, val
     login(client, office)
     rule = rule_of("xa-ntm-2021", "3.1")
     response = client.post(
-        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": value, "reason": reason}
+        f"/criteria/rules/{rule.pk}/edit/",
+        {"comparator": "gte", "value": value, "reason": reason, "version": rule.version},
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -372,3 +376,59 @@ def test_value_text_and_labels():
         assert status_label({"status": "missing", "reason": "threshold"}) == "chưa có ngưỡng"
         assert status_label({"status": "not_met"}) == "chưa đạt"
         assert unit_kinds_label(["xa", "thi_tran"]) == "Xã, Thị trấn"
+
+
+def _rule_state(rule):
+    rule.refresh_from_db()
+    return (
+        Framework.objects.filter(code=rule.framework.code).count(),
+        rule.value,
+        rule.verified,
+        rule.source,
+        rule.version,
+        AuditEntry.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "-1"])
+def test_threshold_edit_and_verify_without_the_version_write_nothing(frameworks, client, office, version):
+    """Issue 9: both forms need the rule's version the page showed; without it (or unreadable) a
+    Vietnamese 400 names the field and nothing is written."""
+    login(client, office)
+    rule = rule_of("xa-ntm-2021", "3.1")
+    before = _rule_state(rule)
+    extra = {} if version is None else {"version": version}
+    edit = client.post(
+        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "85", "reason": "x", **extra}
+    )
+    verify = client.post(f"/criteria/rules/{rule.pk}/verify/", {"source": "QĐ 318", **extra})
+    for response in (edit, verify):
+        assert response.status_code == 400
+        assert "«version»" in response.content.decode()
+    assert _rule_state(rule) == before
+
+
+def test_the_forms_send_the_rule_version_and_a_stale_one_is_refused(frameworks, client, office):
+    login(client, office)
+    rule = rule_of("xa-ntm-2021", "2.1")
+    page = client.get(f"/criteria/rules/{rule.pk}/verify/").content.decode()
+    assert f'name="version" value="{rule.version}"' in page
+    assert (
+        f'name="version" value="{rule.version}"'
+        in client.get(f"/criteria/rules/{rule.pk}/edit/").content.decode()
+    )
+    first = client.post(f"/criteria/rules/{rule.pk}/verify/", {"source": "QĐ 318", "version": rule.version})
+    assert first.status_code == 302
+    rule.refresh_from_db()
+    assert rule.verified and rule.version == 2
+    # a second official who loaded version 1 and verifies with another source: refused, not overwritten
+    before = _rule_state(rule)
+    stale = client.post(f"/criteria/rules/{rule.pk}/verify/", {"source": "Nguồn khác", "version": 1})
+    assert stale.status_code == 200 and "người khác thay đổi" in stale.content.decode()
+    assert _rule_state(rule) == before and rule.source == "QĐ 318"
+    # an edit from a page loaded before the verification: refused the same way
+    stale_edit = client.post(
+        f"/criteria/rules/{rule.pk}/edit/", {"comparator": "gte", "value": "1", "reason": "x", "version": 1}
+    )
+    assert stale_edit.status_code == 200 and "người khác thay đổi" in stale_edit.content.decode()
+    assert _rule_state(rule) == before

@@ -306,6 +306,21 @@ def test_report_writes_need_the_version_and_a_no_op_save_writes_nothing(plan861)
     )
     same.refresh_from_db()
     assert same.version == version and AuditEntry.objects.count() == audits
+    # the creation form posted after someone else created the report (the service sees a report
+    # already there, and no version): refused, nothing written
+    from chungsuc.core.concurrency import VersionRequired
+
+    with pytest.raises(VersionRequired) as exc:
+        services.report_save(actor=officer, obligation=ob, data={"articles": "7"})
+    assert exc.value.field == "version" and "«version»" in exc.value.message
+    report.refresh_from_db()
+    assert report.articles == 4 and report.version == version and AuditEntry.objects.count() == audits
+    # the page: an empty POST and a POST with an unreadable version, 400 naming the field
+    for data in ({}, {"articles": "9", "version": "abc"}):
+        refused = so.post(f"/movements/reports/{report.pk}/", data)
+        assert refused.status_code == 400 and "«version»" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.articles == 4 and report.version == version and AuditEntry.objects.count() == audits
 
 
 def test_the_engines_scheduled_tick_sends_the_obligations_reminders_once(plan861):
