@@ -602,7 +602,7 @@ def _movement_for(ctx: Context):
 def participants_reporting(ctx: Context, movement, consolidations: list[dict]) -> DataTable:
     rows = []
     for c in consolidations:
-        late = sum(1 for p in c["by_participant"] if p.get("late"))
+        late = c["late"]
         rows.append(
             {
                 "year": c["year"],
@@ -719,11 +719,11 @@ def all_tables(ctx: Context) -> dict[str, DataTable]:
     }
     movement = _movement_for(ctx)
     if movement is not None:
-        from chungsuc.movements.selectors import consolidation, progress_data
+        from chungsuc.movements.selectors import progress_data, reporting_summary
 
         tables["targets"] = targets_by_year(ctx, movement, progress_data(movement, on=ctx.on))
         years = [y for y in movement.years if y <= ctx.on.year]
-        consolidations = [consolidation(movement, year=y) for y in years]
+        consolidations = reporting_summary(movement, years=years)
         tables["reporting"] = participants_reporting(ctx, movement, consolidations)
         tables["resources"] = resources_by_source(ctx, movement, consolidations)
     if ctx.version.level == UnitLevel.COMMUNE:

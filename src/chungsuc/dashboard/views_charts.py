@@ -37,7 +37,7 @@ def parse_on(raw: str | None) -> tuple[dt.date, str]:
 
 # A table on the page shows at most this many rows (a province-wide regression list at national
 # scale is thousands); the exports beside it always hold every row, and the page says how many.
-PAGE_ROWS = 200
+PAGE_ROWS = 50
 
 
 @login_required

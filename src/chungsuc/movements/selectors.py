@@ -644,6 +644,52 @@ def consolidation(
     }
 
 
+def reporting_summary(
+    movement: Movement, *, years, kinds=("annual_report",), states=("submitted", "accepted")
+) -> list[dict]:
+    """Per year, what the charts show of the consolidation: reports owed, included (in `states`), late
+    among them, and the resources mobilised by source — the same figures as `consolidation`, for many
+    years in three queries (the charts page asks for every year of the plan at once)."""
+    from django.db.models import Count
+
+    years = sorted(set(years))
+    owed = dict(
+        Obligation.objects.filter(participant__movement=movement, year__in=years, kind__in=list(kinds))
+        .order_by()
+        .values_list("year")
+        .annotate(n=Count("id"))
+    )
+    reports = Report.objects.filter(
+        obligation__participant__movement=movement,
+        obligation__year__in=years,
+        obligation__kind__in=list(kinds),
+    ).order_by()
+    case_states = _case_states(reports.values("pk"))
+    out = {
+        y: {"year": y, "owed": owed.get(y, 0), "included": 0, "late": 0, **dict.fromkeys(RESOURCE_FIELDS, 0)}
+        for y in years
+    }
+    for pk, year, late, *amounts in reports.values_list(
+        "pk", "obligation__year", "obligation__late", *RESOURCE_FIELDS
+    ):
+        if case_states.get(pk) not in states:
+            continue
+        row = out[year]
+        row["included"] += 1
+        row["late"] += 1 if late else 0
+        for f, v in zip(RESOURCE_FIELDS, amounts, strict=True):
+            row[f] += v or 0
+    return [
+        {
+            **{k: v for k, v in out[y].items() if k not in RESOURCE_FIELDS},
+            "by_source": [
+                {"source": k, "label": SOURCE_LABELS[k], "amount": out[y][k]} for k in RESOURCE_FIELDS
+            ],
+        }
+        for y in years
+    ]
+
+
 def unit_groups(movement: Movement) -> dict[int, int]:
     return dict(UnitGroup.objects.filter(movement=movement).values_list("unit_id", "group"))
 

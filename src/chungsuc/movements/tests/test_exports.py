@@ -177,3 +177,24 @@ def test_the_movement_list_and_the_commune_groups_export_and_answer_in_the_api(p
     teams = tinh.get(f"/api/v1/movements/{m.pk}/inspection-teams/").json()
     assert teams[0]["name"] == "Đoàn kiểm tra số 1 (DEMO)" and teams[0]["decision"] is None
     assert [x["role"] for x in teams[0]["members"]] == ["leader", "member"]
+
+
+def test_the_reporting_summary_gives_the_consolidations_figures_for_every_year(plan861):
+    """The charts read many years at once through `reporting_summary`; its figures are the
+    consolidation's, year by year (owed, included, late among them, resources by source)."""
+    from chungsuc.movements import demo as movement_demo
+    from chungsuc.movements.selectors import consolidation, reporting_summary
+
+    movement_demo.load()  # DEMO annual reports of 2024 with resources
+    years = list(range(2021, 2026))
+    summary = {s["year"]: s for s in reporting_summary(plan861, years=years)}
+    assert sorted(summary) == years
+    seen_money = False
+    for year in years:
+        c = consolidation(plan861, year=year)
+        s = summary[year]
+        assert (s["owed"], s["included"]) == (c["owed"], c["included"])
+        assert s["late"] == sum(1 for p in c["by_participant"] if p["late"])
+        assert s["by_source"] == c["by_source"]
+        seen_money |= any(x["amount"] for x in s["by_source"])
+    assert seen_money  # the fixture has resources, so the sums were really compared
