@@ -263,7 +263,7 @@ class Inspections(VietnameseErrorsMixin, APIView):
 class InspectionTeams(VietnameseErrorsMixin, APIView):
     """The movement's inspection teams: the decision that set each up, its members, its inspections."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     def get(self, request, pk):
         movement = _movement(request, pk)
         teams = movement.inspection_teams.select_related("decision").prefetch_related(

@@ -94,7 +94,7 @@ def test_stateful_run_along_the_links(linked_api):
 
     Machine.run(
         settings=settings(
-            max_examples=60,
+            max_examples=100,
             stateful_step_count=8,
             deadline=dt.timedelta(seconds=20),
             database=None,

@@ -172,7 +172,13 @@ def test_the_office_states_a_precision_on_the_edit_form(frameworks, client, offi
     assert 'name="decimals"' in form and "Số chữ số thập phân của chỉ tiêu" in form
     response = client.post(
         f"/criteria/rules/{rule.pk}/edit/",
-        {"comparator": "gte", "value": "80", "decimals": "1", "reason": "Văn bản ghi 80,0 %"},
+        {
+            "comparator": "gte",
+            "value": "80",
+            "decimals": "1",
+            "reason": "Văn bản ghi 80,0 %",
+            "version": rule.version,
+        },
     )
     assert response.status_code == 302
     fw = selectors.framework_get("xa-ntm-2021")
@@ -187,7 +193,8 @@ def test_the_office_states_a_precision_on_the_edit_form(frameworks, client, offi
     )
     # a threshold form without the field keeps the precision
     client.post(
-        f"/criteria/rules/{new_rule.pk}/edit/", {"comparator": "gte", "value": "85", "reason": "Sửa ngưỡng"}
+        f"/criteria/rules/{new_rule.pk}/edit/",
+        {"comparator": "gte", "value": "85", "reason": "Sửa ngưỡng", "version": new_rule.version},
     )
     fw = selectors.framework_get("xa-ntm-2021")
     assert fw.version == 3 and Indicator.objects.get(framework=fw, code="3.1").decimals == 1
@@ -202,7 +209,7 @@ def test_an_impossible_precision_on_the_form_is_refused_and_nothing_written(fram
     client.force_login(office)
     response = client.post(
         f"/criteria/rules/{rule.pk}/edit/",
-        {"comparator": "gte", "value": "80", "decimals": "5", "reason": "x"},
+        {"comparator": "gte", "value": "80", "decimals": "5", "reason": "x", "version": rule.version},
     )
     assert response.status_code == 200 and "5" in str(response.context["form"].errors)
     assert Framework.objects.filter(code="xa-ntm-2021").count() == 1
