@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -83,7 +83,7 @@ class AssessmentList(ListAPIView):
     @extend_schema(
         parameters=[
             api_params.year_parameter(description="Năm đánh giá"),
-            OpenApiParameter("unit", str, description="Mã đơn vị"),
+            api_params.text_parameter("unit", description="Mã đơn vị"),
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -94,8 +94,8 @@ class AssessmentList(ListAPIView):
             return Assessment.objects.none()
         # a year that cannot be read is a 400 naming it, never ignored (issue 9)
         qs = selectors.assessments_for(self.request.user, year=api_params.year(self.request))
-        unit = self.request.query_params.get("unit")
-        return qs.filter(unit__code=unit) if unit else qs
+        unit = api_params.text(self.request, "unit")
+        return qs.filter(unit__code=unit) if unit is not None else qs
 
 
 def _detail(request, a: Assessment) -> dict:

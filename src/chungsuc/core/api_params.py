@@ -3,7 +3,9 @@
 (`*_parameter`), so the schema and the check cannot drift apart and schemathesis can hold the API to
 both: a value the schema forbids is refused, a value it allows is read.
 
-An empty value (`?year=`) means "not given", like leaving the parameter out.
+An empty value (`?year=`) is refused like any unreadable one, naming the parameter: a client leaves a
+parameter out rather than sending it empty. (An empty value that meant "not given" could not be told
+apart, on the wire, from a malformed one, so the schema could not state it.)
 """
 
 from __future__ import annotations
@@ -19,11 +21,17 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 def _raw(request, name: str, required: bool) -> str | None:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         if required:
             raise ValidationError({name: [_("Thiếu tham số «%(name)s».") % {"name": name}]})
         return None
+    if raw == "":
+        raise ValidationError({name: [empty_message(name)]})
     return raw
+
+
+def empty_message(name: str) -> str:
+    return _("Tham số «%(name)s» để trống: ghi giá trị, hoặc bỏ hẳn tham số.") % {"name": name}
 
 
 def _shown(raw: str) -> str:
@@ -75,6 +83,15 @@ def date(request, name: str, *, required: bool = False) -> dt.date | None:
         ) from None
 
 
+def text(request, name: str) -> str | None:
+    """A non-empty text in `?name=` (a code), or None when the parameter is left out."""
+    return _raw(request, name, False)
+
+
+def text_parameter(name: str, *, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, {"type": "string", "minLength": 1}, description=description)
+
+
 def choice(request, name: str, choices) -> str | None:
     """One of `choices` (the values) in `?name=`."""
     raw = _raw(request, name, False)
@@ -95,18 +112,11 @@ def choice(request, name: str, choices) -> str | None:
 # --- the same rules in the schema -------------------------------------------------------------------
 
 
-def _empty_or(schema: dict) -> dict:
-    # an empty value means "not given", so the schema allows it too
-    return {"oneOf": [schema, {"type": "string", "maxLength": 0}]}
-
-
 def integer_parameter(
     name: str, *, minimum: int, maximum: int, required: bool = False, description: str = ""
 ) -> OpenApiParameter:
     schema = {"type": "integer", "minimum": minimum, "maximum": maximum}
-    return OpenApiParameter(
-        name, schema if required else _empty_or(schema), required=required, description=description
-    )
+    return OpenApiParameter(name, schema, required=required, description=description)
 
 
 def year_parameter(name: str = "year", *, required: bool = False, description: str = "") -> OpenApiParameter:
@@ -118,10 +128,10 @@ def year_parameter(name: str = "year", *, required: bool = False, description: s
 def date_parameter(name: str, *, description: str = "") -> OpenApiParameter:
     return OpenApiParameter(
         name,
-        _empty_or({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
-        description=description or "Ngày (YYYY-MM-DD); để trống là hôm nay.",
+        {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        description=description or "Ngày (YYYY-MM-DD); bỏ tham số là hôm nay.",
     )
 
 
 def choice_parameter(name: str, choices, *, description: str = "") -> OpenApiParameter:
-    return OpenApiParameter(name, {"type": "string", "enum": [*choices, ""]}, description=description)
+    return OpenApiParameter(name, {"type": "string", "enum": list(choices)}, description=description)

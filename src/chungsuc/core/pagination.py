@@ -25,7 +25,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
-        if raw not in (None, "") and not (raw.isascii() and raw.isdecimal() and int(raw) >= 1):
+        if raw is not None and not (raw.isascii() and raw.isdecimal() and int(raw) >= 1):
             message = _("Số trang «%(page)s» không hợp lệ: cần là số nguyên từ 1 trở lên.") % {
                 "page": raw[:20]
             }

@@ -132,8 +132,9 @@ ERROR_SCHEMA = inline_serializer("EvaluationProblem", fields={"detail": serializ
 
 
 def parse_version(raw) -> int | None:
-    """The `version` query parameter: empty for the version in force, else a positive integer (400)."""
-    if raw in (None, ""):
+    """The `version` query parameter: left out for the version in force, else a positive integer
+    (400, an empty value included)."""
+    if raw is None:
         return None
     if not (raw.isascii() and raw.isdecimal() and 0 < int(raw) < 2**31):
         raise ValidationError(

@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from chungsuc.core import api_params
 from chungsuc.core.api_errors import ProblemSerializer, VietnameseErrorsMixin
 from chungsuc.core.pagination import PageNumberPagination
 from chungsuc.geo import selectors
@@ -27,8 +28,9 @@ ROOT_LINKS = {"units": "api:unit-list"}
 
 
 def parse_as_of(raw: str | None, *, param: str = "as_of") -> dt.date:
-    """The date in `raw` (YYYY-MM-DD), today if empty; a 400 with a Vietnamese message otherwise."""
-    if raw in (None, ""):
+    """The date in `raw` (YYYY-MM-DD), today if the parameter is left out; a 400 with a Vietnamese
+    message otherwise (an empty value included)."""
+    if raw is None:
         return timezone.localdate()
     try:
         return dt.date.fromisoformat(raw.strip())
@@ -50,7 +52,7 @@ class UnitPagination(PageNumberPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw not in (None, "") and not (raw.isascii() and raw.isdecimal() and int(raw) >= 1):
+        if raw is not None and not (raw.isascii() and raw.isdecimal() and int(raw) >= 1):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
@@ -224,13 +226,14 @@ class UnitDetailSerializer(serializers.ModelSerializer):
 
 
 LEVEL = OpenApiParameter(
-    "level", {"type": "string", "enum": [*UnitLevel.values, ""]}, description="Cấp đơn vị (trống = mọi cấp)."
+    "level",
+    {"type": "string", "enum": list(UnitLevel.values)},
+    description="Cấp đơn vị (bỏ tham số = mọi cấp).",
 )
 AS_OF = OpenApiParameter(
     "as_of",
-    # an empty value means today, like leaving the parameter out
-    {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]},
-    description="Ngày xem (YYYY-MM-DD); để trống là hôm nay.",
+    {"type": "string", "format": "date"},
+    description="Ngày xem (YYYY-MM-DD); bỏ tham số là hôm nay.",
     required=False,
 )
 
@@ -239,11 +242,13 @@ AS_OF = OpenApiParameter(
     summary="Đơn vị hành chính có hiệu lực vào một ngày",
     parameters=[
         AS_OF,
-        OpenApiParameter("parent", OpenApiTypes.STR, description="Mã đơn vị cấp trên (vào ngày as_of)."),
+        OpenApiParameter(
+            "parent", {"type": "string", "minLength": 1}, description="Mã đơn vị cấp trên (vào ngày as_of)."
+        ),
         OpenApiParameter(
             "kind",
-            {"type": "string", "enum": [*UnitKind.values, ""]},
-            description="Loại đơn vị (trống = mọi loại).",
+            {"type": "string", "enum": list(UnitKind.values)},
+            description="Loại đơn vị (bỏ tham số = mọi loại).",
         ),
         LEVEL,
         OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Trang."),
@@ -264,7 +269,7 @@ class UnitList(VietnameseErrorsMixin, generics.ListAPIView):
     filter_backends: list = []
 
     def _choice(self, param: str, choices) -> str | None:
-        value = self.request.query_params.get(param) or None
+        value = self.request.query_params.get(param)
         if value is not None and value not in choices.values:
             raise ValidationError(
                 {
@@ -281,6 +286,8 @@ class UnitList(VietnameseErrorsMixin, generics.ListAPIView):
         self.as_of = parse_as_of(params.get("as_of"))
         kind = self._choice("kind", UnitKind)
         level = self._choice("level", UnitLevel)
+        if params.get("parent") == "":
+            raise ValidationError({"parent": [api_params.empty_message("parent")]})
         parent_code = (params.get("parent") or "").strip()
         parent = None
         if parent_code:

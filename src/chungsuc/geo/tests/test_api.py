@@ -185,12 +185,19 @@ def test_unit_list_bad_page_and_unknown_unit_answer_404_in_vietnamese(geo_units,
     assert boundaries.status_code == 400 and "2021-02-30" in boundaries.json()["as_of"][0]
 
 
-def test_empty_filters_mean_no_filter(geo_units, client):
-    """`as_of=`, `kind=` and `level=` left empty (as a form would send them) are the documented defaults."""
-    everything = client.get("/api/v1/units/", {"as_of": "2021-06-30", "kind": "", "level": "", "parent": ""})
+def test_left_out_filters_are_the_defaults_and_empty_ones_are_refused(geo_units, client):
+    """`as_of`, `kind`, `level` and `parent` left out are the documented defaults (today, every kind and
+    level, any parent); sent empty, each is a Vietnamese 400 naming it (on the wire an empty value
+    cannot be told from a malformed one, so the schema admits none)."""
+    everything = client.get("/api/v1/units/", {"as_of": "2021-06-30"})
     assert everything.status_code == 200 and everything.json()["count"] == 168
-    today = client.get("/api/v1/units/", {"as_of": ""})
+    today = client.get("/api/v1/units/")
     assert today.status_code == 200 and today.json()["as_of"] == timezone.localdate().isoformat()
+    for name in ("as_of", "kind", "level", "parent", "page", "page_size"):
+        refused = client.get(
+            "/api/v1/units/", {"as_of": "2021-06-30", name: ""} if name != "as_of" else {name: ""}
+        )
+        assert refused.status_code == 400 and name in refused.json(), name
 
 
 def test_unit_list_query_count_does_not_grow_with_the_page(geo_units, client):
