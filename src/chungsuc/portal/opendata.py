@@ -119,3 +119,42 @@ def units_table(on: dt.date) -> DataTable:
 
 
 BUILDERS = {"register": register_table, "units": units_table}
+
+
+def progress_table(movement, figures: dict, on: dt.date) -> DataTable:
+    """A published movement's targets by year against the register, as the public progress page shows
+    them (a year after the as-of date has its target and no achievement yet)."""
+    from chungsuc.core.tables import INT
+
+    rows = []
+    for t in figures["targets"]:
+        for r in t["rows"]:
+            rows.append(
+                {
+                    "target_code": t["code"],
+                    "target": t["name"],
+                    "year": r["year"],
+                    "planned": r["target"],
+                    "achieved": None if r["future"] else r["actual"],
+                    "planned_cumulative": r["cumulative_target"],
+                    "achieved_cumulative": None if r["future"] else r["cumulative_actual"],
+                }
+            )
+    return DataTable(
+        key="progress",
+        title=_("Kết quả thực hiện kế hoạch"),
+        subtitle=_("%(m)s — đến ngày %(d)s") % {"m": movement, "d": on.strftime("%d/%m/%Y")},
+        columns=[
+            Column("target_code", _("Mã chỉ tiêu"), TEXT),
+            Column("target", _("Chỉ tiêu"), TEXT),
+            Column("year", _("Năm"), YEAR),
+            Column("planned", _("Kế hoạch"), INT),
+            Column("achieved", _("Thực hiện"), INT),
+            Column("planned_cumulative", _("Lũy kế kế hoạch"), INT),
+            Column("achieved_cumulative", _("Lũy kế thực hiện"), INT),
+        ],
+        rows=rows,
+        note=_("Số thực hiện tính theo quyết định công nhận trong sổ công nhận, theo năm ký quyết định.")
+        + " "
+        + str(LICENCE),
+    )

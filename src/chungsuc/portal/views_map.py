@@ -157,8 +157,24 @@ def public_progress(request, pk: int | None = None):
         raise Http404(_("Không tìm thấy phong trào"))
     on, date_error = parse_on(request.GET.get("on"))
     figures = progress_data(movement, on=on)
+    from chungsuc.core.tables import export_if_asked, export_query
+    from chungsuc.portal import opendata
+
+    exported = export_if_asked(
+        request,
+        lambda: opendata.progress_table(movement, figures, on),
+        f"tien-do-{movement.code}-{on.isoformat()}",
+    )
+    if exported:
+        return exported
     return render(
         request,
         "portal/progress.html",
-        {"movement": movement, "figures": figures, "on": on, "date_error": date_error},
+        {
+            "movement": movement,
+            "figures": figures,
+            "on": on,
+            "date_error": date_error,
+            "export_q": export_query(request),
+        },
     )

@@ -104,3 +104,27 @@ def test_the_public_recognised_list_links_its_open_data_on_the_same_date(an_gian
     from chungsuc.recognitions.models import RecognitionRecord
 
     assert len(data["rows"]) == RecognitionRecord.objects.as_of(dt.date(2024, 6, 1)).count()
+
+
+def test_the_public_progress_page_downloads_its_figures(an_giang, client):
+    import io as _io
+
+    from chungsuc.movements import builtin
+    from chungsuc.movements.models import Movement
+    from chungsuc.movements.selectors import progress_data
+
+    builtin.load(stdout=_io.StringIO())
+    plan = Movement.objects.get(code="kh-861-2022")
+    page = client.get(f"/public/progress/{plan.pk}/", {"on": "31/12/2024"})
+    assert 'data-testid="export-progress-csv"' in page.content.decode()
+    data = _json(client.get(f"/public/progress/{plan.pk}/", {"on": "31/12/2024", "format": "json"}))
+    figures = progress_data(plan, on=dt.date(2024, 12, 31))
+    first = figures["targets"][0]
+    mine = [r for r in data["rows"] if r["target_code"] == first["code"]]
+    assert [r["planned"] for r in mine] == [r["target"] for r in first["rows"]]
+    assert [r["achieved"] for r in mine if r["year"] <= 2024] == [
+        r["actual"] for r in first["rows"] if r["year"] <= 2024
+    ]
+    assert all(r["achieved"] is None for r in mine if r["year"] > 2024)  # not yet: no achievement shown
+    # Plan 861 section II 2.1: 33 more new-rural communes over 2021–2025
+    assert first["code"] == "2.1" and sum(r["planned"] or 0 for r in mine) == 33
