@@ -35,14 +35,18 @@ def _version(request) -> int | None:
 
 @login_required
 def framework_list(request):
+    from chungsuc.core.tables import export_if_asked
+    from chungsuc.criteria import tables
+
+    frameworks = selectors.frameworks_current()
+    gaps = selectors.threshold_gaps()
+    exported = export_if_asked(request, lambda: tables.frameworks_table(frameworks, gaps), "bo-tieu-chi")
+    if exported:
+        return exported
     return render(
         request,
         "criteria/framework_list.html",
-        {
-            "frameworks": selectors.frameworks_current(),
-            "gaps": selectors.threshold_gaps(),
-            "can_edit": services.can_edit(request.user),
-        },
+        {"frameworks": frameworks, "gaps": gaps, "can_edit": services.can_edit(request.user), "export_q": ""},
     )
 
 

@@ -128,3 +128,20 @@ def test_the_public_progress_page_downloads_its_figures(an_giang, client):
     assert all(r["achieved"] is None for r in mine if r["year"] > 2024)  # not yet: no achievement shown
     # Plan 861 section II 2.1: 33 more new-rural communes over 2021–2025
     assert first["code"] == "2.1" and sum(r["planned"] or 0 for r in mine) == 33
+
+
+def test_the_criteria_sets_download_with_their_threshold_gaps(an_giang, demo, client):
+    from chungsuc.criteria import selectors
+
+    _login(client, "demo.nnptnt")
+    assert 'data-testid="export-frameworks-xlsx"' in client.get("/criteria/").content.decode()
+    rows = {r["code"]: r for r in _json(client.get("/criteria/", {"format": "json"}))["rows"]}
+    gaps = selectors.threshold_gaps()
+    for fw in selectors.frameworks_current():
+        row = rows[fw.code]
+        assert (row["version"], row["missing"], row["thresholds"]) == (
+            fw.version,
+            gaps.get(fw.pk, {}).get("missing", 0),
+            gaps.get(fw.pk, {}).get("total", 0),
+        )
+    assert any(r["missing"] for r in rows.values())  # the built-in data is honest: thresholds are missing
