@@ -1711,7 +1711,7 @@ def inspection_team_create(
         _("Chỉ Sở Nội vụ thành lập đoàn kiểm tra."),
     )
     errors: dict[str, list[str]] = {}
-    year_value = int(year) if str(year or "").strip().isdigit() else 0
+    year_value = int(year) if str(year or "").strip().isdecimal() else 0
     if not (movement.period_start <= year_value <= movement.period_end):
         errors["year"] = [
             _("Năm phải trong giai đoạn %(a)s–%(b)s.")

@@ -926,7 +926,7 @@ def inspections(request, pk):
         unit = Unit.objects.filter(pk=raw).first() if raw.isdecimal() else None
         year = request.POST.get("year") or ""
         raw_team = request.POST.get("team") or ""
-        team = movement.inspection_teams.filter(pk=raw_team).first() if raw_team.isdigit() else None
+        team = movement.inspection_teams.filter(pk=raw_team).first() if raw_team.isdecimal() else None
         with service_errors(request, catch=(ValidationError,)):
             if raw_team and team is None:
                 raise ValidationError({"team": [_("Không tìm thấy đoàn kiểm tra đã chọn.")]})

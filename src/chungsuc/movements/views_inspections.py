@@ -125,7 +125,8 @@ def inspection_team(request, pk):
         if not manage:
             raise PermissionDenied(_("Chỉ Sở Nội vụ sửa thành phần đoàn kiểm tra."))
         if request.POST.get("action") == "remove":
-            member = team.members.filter(pk=request.POST.get("member") or 0).first()
+            raw_member = request.POST.get("member") or ""
+            member = team.members.filter(pk=raw_member).first() if raw_member.isdecimal() else None
             if member is None:
                 messages.error(request, _("Không tìm thấy thành viên này trong đoàn."))
             else:
@@ -135,8 +136,8 @@ def inspection_team(request, pk):
             return redirect(team.get_absolute_url())
         raw_user = request.POST.get("user") or ""
         raw_org = request.POST.get("organisation") or ""
-        user = _inspectors().filter(pk=raw_user).first() if raw_user.isdigit() else None
-        organisation = Organisation.objects.filter(pk=raw_org).first() if raw_org.isdigit() else None
+        user = _inspectors().filter(pk=raw_user).first() if raw_user.isdecimal() else None
+        organisation = Organisation.objects.filter(pk=raw_org).first() if raw_org.isdecimal() else None
         if raw_user and user is None:
             errors["user"] = [_("Tài khoản đã chọn không có vai trò thành viên đoàn kiểm tra.")]
         if raw_org and organisation is None:

@@ -161,3 +161,36 @@ def test_the_demo_team_of_the_merged_province(demo):
     assert [u.username for u in insp.members.all()] == ["demo.kiemtra"]
     page = client_for("demo.tinh").get(team.get_absolute_url())
     assert page.status_code == 200 and "Chưa ghi quyết định thành lập đoàn." in page.content.decode()
+
+
+@pytest.mark.usefixtures("acting_in_2024")
+@pytest.mark.parametrize("bad", ["²", "abc", "-1", "9999999999999"])
+def test_unreadable_choices_on_the_team_pages_are_refused_never_a_500(plan861, bad):
+    """A year, a team, an account, a body or a member that is not a number is a refusal with a
+    Vietnamese message (or nothing found), never a server error, and writes nothing."""
+    from chungsuc.movements import services
+
+    tinh = client_for("demo.tinh")
+    admin = get_user_model().objects.get(username="demo.tinh")
+    team = services.inspection_team_create(actor=admin, movement=plan861, year=2024, name="Đoàn thử")
+    before = (
+        InspectionTeam.objects.count(),
+        InspectionTeamMember.objects.count(),
+        Inspection.objects.count(),
+    )
+    r = tinh.post(f"/movements/{plan861.pk}/inspection-teams/", {"year": bad, "name": "Đoàn khác"})
+    assert r.status_code == 422 and "Năm phải trong giai đoạn" in r.content.decode()
+    r = tinh.post(team.get_absolute_url(), {"full_name": "Người thử", "role": "member", "user": bad})
+    assert r.status_code == 422
+    r = tinh.post(team.get_absolute_url(), {"full_name": "Người thử", "role": "member", "organisation": bad})
+    assert r.status_code == 422
+    r = tinh.post(team.get_absolute_url(), {"action": "remove", "member": bad}, follow=True)
+    assert r.status_code == 200 and "Không tìm thấy thành viên này trong đoàn." in r.content.decode()
+    r = tinh.post(
+        f"/movements/{plan861.pk}/inspections/",
+        {"year": "2024", "team": bad, "unit": unit("893").pk},
+        follow=True,
+    )
+    assert r.status_code == 200 and "Không tìm thấy đoàn kiểm tra đã chọn." in r.content.decode()
+    after = (InspectionTeam.objects.count(), InspectionTeamMember.objects.count(), Inspection.objects.count())
+    assert after == before
