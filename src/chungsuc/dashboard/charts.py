@@ -104,11 +104,16 @@ def _tree(on: dt.date) -> tuple[dict[int, Node], dict[int, list[int]]]:
         .order_by("code")
         .values_list("unit_id", "code", "name", "level", "parent_id")
     }
+    return versions, _children(versions)
+
+
+def _children(versions: dict[int, Node]) -> dict[int, list[int]]:
+    """Each unit's children in a day's tree (in the versions' order: by code)."""
     children: dict[int, list[int]] = defaultdict(list)
     for v in versions.values():
         if v.parent_id in versions:
             children[v.parent_id].append(v.unit_id)
-    return versions, children
+    return children
 
 
 def _prefetch_trees(ctx: Context, days: list[dt.date]) -> None:
@@ -143,11 +148,7 @@ def _prefetch_trees(ctx: Context, days: list[dt.date]) -> None:
                 for r in rows
                 if (r[5] is None or r[5] <= day) and (r[6] is None or r[6] >= day)
             }
-            children: dict[int, list[int]] = defaultdict(list)
-            for v in versions.values():
-                if v.parent_id in versions:
-                    children[v.parent_id].append(v.unit_id)
-            built[e] = (versions, children)
+            built[e] = (versions, _children(versions))
         ctx.trees[day] = built[e]
 
 

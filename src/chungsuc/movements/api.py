@@ -301,19 +301,12 @@ class Groups(VietnameseErrorsMixin, APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
-        from chungsuc.movements import sources
-
         movement = _movement(request, pk)
-        on = selectors.reference_date(movement)
-        groups = selectors.unit_groups(movement)
-        units = sources.units_on(set(selectors.movement_units(movement)), on, "commune")
+        on, units = selectors.groups_data(movement)
         return Response(
             {
                 "on": on,
-                "units": [
-                    {"unit": u["unit_id"], "name": u["name"], "group": groups.get(u["unit_id"])}
-                    for u in sorted(units, key=lambda u: u["name"])
-                ],
+                "units": [{"unit": u["unit_id"], "name": u["name"], "group": u["group"]} for u in units],
             }
         )
 

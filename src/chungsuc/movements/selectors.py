@@ -694,6 +694,42 @@ def unit_groups(movement: Movement) -> dict[int, int]:
     return dict(UnitGroup.objects.filter(movement=movement).values_list("unit_id", "group"))
 
 
+def groups_data(movement: Movement) -> tuple[dt.date, list[dict]]:
+    """The movement's communes on its reference date, by name, each with its district and its group
+    (QĐ 51/2025; None when not assigned): what the groups page, its download and the API show."""
+    on = reference_date(movement)
+    groups = unit_groups(movement)
+    units = sorted(sources.units_on(set(movement_units(movement)), on, "commune"), key=lambda u: u["name"])
+    for u in units:
+        u["group"] = groups.get(u["unit_id"])
+    return on, units
+
+
+def inspector_accounts():
+    """The active accounts holding the inspection team member role (who may be named on a team)."""
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.accounts.models import Role
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__role=Role.INSPECTOR, memberships__active=True, is_active=True)
+        .distinct()
+        .order_by("last_name", "username")
+    )
+
+
+def inspection_team_or_404(user, pk: int):
+    """An inspection team, read as its movement is read (404 otherwise, the same for a missing one)."""
+    from chungsuc.movements.models import InspectionTeam
+
+    team = InspectionTeam.objects.select_related("movement", "decision").filter(pk=pk).first()
+    if team is None:
+        raise Http404(_("Không tìm thấy đoàn kiểm tra"))
+    movement_or_404(user, team.movement_id)
+    return team
+
+
 # --- roadmaps -----------------------------------------------------------------------------------
 
 

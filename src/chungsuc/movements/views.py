@@ -421,15 +421,7 @@ def unit_groups(request, pk):
                 )
                 messages.success(request, _("Đã ghi nhóm xã của %(u)s.") % {"u": unit.name})
         return redirect("movements:groups", movement.pk)
-    on = selectors.reference_date(movement)
-    from chungsuc.movements import sources
-
-    units = sorted(
-        sources.units_on(set(selectors.movement_units(movement)), on, "commune"), key=lambda u: u["name"]
-    )
-    groups = selectors.unit_groups(movement)
-    for u in units:
-        u["group"] = groups.get(u["unit_id"])
+    on, units = selectors.groups_data(movement)
     exported = _export(request, lambda: tables.groups_table(movement, units, on), f"nhom-xa-{movement.code}")
     if exported:
         return exported
@@ -910,17 +902,9 @@ def _vn_date(raw, field):
 @login_required
 def inspections(request, pk):
     """The yearly inspection plans: teams, their members, the units they inspect."""
-    from django.contrib.auth import get_user_model
-
-    from chungsuc.accounts.models import Role
-
     movement = selectors.movement_or_404(request.user, pk)
     manage = access.can_manage(request.user, movement)
-    inspectors = (
-        get_user_model()
-        .objects.filter(memberships__role=Role.INSPECTOR, memberships__active=True, is_active=True)
-        .distinct()
-    )
+    inspectors = selectors.inspector_accounts()
     if request.method == "POST":
         raw = request.POST.get("unit") or ""
         unit = Unit.objects.filter(pk=raw).first() if raw.isdecimal() else None

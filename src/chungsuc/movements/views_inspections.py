@@ -5,18 +5,17 @@ shown again with each message beside its field (422), nothing written."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from chungsuc.accounts.models import Organisation, Role
+from chungsuc.accounts.models import Organisation
 from chungsuc.core.http import service_errors
 from chungsuc.movements import access, selectors, services, tables
 from chungsuc.movements.forms import VNDateField
-from chungsuc.movements.models import InspectionTeam, InspectionTeamMember
+from chungsuc.movements.models import InspectionTeamMember
 
 
 def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
@@ -37,23 +36,6 @@ def _date(raw, field: str, errors: dict):
     except forms.ValidationError as exc:
         errors.setdefault(field, []).extend(exc.messages)
         return None
-
-
-def _inspectors():
-    return (
-        get_user_model()
-        .objects.filter(memberships__role=Role.INSPECTOR, memberships__active=True, is_active=True)
-        .distinct()
-        .order_by("last_name", "username")
-    )
-
-
-def _team_or_404(user, pk: int) -> InspectionTeam:
-    team = InspectionTeam.objects.select_related("movement", "decision").filter(pk=pk).first()
-    if team is None:
-        raise Http404(_("Không tìm thấy đoàn kiểm tra"))
-    selectors.movement_or_404(user, team.movement_id)  # read as the movement is read
-    return team
 
 
 @login_required
@@ -116,7 +98,7 @@ def inspection_teams(request, pk):
 @login_required
 def inspection_team(request, pk):
     """A team: its decision and its members; Sở Nội vụ adds and removes members."""
-    team = _team_or_404(request.user, pk)
+    team = selectors.inspection_team_or_404(request.user, pk)
     movement = team.movement
     manage = access.can_manage(request.user, movement, action="movement.inspection.plan")
     errors: dict[str, list[str]] = {}
@@ -136,7 +118,7 @@ def inspection_team(request, pk):
             return redirect(team.get_absolute_url())
         raw_user = request.POST.get("user") or ""
         raw_org = request.POST.get("organisation") or ""
-        user = _inspectors().filter(pk=raw_user).first() if raw_user.isdecimal() else None
+        user = selectors.inspector_accounts().filter(pk=raw_user).first() if raw_user.isdecimal() else None
         organisation = Organisation.objects.filter(pk=raw_org).first() if raw_org.isdecimal() else None
         if raw_user and user is None:
             errors["user"] = [_("Tài khoản đã chọn không có vai trò thành viên đoàn kiểm tra.")]
@@ -170,7 +152,7 @@ def inspection_team(request, pk):
             "inspections": team.inspections.select_related("unit"),
             "can_manage": manage,
             "roles": InspectionTeamMember.Role.choices,
-            "inspectors": _inspectors() if manage else [],
+            "inspectors": selectors.inspector_accounts() if manage else [],
             "organisations": Organisation.objects.filter(active=True).order_by("name") if manage else [],
             "errors": errors,
             "posted": request.POST if request.method == "POST" else {},
@@ -184,7 +166,7 @@ def inspection_team_decision(request, pk):
     """The team's signed decision, named by its number (who may read the movement may read it)."""
     from chungsuc.core.legal import signed_file_response
 
-    team = _team_or_404(request.user, pk)
+    team = selectors.inspection_team_or_404(request.user, pk)
     if team.decision is None:
         raise Http404(_("Đoàn chưa có quyết định thành lập."))
     return signed_file_response(team.decision)
