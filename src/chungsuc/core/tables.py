@@ -197,10 +197,23 @@ def export_if_asked(request, build, filename: str) -> HttpResponse | None:
     return export_response(build(), fmt, filename)
 
 
-def export_query(request) -> str:
-    """The page's query string without its page number and format, ready for "?{q}format=xlsx"."""
+def export_query(request, table: str = "") -> str:
+    """The page's query string without its page number and format, ready for "?{q}format=xlsx". A page
+    with several tables names the one to download (`table=`), which `export_table` reads back."""
     params = request.GET.copy()
-    for key in ("page", "format"):
+    for key in ("page", "format", "table"):
         params.pop(key, None)
+    if table:
+        params["table"] = table
     text = params.urlencode()
     return f"{text}&" if text else ""
+
+
+def export_table(request, builds: dict, filename: str) -> HttpResponse | None:
+    """`export_if_asked` for a page with several tables: `builds` maps each table's key to its
+    `build()`; `?table=KEY&format=…` downloads that one (file name `{filename}-{KEY}`). An unknown
+    table, like an unknown format, is the page itself."""
+    key = request.GET.get("table", "")
+    if key not in builds:
+        return None
+    return export_if_asked(request, builds[key], f"{filename}-{key}")
