@@ -46,3 +46,170 @@ def frameworks_table(frameworks, gaps: dict) -> DataTable:
         ],
         rows=rows,
     )
+
+
+def _plain_sources(text: str) -> str:
+    """A note or source as `note_links` shows it, as plain text: each address after its site's name."""
+    from chungsuc.core.sources import source_parts
+    from chungsuc.criteria.templatetags.criteria_tags import clean_note
+
+    out = []
+    for name, url in source_parts(clean_note(text)):
+        if url:
+            out.append(f"{name} ({url})")
+        else:
+            cleaned = clean_note(name)
+            if cleaned:
+                out.append(cleaned)
+    return "; ".join(out)
+
+
+def _change_text(value, change: dict) -> str:
+    """A before/after value of the comparison as the page writes it, in plain text."""
+    from chungsuc.criteria.templatetags.criteria_tags import change_value
+
+    if (change.get("field") in {"note", "source"}) and isinstance(value, str) and value:
+        return _plain_sources(value) or "—"
+    return str(change_value(value, change))
+
+
+def compare_table(code: str, a, b, changes: list[dict]) -> DataTable:
+    """The changes between versions `a` and `b` of a criteria set, as the compare page lists them."""
+    from chungsuc.criteria.templatetags import criteria_tags as t
+
+    subtitle = _("Phiên bản %(a)s → phiên bản %(b)s: %(n)s thay đổi") % {
+        "a": a.version,
+        "b": b.version,
+        "n": len(changes),
+    }
+    if b.change_reason:
+        subtitle += " — " + _("lý do của phiên bản %(b)s: %(reason)s") % {
+            "b": b.version,
+            "reason": b.change_reason,
+        }
+    return DataTable(
+        key="compare",
+        title=_("So sánh phiên bản %(code)s") % {"code": code},
+        subtitle=subtitle,
+        columns=[
+            Column("what", _("Phần"), TEXT),
+            Column("code", _("Mã"), TEXT),
+            Column("change", _("Thay đổi"), TEXT),
+            Column("field", _("Trường"), TEXT),
+            Column("before", _("Phiên bản %(v)s") % {"v": a.version}, TEXT),
+            Column("after", _("Phiên bản %(v)s") % {"v": b.version}, TEXT),
+        ],
+        rows=[
+            {
+                "what": t.change_what(ch),
+                "code": t.change_code(ch),
+                "change": t.change_kind(ch),
+                "field": t.change_field(ch),
+                "before": _change_text(ch.get("before"), ch),
+                "after": _change_text(ch.get("after"), ch),
+            }
+            for ch in changes
+        ],
+    )
+
+
+def _requirement(i: dict) -> str:
+    """An indicator result's requirement as the evaluate page writes it ("≥ 80 %", "Đạt")."""
+    from chungsuc.criteria.templatetags import criteria_tags as t
+
+    if i.get("threshold") is None:
+        return _("chưa có ngưỡng")
+    if i.get("value_type") == "pass_fail":
+        text = _("Đạt")
+    else:
+        symbol = t.comparator_symbol(i.get("comparator", ""))
+        text = f"{symbol} {t.value_text(i['threshold'], i['value_type'])}"
+        if i.get("unit"):
+            text += f" {i['unit']}"
+    for x in i.get("also") or ():
+        condition = f"{x['input']} {t.comparator_symbol(x['comparator'])} {t.value_text(x['threshold'])}"
+        text += f" {_('và')} {condition}"
+        if x.get("value") is not None:
+            text += f" ({_('có')} {t.value_text(x['value'])})"
+    return text
+
+
+def _value(i: dict):
+    """A plain number for machines and Excel; Đạt/Không đạt for a pass/fail indicator."""
+    value = i.get("value")
+    if value is None:
+        return None
+    if i.get("value_type") == "pass_fail" or isinstance(value, bool):
+        from chungsuc.criteria.templatetags.criteria_tags import value_text
+
+        return value_text(value, "pass_fail")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def evaluation_table(fw, result: dict) -> DataTable:
+    """The result of the evaluate page (`evaluation_for`'s JSON): a row per indicator under its
+    criterion, with the value entered, the requirement and the result, as the page shows them."""
+    from chungsuc.criteria.templatetags import criteria_tags as t
+
+    rows = []
+    for c in result["criteria"]:
+        if c["met"]:
+            criterion_status = _("đạt")
+        elif c["missing"]:
+            criterion_status = _("thiếu")
+        else:
+            criterion_status = _("chưa đạt")
+        for i in c["indicators"]:
+            rows.append(
+                {
+                    "criterion": c["code"],
+                    "criterion_name": c["name"],
+                    "criterion_result": criterion_status,
+                    "indicator": i["code"],
+                    "indicator_name": i["name"],
+                    "value": _value(i),
+                    "unit": i.get("unit") or "",
+                    "requirement": _requirement(i),
+                    "result": t.status_label(i),
+                    "verified": _("đã kiểm chứng") if i.get("verified") else _("chưa kiểm chứng"),
+                    "note": i.get("note") or "",
+                }
+            )
+    ctx = result["context"]
+    parts = [_("Năm %(y)s") % {"y": ctx["year"]}]
+    if ctx.get("region"):
+        parts.append(t.region_label(ctx["region"]))
+    if ctx.get("group"):
+        parts.append(_("Nhóm %(g)s") % {"g": ctx["group"]})
+    if ctx.get("kind"):
+        parts.append(t.unit_kind_label(ctx["kind"]))
+    verdict = _("Đạt chuẩn") if result["standard_met"] else _("Chưa đạt chuẩn")
+    subtitle = " · ".join(parts) + " — " + verdict
+    subtitle += " — " + _("%(met)s/%(total)s tiêu chí (%(band)s)") % {
+        "met": result["criteria_met"],
+        "total": result["criteria_total"],
+        "band": result["band_label"],
+    }
+    return DataTable(
+        key="evaluation",
+        title=_("Đánh giá thử %(name)s (phiên bản %(v)s)") % {"name": fw.name, "v": fw.version},
+        subtitle=subtitle,
+        note=result.get("explanation") or "",
+        columns=[
+            Column("criterion", _("Tiêu chí"), TEXT),
+            Column("criterion_name", _("Tên tiêu chí"), TEXT),
+            Column("criterion_result", _("Kết quả tiêu chí"), TEXT),
+            Column("indicator", _("Chỉ tiêu"), TEXT),
+            Column("indicator_name", _("Tên chỉ tiêu"), TEXT),
+            Column("value", _("Giá trị"), TEXT),
+            Column("unit", _("Đơn vị tính"), TEXT),
+            Column("requirement", _("Yêu cầu"), TEXT),
+            Column("result", _("Kết quả"), TEXT),
+            Column("verified", _("Kiểm chứng ngưỡng"), TEXT),
+            Column("note", _("Ghi chú"), TEXT),
+        ],
+        rows=rows,
+    )

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from chungsuc.core.concurrency import require_version
 from chungsuc.core.http import flash_errors
-from chungsuc.criteria import engine, selectors, services
+from chungsuc.core.tables import export_if_asked, export_query
+from chungsuc.criteria import engine, selectors, services, tables
 from chungsuc.criteria.excel import export_workbook
 from chungsuc.criteria.forms import ImportForm, ThresholdEditForm, ThresholdVerifyForm
 from chungsuc.criteria.specs import spec_diff
@@ -35,9 +36,6 @@ def _version(request) -> int | None:
 
 @login_required
 def framework_list(request):
-    from chungsuc.core.tables import export_if_asked
-    from chungsuc.criteria import tables
-
     frameworks = selectors.frameworks_current()
     gaps = selectors.threshold_gaps()
     exported = export_if_asked(request, lambda: tables.frameworks_table(frameworks, gaps), "bo-tieu-chi")
@@ -178,6 +176,13 @@ def framework_compare(request, code: str):
         else (versions[1] if len(versions) > 1 else b)
     )
     changes = spec_diff(selectors.spec_of(a), selectors.spec_of(b))
+    exported = export_if_asked(
+        request,
+        lambda: tables.compare_table(code, a, b, changes),
+        f"so-sanh-{code}-v{a.version}-v{b.version}",
+    )
+    if exported:
+        return exported
     return render(
         request,
         "criteria/framework_compare.html",
@@ -187,6 +192,7 @@ def framework_compare(request, code: str):
             "b": b,
             "versions": versions,
             "changes": changes,
+            "export_q": export_query(request),
         },
     )
 
@@ -308,6 +314,12 @@ def framework_evaluate(request, code: str):
             }
         except engine.EvaluationError as exc:
             error = str(exc)
+    if result:  # the result's download re-posts the same values with ?format=
+        exported = export_if_asked(
+            request, lambda: tables.evaluation_table(fw, result), f"danh-gia-thu-{fw.code}-v{fw.version}"
+        )
+        if exported:
+            return exported
     fields = []
     for ind in efw.indicators:
         for key, name, vt, unit in [
@@ -331,6 +343,7 @@ def framework_evaluate(request, code: str):
             "fields": fields,
             "result": result,
             "error": error,
+            "export_q": export_query(request),
             "regions": Region.choices,
             "kinds": [(k, label) for k, label in UnitKind.choices if not fw.kinds or k in fw.kinds],
             "form": {

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chungsuc.core.scope import restrict, unit_or_404
-from chungsuc.geo import selectors
+from chungsuc.core.tables import export_if_asked, export_query, export_table
+from chungsuc.geo import selectors, tables
 from chungsuc.geo.models import Unit, UnitKind
 from chungsuc.geo.unitdata import fmt_date
 
@@ -58,14 +59,24 @@ def unit_list(request):
     for node, _depth in rows:
         if node.matched:
             counts[node.version.kind] = counts.get(node.version.kind, 0) + 1
+    by_kind = [(labels[k], counts[k]) for k in UnitKind.values if k in counts]
+    total = sum(counts.values())
+    exported = export_if_asked(
+        request,
+        lambda: tables.tree_table(rows, day, query=query, counts=by_kind, total=total),
+        f"don-vi-hanh-chinh-{day:%d-%m-%Y}",
+    )
+    if exported:
+        return exported
     context = {
         "as_of": day,
         "query": query,
         "rows": rows,
-        "counts": [(labels[k], counts[k]) for k in UnitKind.values if k in counts],
-        "total": sum(counts.values()),
+        "counts": by_kind,
+        "total": total,
         "error": error,
         "notice": notice,
+        "export_q": export_query(request),
     }
     template = "geo/_unit_tree.html" if request.headers.get("HX-Request") else "geo/unit_list.html"
     return render(request, template, context)
@@ -87,6 +98,18 @@ def unit_detail(request, pk: int):
     history = selectors.unit_history(unit)
     version = selectors.version_of(unit, day)
     children = list(selectors.children_on(unit, day, unit_ids=_units(request.user).values("pk")))
+    exported = export_table(
+        request,
+        {
+            "versions": lambda: tables.versions_table(unit, history, version),
+            "events": lambda: tables.events_table(unit, history, version),
+            "lineage": lambda: tables.lineage_table(unit, history, version),
+            "children": lambda: tables.children_table(unit, children, day, version),
+        },
+        f"don-vi-{(version or unit).code}-{day:%d-%m-%Y}",
+    )
+    if exported:
+        return exported
     # which of the other units the page names (parent, predecessors, successors) the user may open
     named = {version.parent_id if version else None}
     named |= {link.predecessor_id for link in history.predecessors}
@@ -106,5 +129,8 @@ def unit_detail(request, pk: int):
             "children": children,
             "visible_ids": visible_ids,
             "error": error,
+            "export_q": {
+                key: export_query(request, table=key) for key in ("versions", "events", "lineage", "children")
+            },
         },
     )
