@@ -27,6 +27,23 @@ def _scoped(user, qs: QuerySet, action: str = "assessment.view") -> QuerySet:
     return permissions.restrict(qs, user, action)
 
 
+def criteria_text():
+    """A result's criteria statuses as their stored JSON text, for `decode_criteria`: a page that reads
+    thousands of results (the charts, the regression watch) decodes them with orjson at a tenth of the
+    cost of the JSON field's own decoding, which was most of such a read."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    return Cast("criteria", TextField())
+
+
+def decode_criteria(text: str | None) -> dict:
+    """What `criteria_text` read, as the JSON field gives it ({criterion code: status})."""
+    import orjson
+
+    return orjson.loads(text) if text else {}
+
+
 def latest_result_subquery():
     return EvaluationResult.objects.filter(assessment=OuterRef("pk")).order_by("-id")
 

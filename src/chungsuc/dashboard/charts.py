@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from chungsuc.accounts import permissions
 from chungsuc.assessments.models import EvaluationResult, Standard
+from chungsuc.assessments.selectors import criteria_text, decode_criteria
 from chungsuc.core.tables import FLOAT, INT, PERCENT, TEXT, YEAR, Column, DataTable
 from chungsuc.geo.models import LineageLink, Unit, UnitAncestor, UnitLevel, UnitVersion
 from chungsuc.geo.selectors import valid_on
@@ -334,7 +335,12 @@ def _latest_results(ctx: Context, year: int, *, with_criteria: bool = True) -> l
     rest = ["framework_code", "standard_met"]
     qs = EvaluationResult.objects.filter(id__in=latest).order_by()
     if with_criteria:
-        rows = (Result(*row) for row in qs.values_list(*fields, "criteria", *rest))
+        rows = (
+            Result(a, u, m, t, decode_criteria(c), f, s)
+            for a, u, m, t, c, f, s in qs.annotate(criteria_json=criteria_text()).values_list(
+                *fields, "criteria_json", *rest
+            )
+        )
     else:
         rows = (Result(a, u, m, t, None, f, s) for a, u, m, t, f, s in qs.values_list(*fields, *rest))
     return [r for r in rows if r.unit_id in ctx.communes]
@@ -597,10 +603,7 @@ def _movement_for(ctx: Context):
         return None
     from chungsuc.movements.selectors import movements_for
 
-    for m in movements_for(ctx.user):
-        if m.province_id == ctx.root.pk and not m.is_demo:
-            return m
-    return None
+    return movements_for(ctx.user).filter(province_id=ctx.root.pk, is_demo=False).first()
 
 
 def participants_reporting(ctx: Context, movement, consolidations: list[dict]) -> DataTable:
@@ -723,9 +726,9 @@ def all_tables(ctx: Context) -> dict[str, DataTable]:
     }
     movement = _movement_for(ctx)
     if movement is not None:
-        from chungsuc.movements.selectors import progress_data, reporting_summary
+        from chungsuc.movements.selectors import reporting_summary, target_counts
 
-        tables["targets"] = targets_by_year(ctx, movement, progress_data(movement, on=ctx.on))
+        tables["targets"] = targets_by_year(ctx, movement, target_counts(movement, on=ctx.on))
         years = [y for y in movement.years if y <= ctx.on.year]
         consolidations = reporting_summary(movement, years=years)
         tables["reporting"] = participants_reporting(ctx, movement, consolidations)

@@ -235,16 +235,20 @@ def regression_rows(user, on: dt.date | None = None) -> list[dict]:
     """The regression watch as plain rows — unit id, year, standard held, the codes of the criteria not
     met — with no model instance built: what the charts page and its exports read at national scale
     (thousands of rows). Two queries; unordered (the caller orders by its own tree)."""
+    from chungsuc.assessments.selectors import criteria_text, decode_criteria
+
     on = on or timezone.localdate()
     return [
         {
             "unit_id": unit_id,
             "year": year,
             "standard": standard,
-            "failing": [c for c, st in crit.items() if st == "not_met"],
+            "failing": [c for c, st in decode_criteria(crit).items() if st == "not_met"],
         }
-        for unit_id, year, standard, crit in _failing_latest_results(user, on).values_list(
-            "assessment__unit_id", "assessment__year", "assessment__framework__standard", "criteria"
+        for unit_id, year, standard, crit in _failing_latest_results(user, on)
+        .annotate(criteria_json=criteria_text())
+        .values_list(
+            "assessment__unit_id", "assessment__year", "assessment__framework__standard", "criteria_json"
         )
     ]
 
