@@ -184,6 +184,38 @@ def achievements(movement: Movement, standards) -> list[progress.Achievement]:
     ]
 
 
+def target_counts(movement: Movement, *, on: dt.date | None = None) -> dict:
+    """The plan's targets by year beside the units recognised that year: the counts of `progress_data`
+    (the same pure rules), without the units' names and districts, which the charts do not show and
+    which cost most of the read at national scale (7,500 recognitions: 150 ms against 30 ms)."""
+    on = on or timezone.localdate()
+    version = version_in_force(movement, on)
+    specs = target_specs(version) if version else []
+    standards = sorted({s for t in specs for s in t.standards})
+    found = []
+    if standards:
+        start, end = _period(movement)
+        found = [
+            progress.Achievement(unit_id=u, unit_name="", level=level, standard=std, date=since)
+            for u, std, since, level in sources.recognition_levels(
+                movement_units_qs(movement), start, end, standards
+            )
+        ]
+    return {
+        "years": movement.years,
+        "on": on,
+        "targets": [
+            {
+                "code": tp.target.code,
+                "name": tp.target.name,
+                "level": tp.target.level,
+                "rows": [{"year": r.year, "target": r.target, "actual": r.actual} for r in tp.rows],
+            }
+            for tp in progress.movement_progress(specs, found, movement.years)
+        ],
+    }
+
+
 def _achievement_dict(a: progress.Achievement) -> dict:
     return {
         "unit_id": a.unit_id,

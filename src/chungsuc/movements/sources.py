@@ -137,6 +137,32 @@ def recognitions(unit_ids, start: dt.date, end: dt.date, standards: Iterable[str
     return out
 
 
+def recognition_levels(unit_ids, start: dt.date, end: dt.date, standards: Iterable[str]) -> list[tuple]:
+    """Recognitions of these units decided in [start, end], as (unit, standard, decision date, the
+    unit's level on that date): what counting against the plan's targets needs, in one query. The
+    level is the version valid on the decision's date, the latest starting one if several overlap (as
+    `recognitions` chooses it); a record whose unit had no version that day is left out, as there."""
+    from django.db.models import OuterRef, Subquery
+
+    level = (
+        UnitVersion.objects.filter(unit_id=OuterRef("unit_id"))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef("since")))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("since")))
+        .order_by(F("valid_from").desc(nulls_last=True))
+        .values("level")[:1]
+    )
+    return [
+        row
+        for row in RecognitionRecord.objects.filter(
+            unit_id__in=_ids(unit_ids), since__gte=start, since__lte=end, standard__in=list(standards)
+        )
+        .order_by()
+        .annotate(level_then=Subquery(level))
+        .values_list("unit_id", "standard", "since", "level_then")
+        if row[3] is not None
+    ]
+
+
 def register_count_as_of(unit_ids, *, level: str, standards: Iterable[str], on: dt.date) -> int:
     """How many of these units hold one of `standards` in the register on `on` (not revoked)."""
     level_units = UnitVersion.objects.filter(

@@ -114,6 +114,25 @@ def test_progress_from_the_register_by_year_of_decision_with_an_old_commune_merg
     assert (t["2.3"]["total_target"], t["2.3"]["total_actual"]) == (3, 0)
 
 
+def test_the_charts_counts_are_the_progress_pages_counts(plan861, register_fixture):
+    """`target_counts` (the charts' lighter read: no names, no districts) counts what `progress_data`
+    counts, target by target and year by year — the district target, the record decided the year after
+    its "năm 2022" and the merged commune left out included."""
+    full = selectors.progress_data(plan861, on=ON)
+    light = selectors.target_counts(plan861, on=ON)
+    assert light["years"] == full["years"]
+
+    def counts(data):
+        return {
+            t["code"]: (t["level"], [(r["year"], r["target"], r["actual"]) for r in t["rows"]])
+            for t in data["targets"]
+        }
+
+    assert counts(light) == counts(full)
+    assert counts(light)["2.1"][1][2] == (2023, 8, 2) and counts(light)["2.4"][0] == "district"
+    assert sum(r[2] for t in counts(light).values() for r in t[1]) == 4
+
+
 def test_reported_counts_sit_beside_the_register_with_its_coverage(plan861, register_fixture):
     rows = {(r["as_of"], r["level"], r["standard"], r["basis"]): r for r in selectors.reported_data(plan861)}
     ntm_2024 = rows[(dt.date(2024, 3, 28), "commune", "ntm", "recognised")]
