@@ -16,13 +16,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chungsuc.accounts import permissions
 from chungsuc.assessments.models import EvaluationResult, Standard
-from chungsuc.assessments.selectors import criteria_text, decode_criteria
+from chungsuc.assessments.selectors import criteria_text, decode_criteria, is_latest_result
 from chungsuc.core.tables import FLOAT, INT, PERCENT, TEXT, YEAR, Column, DataTable
 from chungsuc.geo.models import LineageLink, Unit, UnitAncestor, UnitLevel, UnitVersion
 from chungsuc.geo.selectors import valid_on
@@ -320,20 +320,14 @@ def _latest_results(ctx: Context, year: int, *, with_criteria: bool = True) -> l
     when asked: at national scale decoding them is most of the read)."""
     if not ctx.communes:
         return []
-    latest = (
-        EvaluationResult.objects.filter(
-            _units_filter(ctx, "assessment__unit_id"),
-            assessment__year=year,
-            assessment__framework__standard=Standard.NTM,
-        )
-        .order_by()
-        .values("assessment_id")
-        .annotate(latest=Max("id"))
-        .values("latest")
-    )
+    qs = EvaluationResult.objects.filter(
+        _units_filter(ctx, "assessment__unit_id"),
+        is_latest_result(),
+        assessment__year=year,
+        assessment__framework__standard=Standard.NTM,
+    ).order_by()
     fields = ["assessment_id", "assessment__unit_id", "criteria_met", "criteria_total"]
     rest = ["framework_code", "standard_met"]
-    qs = EvaluationResult.objects.filter(id__in=latest).order_by()
     if with_criteria:
         rows = (
             Result(a, u, m, t, decode_criteria(c), f, s)

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from chungsuc.dashboard import charts
 from chungsuc.recognitions.models import RecognitionRecord
 
 
@@ -105,6 +106,40 @@ def test_bands_and_criteria_rates_from_the_stored_evaluation(client, users):
     crit = {r["code"]: r for r in tables["criteria"].rows}
     met = [c.code for c in result.criteria if c.met]
     assert met and all(crit[c]["met"] == 1 and crit[c]["rate"] == 100 for c in met)
+
+
+def test_a_commune_evaluated_twice_counts_once_by_its_latest_result(client, users):
+    """The charts and the map read each assessment's latest result only (an anti-join on the newer
+    results): a later evaluation replaces the earlier one, it is never counted beside it."""
+    from chungsuc.assessments import demo as assessment_demo
+    from chungsuc.assessments.evaluation import evaluate_one
+    from chungsuc.assessments.models import Assessment, EvaluationResult
+
+    assessment_demo.load()
+    a = Assessment.objects.get(unit__code="30703", year=2024, is_demo=True)
+    first = evaluate_one(a, store=True)
+    assert first.criteria_met < first.criteria_total
+    earlier = EvaluationResult.objects.filter(assessment=a).latest("id")
+    later = EvaluationResult.objects.create(
+        assessment=a,
+        framework_code=earlier.framework_code,
+        framework_version=earlier.framework_version,
+        values_hash=earlier.values_hash,
+        standard_met=True,
+        criteria_met=earlier.criteria_total,
+        criteria_total=earlier.criteria_total,
+        criteria=dict.fromkeys(earlier.criteria, "met"),
+    )
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024"})
+    tables = {c["table"].key: c["table"] for c in resp.context["cards"]}
+    bands = {r["band"]: r["communes"] for r in tables["bands"].rows}
+    assert bands == {label: (1 if key == "full" else 0) for key, label in charts.BANDS}
+    rows = tables["criteria"].rows
+    assert len(rows) == len(earlier.criteria) and all(r["evaluated"] == r["met"] == 1 for r in rows)
+    map_page = client.get(reverse("dashboard:map"), {"on": "31/12/2024", "colour": "criteria"})
+    shown = {v["id"]: v["value"] for v in map_page.context["payload"]["values"]}
+    assert shown[a.unit_id] == later.criteria_met > first.criteria_met
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
