@@ -416,7 +416,7 @@ def reached(user, action: str, unit_ids, *, on: dt.date | None = None) -> set[in
         unit_ids = [i for i in unit_ids if i is not None]
         if not unit_ids:
             return set()
-    return set(units(user, action, on=on).filter(pk__in=unit_ids).values_list("pk", flat=True))
+    return set(units(user, action, on=on).filter(pk__in=unit_ids).order_by().values_list("pk", flat=True))
 
 
 def province_wide(user) -> bool:

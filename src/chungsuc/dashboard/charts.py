@@ -441,19 +441,25 @@ def criteria_rates(ctx: Context, year: int, results=None) -> DataTable:
     )
 
 
-def regressions(ctx: Context) -> DataTable:
+def regressions(ctx: Context, *, detail: int | None = None) -> DataTable:
+    """Recognised communes whose latest result no longer meets their standard. With `detail`, only the
+    first `detail` rows (those a page shows) name their failing criteria; the export names them all."""
     watch = [
-        w for w in recognition_selectors.regression_rows(ctx.user, ctx.on) if w["unit_id"] in ctx.communes
+        w
+        for w in recognition_selectors.regression_rows(ctx.user, ctx.on, failing=False)
+        if w["unit_id"] in ctx.communes
     ]
     watch.sort(key=lambda w: (ctx.versions[w["unit_id"]].code, w["year"]))
-    labels = dict(Standard.choices)  # Standard(x).label costs an enum lookup per row
+    named = watch if detail is None else watch[:detail]
+    failing = recognition_selectors.failing_criteria(w["result_id"] for w in named)
+    labels = {k: str(v) for k, v in Standard.choices}  # once a page (lazy labels do not serialise)
     rows = [
         {
             "unit": ctx.versions[w["unit_id"]].name,
             "unit_id": w["unit_id"],
             "standard": labels.get(w["standard"], w["standard"]),
             "year": w["year"],
-            "failing": ", ".join(w["failing"]),
+            "failing": ", ".join(failing[w["result_id"]]) if w["result_id"] in failing else None,
         }
         for w in watch
     ]
@@ -708,14 +714,16 @@ TABLES = (
 )
 
 
-def all_tables(ctx: Context) -> dict[str, DataTable]:
+def all_tables(ctx: Context, *, page_rows: int | None = None) -> dict[str, DataTable]:
+    """Every table of the page. `page_rows`: the page shows that many rows of a long table, so the
+    regressions name the failing criteria of those rows only (an export passes None: every row)."""
     year = evaluation_year(ctx)
     results = _latest_results(ctx, year)
     tables = {
         "recognitions": recognitions_by_year(ctx),
         "bands": communes_by_band(ctx, year, results),
         "criteria": criteria_rates(ctx, year, results),
-        "regressions": regressions(ctx),
+        "regressions": regressions(ctx, detail=page_rows),
         "units": by_unit(ctx, year, results),
     }
     movement = _movement_for(ctx)

@@ -44,7 +44,7 @@ PAGE_ROWS = 50
 def chart_page(request):
     on, date_error = parse_on(request.GET.get("on"))
     ctx = charts.context_for(request.user, on=on, unit_id=request.GET.get("unit"))
-    tables = charts.all_tables(ctx)
+    tables = charts.all_tables(ctx, page_rows=PAGE_ROWS)
     cards = []
     for key in charts.TABLES:
         if key not in tables:

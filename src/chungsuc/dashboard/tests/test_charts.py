@@ -142,6 +142,74 @@ def test_a_commune_evaluated_twice_counts_once_by_its_latest_result(client, user
     assert shown[a.unit_id] == later.criteria_met > first.criteria_met
 
 
+def test_regressions_name_their_failing_criteria_on_the_page_and_in_the_export(client, users, monkeypatch):
+    """Recognised communes whose latest result fails, as the regression watch lists them; the page
+    names the failing criteria of the rows it shows, the export those of every row."""
+    from chungsuc.assessments import demo as assessment_demo
+    from chungsuc.assessments.evaluation import evaluate_one
+    from chungsuc.assessments.models import Assessment
+    from chungsuc.dashboard import views_charts
+    from chungsuc.recognitions import selectors as recognition_selectors
+
+    assessment_demo.load()
+    failing = []
+    for a in Assessment.objects.filter(year=2024, is_demo=True, framework__standard="ntm").select_related(
+        "unit"
+    ):
+        if not evaluate_one(a, store=True).standard_met:
+            RecognitionRecord.objects.create(
+                unit=a.unit,
+                standard="ntm",
+                year=2022,
+                since=dt.date(2022, 12, 1),
+                source="thử",
+                origin="import",
+            )
+            failing.append(a)
+    assert failing
+    # a second commune (Tân An) whose latest result fails on other criteria
+    from chungsuc.assessments.models import EvaluationResult
+    from chungsuc.geo.models import Unit
+
+    tan_an = Unit.objects.get(code="30388", valid_to__lt=dt.date(2025, 7, 1))  # the old commune
+    other = Assessment.objects.create(unit=tan_an, year=2024, framework=failing[0].framework)
+    first = EvaluationResult.objects.filter(assessment=failing[0]).latest("id")
+    codes = list(first.criteria)
+    EvaluationResult.objects.create(
+        assessment=other,
+        framework_code=first.framework_code,
+        framework_version=first.framework_version,
+        values_hash="",
+        standard_met=False,
+        criteria_met=len(codes) - 2,
+        criteria_total=len(codes),
+        criteria={c: ("not_met" if c in codes[-2:] else "met") for c in codes},
+    )
+    RecognitionRecord.objects.create(
+        unit=tan_an, standard="ntm", year=2022, since=dt.date(2022, 12, 1), source="thử", origin="import"
+    )
+    failing.append(other)
+    on = dt.date(2024, 12, 31)
+    watch = recognition_selectors.regression_watch(users["demo.tinh"], on)
+    expected = {(w["unit"].name, ", ".join(c for c, _name in w["failing"])) for w in watch}
+    assert len(expected) == len(failing) and ("Xã Tân An", ", ".join(codes[-2:])) in expected
+
+    monkeypatch.setattr(views_charts, "PAGE_ROWS", 1)
+    client.force_login(users["demo.tinh"])
+    resp = client.get(reverse("dashboard:charts"), {"on": "31/12/2024"})
+    card = next(c for c in resp.context["cards"] if c["table"].key == "regressions")
+    assert len(card["table"].rows) == len(failing) and len(card["cells"]) == 1
+    shown = card["table"].rows[0]  # by code: Tân An (30388) before Vĩnh Chánh (30703)
+    assert (shown["unit"], shown["failing"]) == ("Xã Tân An", ", ".join(codes[-2:]))
+    assert shown["failing"] in resp.content.decode()
+    exported = client.get(
+        reverse("dashboard:chart-export", args=["regressions", "json"]),
+        {"on": "2024-12-31", "unit": resp.context["ctx"].root.pk},
+    )
+    rows = json.loads(exported.content)["rows"]
+    assert {(r["unit"], r["failing"]) for r in rows} == expected
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_exports_hold_what_the_table_shows(client, users, fmt):
     client.force_login(users["demo.tinh"])
