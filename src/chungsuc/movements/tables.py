@@ -382,3 +382,54 @@ def groups_table(movement, units: list[dict], on) -> DataTable:
         ],
         rows=[{"unit": u["name"], "district": u["district"], "group": u.get("group")} for u in units],
     )
+
+
+def coverage_table(coverage: dict) -> DataTable:
+    """The register beside the province's reported counts (`coverage.register_coverage`), as the card
+    on the officials' home and the public list of recognised units shows it: a month-precision date
+    stays a month, a count that is not comparable says so, sources by their documents' names."""
+    from chungsuc.core.sources import source_parts
+
+    not_compared = _("không so sánh")
+    rows = []
+    for r in coverage["reported"]:
+        parts = source_parts(r["source"])
+        rows.append(
+            {
+                "as_of": r["as_of"].strftime("%m/%Y" if r["precision"] == "month" else "%d/%m/%Y"),
+                "movement": r["movement"],
+                "level": str(r["label"]),
+                "basis": str(r["basis_text"]),
+                "count": r["count"],
+                "denominator": r["denominator"],
+                "in_register": r["in_register"] if r["comparable"] else None,
+                "compared": _("có") if r["comparable"] else not_compared,
+                "verified": _yes(r["verified"]),
+                "source": "; ".join(name for name, _url in parts),
+                "links": " ".join(url for _name, url in parts if url),
+            }
+        )
+    return DataTable(
+        key="coverage",
+        title=_("Sổ công nhận và số liệu tỉnh công bố"),
+        subtitle=_("Sổ công nhận đang ghi %(n)s bản ghi còn hiệu lực (tính đến %(d)s)")
+        % {"n": coverage["total"], "d": coverage["on"].strftime("%d/%m/%Y")},
+        columns=[
+            Column("as_of", _("Ngày")),
+            Column("movement", _("Kế hoạch")),
+            Column("level", _("Mức")),
+            Column("basis", _("Cách tính")),
+            Column("count", _("Tỉnh công bố"), INT, _("đơn vị")),
+            Column("denominator", _("Trên tổng số"), INT, _("đơn vị")),
+            Column("in_register", _("Sổ ghi nhận"), INT, _("đơn vị")),
+            Column("compared", _("So sánh được")),
+            Column("verified", _("Đã kiểm chứng")),
+            Column("source", _("Nguồn")),
+            Column("links", _("Địa chỉ nguồn")),
+        ],
+        rows=rows,
+        note=_(
+            "Sổ chỉ gồm các quyết định đã nhập vào hệ thống nên có thể chưa đủ. Sau sáp nhập 1/7/2025 "
+            "hoặc chỉ đạt đủ tiêu chí: không cùng cách tính, không so sánh."
+        ),
+    )

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from chungsuc.assessments.models import Standard
 from chungsuc.core.clientip import client_ip
 from chungsuc.core.http import flash_errors
+from chungsuc.core.tables import export_query, export_table
+from chungsuc.movements import tables as movement_tables
 from chungsuc.movements.coverage import register_coverage
 from chungsuc.portal import selectors
 from chungsuc.recognitions import selectors as recognition_selectors
@@ -79,6 +81,14 @@ def public_recognised(request):
     records = recognition_selectors.register_as_of(
         on, standard=request.GET.get("standard", ""), q=request.GET.get("q", "")
     )
+    coverage = register_coverage(on)
+    exported = export_table(
+        request,
+        {"coverage": lambda: movement_tables.coverage_table(coverage)},
+        f"so-cong-nhan-{on:%d-%m-%Y}",
+    )
+    if exported:
+        return exported
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     districts = recognition_selectors.districts_at_recognition(page.object_list)
     for r in page.object_list:
@@ -89,7 +99,8 @@ def public_recognised(request):
         {
             "page": page,
             "records": page.object_list,
-            "coverage": register_coverage(on),
+            "coverage": coverage,
+            "coverage_q": export_query(request, table="coverage"),
             "on": on,
             "standards": Standard.choices,
             "standard": request.GET.get("standard", ""),

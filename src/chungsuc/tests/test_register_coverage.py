@@ -129,3 +129,44 @@ def test_the_reported_counts_speak_english_in_the_english_interface(plan, client
     vietnamese = _level_cells(client.get("/dashboard/").content.decode())
     assert "Xã nông thôn mới nâng cao (được công nhận)" in vietnamese
     assert "Huyện nông thôn mới (theo báo cáo)" in vietnamese
+
+
+def test_the_coverage_downloads_beside_it_on_the_public_list_and_the_dashboard(plan, client, demo):
+    """Issue 12 §4: the card's table has its Excel / CSV / JSON beside it, with the card's figures —
+    the province's count, the register's on that date, "không so sánh" where not comparable, sources
+    by name with their addresses, never a file path."""
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.movements.coverage import register_coverage
+
+    on = dt.date(2024, 6, 1)
+    expected = register_coverage(on)["reported"]
+    page = client.get("/public/recognised/", {"on": "01/06/2024"}).content.decode()
+    assert 'data-testid="export-coverage-csv"' in page and "table=coverage" in page
+    response = client.get("/public/recognised/", {"on": "01/06/2024", "table": "coverage", "format": "json"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["table"] == "coverage" and len(data["rows"]) == len(expected) > 0
+    by_day = {(r["as_of"], r["count"]): r for r in data["rows"]}
+    row = by_day[("28/03/2024", 71)]
+    assert row["denominator"] == 110 and row["source"] and "sonongnghiep.angiang.gov.vn" in row["links"]
+    first = next(r for r in expected if r["as_of"] == dt.date(2024, 3, 28) and r["count"] == 71)
+    assert row["in_register"] == first["in_register"]
+    for r, e in zip(data["rows"], expected, strict=True):
+        assert (r["in_register"] is None) == (not e["comparable"])
+        assert r["compared"] == ("có" if e["comparable"] else "không so sánh")
+    assert ".yaml" not in response.content.decode() and "data/movements" not in response.content.decode()
+    # the officials' home: the same card, the same download, beside the page's own counters
+    client.force_login(get_user_model().objects.get(username="demo.tinh"))
+    home = client.get("/dashboard/").content.decode()
+    assert 'data-testid="export-coverage-xlsx"' in home and 'data-testid="export-overview-xlsx"' in home
+    today = register_coverage()["reported"]
+    xlsx = client.get("/dashboard/", {"table": "coverage", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert values[0] == "Sổ công nhận và số liệu tỉnh công bố"
+    assert sum(1 for v in values if v == "không so sánh") == sum(1 for r in today if not r["comparable"])
+    overview = json.loads(client.get("/dashboard/", {"format": "json"}).content)
+    assert overview["table"] == "overview"
