@@ -231,13 +231,26 @@ def generate(*, communes: int, districts: int, years: int, framework_code: str):
     return fw, c_units, year_list, n * width, len(efw.indicators), width
 
 
+def raw_read() -> tuple[float, int]:
+    """Seconds to read every stored value into Python, with nothing else done (the design guide's
+    yardstick of a machine's speed), and the number of values read."""
+    from django.db import connection
+
+    from chungsuc.assessments.models import AssessmentValue
+
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT assessment_id, indicator_code, value FROM {AssessmentValue._meta.db_table}")
+        raw = cur.fetchall()
+    return time.perf_counter() - t, len(raw)
+
+
 def run(*, options, emit):
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from chungsuc.assessments import excel, services
     from chungsuc.assessments.evaluation import evaluate_many
-    from chungsuc.assessments.models import Assessment, AssessmentValue, EvaluationResult
+    from chungsuc.assessments.models import Assessment, EvaluationResult
 
     communes = int(options.get("communes") or 10_000)
     t = time.perf_counter()
@@ -262,14 +275,7 @@ def run(*, options, emit):
     )
 
     # --- reading ---------------------------------------------------------------------------------
-    table = AssessmentValue._meta.db_table
-    t = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT assessment_id, indicator_code, value FROM {table}")
-        raw = cur.fetchall()
-    read_raw = time.perf_counter() - t
-    count_raw = len(raw)
-    del raw
+    read_raw, count_raw = raw_read()
     t = time.perf_counter()
     packed = list(Assessment.objects.values_list("id", "packed").iterator(chunk_size=5000))
     read_packed = time.perf_counter() - t

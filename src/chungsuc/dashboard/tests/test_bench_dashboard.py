@@ -40,6 +40,10 @@ def test_dashboard_bench_prints_chart_and_map_lines():
     charts = by_name["dashboard_charts"][0]
     assert charts["status"] == 200 and charts["budget_ms"] == 300 and "median_ms" in charts
     assert by_name["map_data"][0]["status"] == 200
+    # the raw read measured again just before the pages, and the pages scaled by it
+    again = [r for r in by_name["read_values"] if r.get("before") == "dashboard"]
+    assert len(again) == 1 and again[0]["values"] == by_name["read_values"][0]["values"]
+    assert charts["raw_read_seconds"] == again[0]["raw_rows_seconds"] and "scaled_median_ms" in charts
     sizes = {b["file"]: b for b in by_name["map_boundaries"]}
     post = sizes["an_giang_communes_post2025.geojson"]
     assert post["features"] == 102 and post["gzip_bytes"] < post["simplified_bytes"] < post["raw_bytes"]
