@@ -100,3 +100,48 @@ def test_dashboard_map_and_portal_in_the_browser(browser, live_server, login, tr
         assert found == [], found
         context.close()
     assert errors == []
+
+
+def test_pages_with_new_downloads_fit_a_phone_and_download(browser, live_server, login, transactional_demo):
+    """Issue 12 §4 and §6: the pages that gained a download (the home's counters and the register's
+    coverage, the unit tree and a unit's page, a criteria set's version comparison with changes) keep
+    their width at 390 px (the comparison's table scrolled the whole page sideways), have no serious
+    accessibility violation, and their Excel link downloads a workbook."""
+    from django.contrib.auth import get_user_model
+
+    from chungsuc.criteria import selectors, services
+    from chungsuc.criteria.models import ThresholdRule
+
+    v1 = selectors.framework_get("xa-ntm-2021")
+    rule = ThresholdRule.objects.filter(framework=v1, indicator__code="3.1").first()
+    office = get_user_model().objects.get(username="demo.nnptnt")
+    services.threshold_update(actor=office, rule=rule, value=rule.value + 5, reason="Đối chiếu QĐ 318")
+    from chungsuc.geo.models import Unit
+
+    province = Unit.objects.filter(level="province").order_by("pk").first()
+    pages = [
+        ("/dashboard/", "export-coverage-xlsx"),
+        ("/public/recognised/?on=01/06/2024", "export-coverage-xlsx"),
+        ("/units/", "export-units-xlsx"),
+        (f"/units/{province.pk}/", None),
+        (f"/criteria/xa-ntm-2021/compare/?a={v1.version}&b={v1.version + 1}", "export-compare-xlsx"),
+    ]
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        login(page, "demo.tinh", transactional_demo.DEMO_PASSWORD)
+        for path, link in pages:
+            page.goto(f"{live_server.url}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+            assert page.locator('[data-testid$="-xlsx"][data-testid^="export-"]').count() >= 1, path
+            found = _axe(page, live_server)
+            assert found == [], (path, found)
+            if link and width == 390:
+                with page.expect_download() as info:
+                    page.locator(f'[data-testid="{link}"]').click()
+                download = info.value
+                assert download.suggested_filename.endswith(".xlsx")
+                with open(download.path(), "rb") as fh:
+                    assert fh.read(2) == b"PK"  # a workbook (a zip), not an error page
+        context.close()
