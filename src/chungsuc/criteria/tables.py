@@ -213,3 +213,52 @@ def evaluation_table(fw, result: dict) -> DataTable:
         ],
         rows=rows,
     )
+
+
+def worklist_table(fw, work: dict) -> DataTable:
+    """The thresholds of `fw` that are missing or unverified (`selectors.threshold_worklist`), by
+    region and commune group as the worklist page lists them: missing ones first in each group."""
+    from chungsuc.criteria.templatetags.criteria_tags import threshold_text
+
+    rows = []
+    for g in work["groups"]:
+        region = g["region_label"] if g["region"] else _("Mọi vùng")
+        for missing, items in ((True, g["missing"]), (False, g["unverified"])):
+            for item in items:
+                ind, crit = item["indicator"], item["criterion"]
+                if missing:
+                    state, current = _("còn thiếu"), ""
+                else:
+                    state = _("chưa kiểm chứng")
+                    current = threshold_text(item["rule"].as_engine_dict(), ind.value_type)
+                rows.append(
+                    {
+                        "region": str(region),
+                        "group": g["group"],
+                        "criterion": f"{crit.code}. {crit.name}",
+                        "indicator": ind.code,
+                        "indicator_name": ind.name,
+                        "state": state,
+                        "threshold": current,
+                        "demo": _("giá trị DEMO — không phải văn bản pháp lý") if item["demo"] else "",
+                    }
+                )
+    return DataTable(
+        key="worklist",
+        title=_("Ngưỡng cần bổ sung — %(name)s") % {"name": fw.name},
+        subtitle=_(
+            "Phiên bản %(v)s: %(m)s ngưỡng còn thiếu, %(u)s ngưỡng chưa kiểm chứng (%(d)s giá trị DEMO)"
+        )
+        % {"v": fw.version, "m": work["missing"], "u": work["unverified"], "d": work["demo"]},
+        columns=[
+            Column("region", _("Vùng"), TEXT),
+            Column("group", _("Nhóm xã"), INT),
+            Column("criterion", _("Tiêu chí"), TEXT),
+            Column("indicator", _("Mã chỉ tiêu"), TEXT),
+            Column("indicator_name", _("Chỉ tiêu"), TEXT),
+            Column("state", _("Tình trạng"), TEXT),
+            Column("threshold", _("Ngưỡng hiện có"), TEXT),
+            Column("demo", _("Ghi chú"), TEXT),
+        ],
+        rows=rows,
+    )

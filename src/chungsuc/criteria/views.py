@@ -81,13 +81,20 @@ def framework_worklist(request, code: str):
     """The thresholds of the version in force that are missing or unverified, each with its edit link;
     the framework's workbook fills many at once (export, fill, import with one reason)."""
     fw = selectors.framework_get(code)
+    work = selectors.threshold_worklist(fw)
+    exported = export_if_asked(
+        request, lambda: tables.worklist_table(fw, work), f"nguong-can-bo-sung-{fw.code}-v{fw.version}"
+    )
+    if exported:
+        return exported
     return render(
         request,
         "criteria/framework_worklist.html",
         {
             "fw": fw,
-            "work": selectors.threshold_worklist(fw),
+            "work": work,
             "can_edit": services.can_edit(request.user) and fw.status == "in_force",
+            "export_q": export_query(request),
         },
     )
 

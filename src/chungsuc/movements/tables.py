@@ -433,3 +433,113 @@ def coverage_table(coverage: dict) -> DataTable:
             "hoặc chỉ đạt đủ tiêu chí: không cùng cách tính, không so sánh."
         ),
     )
+
+
+def _inspection_title(inspection, what: str) -> str:
+    return f"{what} — {inspection.team_name}, {inspection.unit.name} ({inspection.year})"
+
+
+def _inspection_subtitle(inspection) -> str:
+    parts = [str(inspection.movement), inspection.get_state_display()]
+    if inspection.inspected_on:
+        parts.append(_("kiểm tra ngày %(d)s") % {"d": inspection.inspected_on.strftime("%d/%m/%Y")})
+    if inspection.conclusion_id:
+        act = inspection.conclusion
+        day = act.issued_on.strftime("%d/%m/%Y")
+        parts.append(_("kết luận %(ref)s ngày %(d)s") % {"ref": act.reference, "d": day})
+    return " — ".join(parts)
+
+
+def findings_table(inspection, items: list[dict]) -> DataTable:
+    """The inspection's results against the movement's checklist (the page's first table): every
+    item, with its result and note where the team recorded one."""
+    rows = []
+    for row in items:
+        item, finding = row["item"], row["finding"]
+        rows.append(
+            {
+                "code": item.code,
+                "item": item.text,
+                "section": item.section.number if item.section_id else "",
+                "result": finding.get_result_display() if finding else None,  # not recorded yet
+                "note": finding.note if finding else None,
+            }
+        )
+    return DataTable(
+        key="findings",
+        title=_inspection_title(inspection, _("Kết quả theo nội dung kiểm tra")),
+        subtitle=_inspection_subtitle(inspection),
+        columns=[
+            Column("code", _("Ký hiệu")),
+            Column("item", _("Nội dung kiểm tra")),
+            Column("section", _("Mục của kế hoạch")),
+            Column("result", _("Kết quả")),
+            Column("note", _("Ghi nhận")),
+        ],
+        rows=rows,
+    )
+
+
+RECOMMENDATION_STATUS = {
+    "done": gettext_lazy("đã khắc phục"),
+    "overdue": gettext_lazy("quá hạn"),
+    "open": gettext_lazy("đang thực hiện"),
+}
+
+
+def recommendations_table(inspection, recs: list[dict], today) -> DataTable:
+    """The inspection's recommendations with their deadlines and follow-up, status as of `today`."""
+    return DataTable(
+        key="recommendations",
+        title=_inspection_title(inspection, _("Kiến nghị và theo dõi khắc phục")),
+        subtitle=_("Tình trạng tính đến ngày %(d)s") % {"d": today.strftime("%d/%m/%Y")},
+        columns=[
+            Column("text", _("Kiến nghị")),
+            Column("due_date", _("Hạn khắc phục"), DATE),
+            Column("status", _("Tình trạng")),
+            Column("done_on", _("Ngày hoàn thành"), DATE),
+            Column("follow_up", _("Kết quả khắc phục")),
+        ],
+        rows=[
+            {
+                "text": row["r"].text,
+                "due_date": row["r"].due_date,
+                "status": str(RECOMMENDATION_STATUS[row["status"]]),
+                "done_on": row["r"].done_on,
+                "follow_up": row["r"].follow_up,
+            }
+            for row in recs
+        ],
+    )
+
+
+def team_members_table(team, members) -> DataTable:
+    """An inspection team's members as its decision lists them (the team page's table)."""
+    subtitle = str(team.movement)
+    if team.decision_id:
+        subtitle += " — " + _("thành lập theo quyết định %(ref)s ngày %(d)s") % {
+            "ref": team.decision.reference,
+            "d": team.decision.issued_on.strftime("%d/%m/%Y"),
+        }
+    return DataTable(
+        key="members",
+        title=_("Thành viên %(team)s năm %(y)s") % {"team": team.name, "y": team.year},
+        subtitle=subtitle,
+        columns=[
+            Column("full_name", _("Họ và tên")),
+            Column("role", _("Nhiệm vụ trong đoàn")),
+            Column("position", _("Chức vụ")),
+            Column("organisation", _("Cơ quan, đơn vị")),
+            Column("account", _("Tài khoản")),
+        ],
+        rows=[
+            {
+                "full_name": m.full_name,
+                "role": m.get_role_display(),
+                "position": m.position,
+                "organisation": m.organisation.name if m.organisation_id else "",
+                "account": _("có (ghi kết quả kiểm tra)") if m.user_id else "",
+            }
+            for m in members
+        ],
+    )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from chungsuc.core import workflow as wf
 from chungsuc.core.concurrency import ConflictError, require_version
 from chungsuc.core.http import service_errors
+from chungsuc.core.tables import export_query, export_table
 from chungsuc.geo.models import Unit, UnitLevel
 from chungsuc.movements import access, excel, selectors, services, tables
 from chungsuc.movements.forms import (
@@ -1018,6 +1019,16 @@ def inspection_detail(request, pk):
     findings = {f.item_id: f for f in inspection.findings.all()}
     items = [{"item": i, "finding": findings.get(i.pk)} for i in movement.checklist.select_related("section")]
     recs = [{"r": r, "status": r.status(today)} for r in inspection.recommendations.all()]
+    exported = export_table(
+        request,
+        {
+            "findings": lambda: tables.findings_table(inspection, items),
+            "recommendations": lambda: tables.recommendations_table(inspection, recs, today),
+        },
+        f"kiem-tra-{inspection.unit.code}-{inspection.year}",
+    )
+    if exported:
+        return exported
     is_member = inspection.members.filter(pk=request.user.pk).exists()
     manage = access.can_manage(request.user, movement)
     return render(
@@ -1032,5 +1043,6 @@ def inspection_detail(request, pk):
             "can_manage": manage,
             "results": Finding.Result.choices,
             "tab": "inspections",
+            "export_q": {key: export_query(request, table=key) for key in ("findings", "recommendations")},
         },
     )

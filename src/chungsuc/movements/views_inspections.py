@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from chungsuc.accounts.models import Organisation
 from chungsuc.core.http import service_errors
+from chungsuc.core.tables import export_if_asked, export_query
 from chungsuc.movements import access, selectors, services, tables
 from chungsuc.movements.forms import VNDateField
 from chungsuc.movements.models import InspectionTeamMember
@@ -101,6 +102,15 @@ def inspection_team(request, pk):
     team = selectors.inspection_team_or_404(request.user, pk)
     movement = team.movement
     manage = access.can_manage(request.user, movement, action="movement.inspection.plan")
+    members = team.members.select_related("organisation", "user")
+    if request.method != "POST":
+        exported = export_if_asked(
+            request,
+            lambda: tables.team_members_table(team, members),
+            f"thanh-vien-doan-kiem-tra-{team.year}-{team.pk}",
+        )
+        if exported:
+            return exported
     errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
@@ -148,7 +158,8 @@ def inspection_team(request, pk):
             "movement": movement,
             "tab": "inspections",
             "team": team,
-            "members": team.members.select_related("organisation", "user"),
+            "members": members,
+            "export_q": export_query(request),
             "inspections": team.inspections.select_related("unit"),
             "can_manage": manage,
             "roles": InspectionTeamMember.Role.choices,

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from chungsuc.core.tables import export_if_asked, export_query, export_table
 from chungsuc.geo.mapdata import boundaries_for
-from chungsuc.portal import maps
+from chungsuc.portal import maps, tables
 
 
 def parse_on(raw: str | None) -> tuple[dt.date, str]:
@@ -71,10 +72,27 @@ def map_context(on: dt.date, payload: dict) -> dict:
 def public_map(request):
     on, date_error = parse_on(request.GET.get("on"))
     values = maps.standards_values(on)
+    counts = _counts(values)
+    exported = export_table(
+        request,
+        {
+            "counts": lambda: tables.map_counts_table(on, counts),
+            "communes": lambda: tables.map_communes_table(on, values),
+        },
+        f"ban-do-ntm-{on:%d-%m-%Y}",
+    )
+    if exported:
+        return exported
     payload = maps.map_payload(on, values, colour="standard", legend=maps.standard_legend())
     payload["unit_url"] = "/public/units/{id}/"
     context = map_context(on, payload)
-    context.update({"date_error": date_error, "counts": _counts(values)})
+    context.update(
+        {
+            "date_error": date_error,
+            "counts": counts,
+            "export_q": {key: export_query(request, table=key) for key in ("counts", "communes")},
+        }
+    )
     return render(request, "portal/map.html", context)
 
 
@@ -89,14 +107,24 @@ def _counts(values: list[dict]) -> list[dict]:
 def public_unit(request, pk: int):
     from chungsuc.geo.models import Unit
     from chungsuc.recognitions import selectors as recognition_selectors
+    from chungsuc.recognitions import tables as recognition_tables
 
     try:
         unit = Unit.objects.get(pk=pk)
     except Unit.DoesNotExist:
         raise Http404(_("Không tìm thấy đơn vị"))
     history = list(recognition_selectors.unit_recognition_history(unit))
+    exported = export_if_asked(
+        request, lambda: recognition_tables.unit_history_table(unit, history), f"cong-nhan-{unit.code}"
+    )
+    if exported:
+        return exported
     versions = list(unit.versions.select_related("parent").order_by("valid_from"))
-    return render(request, "portal/unit.html", {"unit": unit, "history": history, "versions": versions})
+    return render(
+        request,
+        "portal/unit.html",
+        {"unit": unit, "history": history, "versions": versions, "export_q": export_query(request)},
+    )
 
 
 @require_GET

@@ -87,3 +87,113 @@ def watch_table(rows: list[dict], on: dt.date) -> DataTable:
         ],
         rows=out,
     )
+
+
+def _verified(flag: bool) -> str:
+    return _("đã kiểm chứng") if flag else _("chưa kiểm chứng")
+
+
+def _precision(record) -> str:
+    return _("chỉ biết năm") if record.since_precision == "year" else ""
+
+
+def unit_standards_table(unit, on: dt.date, data: dict) -> DataTable:
+    """The standards a unit holds on `on` (`selectors.unit_standards`): its own register records, then
+    those of its predecessors that it inherits through a merger, as the page lists them."""
+    from chungsuc.core.sources import source_text
+
+    rows = []
+    for r in data["own"]:
+        rows.append(
+            {
+                "holder": _("chính đơn vị"),
+                "unit": unit.name,
+                "code": unit.code,
+                "standard": r.get_standard_display(),
+                "year": r.year,
+                "since": r.since,
+                "since_precision": _precision(r),
+                "decision": r.decision_text or r.fact,
+                "via": "",
+                "verified": _verified(r.verified),
+                "source": source_text(r.source),
+            }
+        )
+    for i in data["inherited"]:
+        r = i["record"]
+        rows.append(
+            {
+                "holder": _("đơn vị tiền thân"),
+                "unit": i["predecessor"].name,
+                "code": i["predecessor"].code,
+                "standard": r.get_standard_display(),
+                "year": r.year,
+                "since": r.since,
+                "since_precision": _precision(r),
+                "decision": r.decision_text or r.fact,
+                "via": i["event"].legal_act,
+                "verified": _verified(r.verified)
+                if i["verified"]
+                else _("%(v)s; liên kết chưa kiểm chứng") % {"v": _verified(r.verified)},
+                "source": source_text(r.source),
+            }
+        )
+    return DataTable(
+        key="standards",
+        title=_("Chuẩn nông thôn mới — %(unit)s (%(code)s)") % {"unit": unit.name, "code": unit.code},
+        subtitle=_("Tính đến ngày %(d)s") % {"d": on.strftime("%d/%m/%Y")},
+        columns=[
+            Column("holder", _("Công nhận của"), TEXT),
+            Column("unit", _("Đơn vị"), TEXT),
+            Column("code", _("Mã đơn vị"), TEXT),
+            Column("standard", _("Mức"), TEXT),
+            Column("year", _("Năm"), YEAR),
+            Column("since", _("Từ ngày"), DATE),
+            Column("since_precision", _("Độ chính xác của ngày"), TEXT),
+            Column("decision", _("Quyết định"), TEXT),
+            Column("via", _("Văn bản sắp xếp"), TEXT),
+            Column("verified", _("Kiểm chứng"), TEXT),
+            Column("source", _("Nguồn"), TEXT),
+        ],
+        rows=rows,
+        note=_("Đơn vị hình thành sau sắp xếp: cần tự đánh giá lại theo địa bàn mới.")
+        if data.get("needs_own_assessment")
+        else "",
+    )
+
+
+def unit_history_table(unit, history) -> DataTable:
+    """Every register entry of a unit, past and present, with its revocation (the page's table "Các
+    lần công nhận và thu hồi"; the public unit page's "Công nhận đạt chuẩn")."""
+    rows = []
+    for r in history:
+        rows.append(
+            {
+                "standard": r.get_standard_display(),
+                "year": r.year,
+                "since": r.since,
+                "since_precision": _precision(r),
+                "until": r.until,
+                "revocation": r.revocation.number if r.revocation_id else "",
+                "decision": r.decision_text or (r.decision.number if r.decision_id else ""),
+                "decided_on": r.decision.date if r.decision_id else None,
+                "verified": _verified(r.verified),
+            }
+        )
+    return DataTable(
+        key="history",
+        title=_("Các lần công nhận và thu hồi — %(unit)s (%(code)s)")
+        % {"unit": unit.name, "code": unit.code},
+        columns=[
+            Column("standard", _("Mức"), TEXT),
+            Column("year", _("Năm"), YEAR),
+            Column("since", _("Từ ngày"), DATE),
+            Column("since_precision", _("Độ chính xác của ngày"), TEXT),
+            Column("until", _("Đến ngày"), DATE),
+            Column("revocation", _("Quyết định thu hồi"), TEXT),
+            Column("decision", _("Quyết định"), TEXT),
+            Column("decided_on", _("Ngày ký quyết định"), DATE),
+            Column("verified", _("Kiểm chứng"), TEXT),
+        ],
+        rows=rows,
+    )

@@ -23,7 +23,7 @@ from chungsuc.assessments.models import Standard
 from chungsuc.assessments.views_excel import _xlsx
 from chungsuc.core.concurrency import require_version
 from chungsuc.core.http import flash_form_errors, post_service, service_errors
-from chungsuc.core.tables import export_if_asked, export_query
+from chungsuc.core.tables import export_if_asked, export_query, export_table
 from chungsuc.recognitions import register_import as reg
 from chungsuc.recognitions import selectors, services, tables
 from chungsuc.recognitions.forms import (
@@ -236,16 +236,29 @@ def unit_standards(request, unit_pk):
 
     unit = unit_or_404(request.user, unit_pk)
     on = date_param(request)
+    standards = selectors.unit_standards(unit, on)
+    history = selectors.unit_recognition_history(unit)
+    exported = export_table(
+        request,
+        {
+            "standards": lambda: tables.unit_standards_table(unit, on, standards),
+            "history": lambda: tables.unit_history_table(unit, history),
+        },
+        f"chuan-ntm-{unit.code}-{on:%d-%m-%Y}",
+    )
+    if exported:
+        return exported
     return render(
         request,
         "recognitions/unit_standards.html",
         {
             "unit": unit,
             "on": on,
-            **selectors.unit_standards(unit, on),
-            "history": selectors.unit_recognition_history(unit),
+            **standards,
+            "history": history,
             "dossiers": assessment_selectors.assessments_for(request.user).filter(unit=unit)[:20],
             "today": timezone.localdate(),
+            "export_q": {key: export_query(request, table=key) for key in ("standards", "history")},
         },
     )
 
