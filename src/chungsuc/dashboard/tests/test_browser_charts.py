@@ -104,7 +104,8 @@ def test_dashboard_map_and_portal_in_the_browser(browser, live_server, login, tr
 
 def test_pages_with_new_downloads_fit_a_phone_and_download(browser, live_server, login, transactional_demo):
     """Issue 12 §4 and §6: the pages that gained a download (the home's counters and the register's
-    coverage, the unit tree and a unit's page, a criteria set's version comparison with changes) keep
+    coverage, the unit tree and a unit's page, a unit's standards, the public unit page and map, a
+    criteria set's threshold worklist and its version comparison with changes) keep
     their width at 390 px (the comparison's table scrolled the whole page sideways), have no serious
     accessibility violation, and their Excel link downloads a workbook."""
     from django.contrib.auth import get_user_model
@@ -119,7 +120,12 @@ def test_pages_with_new_downloads_fit_a_phone_and_download(browser, live_server,
     from chungsuc.geo.models import Unit
 
     province = Unit.objects.filter(level="province").order_by("pk").first()
+    commune = Unit.objects.filter(level="commune").order_by("code", "pk").first()
     pages = [
+        (f"/recognitions/units/{commune.pk}/standards/", None),
+        (f"/public/units/{commune.pk}/", None),
+        ("/criteria/xa-ntm-2021/worklist/", None),
+        ("/public/map/?on=31/12/2024", None),
         ("/dashboard/", "export-coverage-xlsx"),
         ("/public/recognised/?on=01/06/2024", "export-coverage-xlsx"),
         ("/units/", "export-units-xlsx"),
