@@ -25,11 +25,23 @@ from chungsuc.reports.models import DocumentKind, DocumentStatus
 
 @login_required
 def home(request):
+    from chungsuc.core.tables import export_if_asked
+    from chungsuc.reports import tables
+
+    documents = selectors.documents_for(request.user)
+    exported = export_if_asked(  # the page lists the newest 50; the download, every one
+        request,
+        lambda: tables.documents_table(selectors.documents_for(request.user, limit=None)),
+        "van-ban-da-yeu-cau",
+    )
+    if exported:
+        return exported
     return render(
         request,
         "reports/home.html",
         {
-            "documents": selectors.documents_for(request.user),
+            "documents": documents,
+            "export_q": "",
             "may_sheet": may(request.user, "report.evaluation_sheet.generate"),
             "may_list": may(request.user, "report.recognised_list.generate"),
             "may_annual": may(request.user, "report.annual_report.generate"),

@@ -213,3 +213,46 @@ def test_a_failed_generation_is_shown_not_raised(users, django_capture_on_commit
     assert doc.status == DocumentStatus.FAILED
     assert doc.error.startswith("Không tạo được văn bản")
     assert not doc.file
+
+
+def test_the_requested_documents_list_downloads_every_one_of_the_users_own(client, users):
+    """Issue 12 §4: the documents page's list downloads beside it (Excel / CSV / JSON), every document the
+    user asked for (the page lists the newest 50), never another user's; local times, status labels."""
+    import csv
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    mine = [
+        GeneratedDocument.objects.create(
+            kind="recognised_list", fmt="pdf", requested_by=users["demo.tinh"], title=f"Danh sách thử {i}"
+        )
+        for i in range(52)
+    ]
+    GeneratedDocument.objects.filter(pk=mine[0].pk).update(
+        status=DocumentStatus.FAILED, error="Thiếu dữ liệu"
+    )
+    GeneratedDocument.objects.create(
+        kind="recognised_list", fmt="docx", requested_by=users["demo.chomoi"], title="Của người khác"
+    )
+    client.force_login(users["demo.tinh"])
+    page = client.get(reverse("reports:home")).content.decode()
+    assert 'data-testid="export-documents-xlsx"' in page and page.count("Danh sách thử") == 50
+    data = json.loads(client.get(reverse("reports:home"), {"format": "json"}).content)
+    assert data["table"] == "documents" and len(data["rows"]) == 52
+    assert "Của người khác" not in json.dumps(data, ensure_ascii=False)
+    failed = next(r for r in data["rows"] if r["title"] == "Danh sách thử 0")
+    assert failed["status"] == str(DocumentStatus.FAILED.label) and failed["error"] == "Thiếu dữ liệu"
+    from django.utils import timezone
+
+    when = timezone.localtime(GeneratedDocument.objects.get(pk=mine[0].pk).requested_at)
+    assert failed["requested_at"] == when.strftime("%d/%m/%Y %H:%M") and failed["fmt"] == "PDF"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(reverse("reports:home"), {"format": "csv"}).content.decode("utf-8-sig"))
+        )
+    )
+    assert len(rows) == 52
+    sheet = load_workbook(io.BytesIO(client.get(reverse("reports:home"), {"format": "xlsx"}).content)).active
+    assert sheet.cell(1, 1).value == "Văn bản bạn đã yêu cầu"
