@@ -70,6 +70,13 @@ def display(value, kind: str) -> str:
     return str(value)
 
 
+def verified_label(flag) -> str:
+    """ "đã kiểm chứng" / "chưa kiểm chứng": a row's verification as every table writes it."""
+    from django.utils.translation import gettext as _
+
+    return _("đã kiểm chứng") if flag else _("chưa kiểm chứng")
+
+
 def _machine(value):
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from chungsuc.core.tables import INT, TEXT, Column, DataTable
+from chungsuc.core.tables import INT, TEXT, Column, DataTable, verified_label
 
 
 def frameworks_table(frameworks, gaps: dict) -> DataTable:
@@ -19,7 +19,7 @@ def frameworks_table(frameworks, gaps: dict) -> DataTable:
                 "standard": fw.get_standard_display(),
                 "period": f"{fw.period_start or '…'}–{fw.period_end or '…'}",
                 "legal_basis": fw.legal_basis,
-                "legal_verified": _("đã kiểm chứng") if fw.legal_verified else _("chưa kiểm chứng"),
+                "legal_verified": verified_label(fw.legal_verified),
                 "version": fw.version,
                 "thresholds": g.get("total", 0),
                 "missing": g.get("missing", 0),
@@ -174,7 +174,7 @@ def evaluation_table(fw, result: dict) -> DataTable:
                     "unit": i.get("unit") or "",
                     "requirement": _requirement(i),
                     "result": t.status_label(i),
-                    "verified": _("đã kiểm chứng") if i.get("verified") else _("chưa kiểm chứng"),
+                    "verified": verified_label(i.get("verified")),
                     "note": i.get("note") or "",
                 }
             )

@@ -446,12 +446,14 @@ def regressions(ctx: Context, *, detail: int | None = None) -> DataTable:
     first `detail` rows (those a page shows) name their failing criteria; the export names them all."""
     watch = [
         w
-        for w in recognition_selectors.regression_rows(ctx.user, ctx.on, failing=False)
+        for w in recognition_selectors.regression_rows(ctx.user, ctx.on, failing=detail is None)
         if w["unit_id"] in ctx.communes
     ]
     watch.sort(key=lambda w: (ctx.versions[w["unit_id"]].code, w["year"]))
-    named = watch if detail is None else watch[:detail]
-    failing = recognition_selectors.failing_criteria(w["result_id"] for w in named)
+    if detail is not None:  # the statuses of the rows shown only, read by their results' ids
+        failing = recognition_selectors.failing_criteria(w["result_id"] for w in watch[:detail])
+        for w in watch:
+            w["failing"] = failing.get(w["result_id"])
     labels = {k: str(v) for k, v in Standard.choices}  # once a page (lazy labels do not serialise)
     rows = [
         {
@@ -459,7 +461,7 @@ def regressions(ctx: Context, *, detail: int | None = None) -> DataTable:
             "unit_id": w["unit_id"],
             "standard": labels.get(w["standard"], w["standard"]),
             "year": w["year"],
-            "failing": ", ".join(failing[w["result_id"]]) if w["result_id"] in failing else None,
+            "failing": None if w["failing"] is None else ", ".join(w["failing"]),
         }
         for w in watch
     ]

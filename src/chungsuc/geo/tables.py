@@ -8,15 +8,9 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from chungsuc.core.tables import DATE, FLOAT, INT, TEXT, Column, DataTable
+from chungsuc.core.tables import verified_label as _verified
 from chungsuc.core.templatetags.core_tags import plain_note
-
-
-def _day(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
-def _verified(flag: bool) -> str:
-    return _("đã kiểm chứng") if flag else _("chưa kiểm chứng")
+from chungsuc.geo.unitdata import fmt_date
 
 
 def tree_table(rows, day: dt.date, *, query: str = "", counts=(), total: int = 0) -> DataTable:
@@ -46,7 +40,7 @@ def tree_table(rows, day: dt.date, *, query: str = "", counts=(), total: int = 0
             row["matched"] = _("có") if node.matched else _("không (đơn vị cấp trên của kết quả)")
         out.append(row)
     tally = "; ".join(f"{label}: {n}" for label, n in counts)
-    subtitle = _("Ngày %(day)s: %(n)s đơn vị") % {"day": _day(day), "n": total}
+    subtitle = _("Ngày %(day)s: %(n)s đơn vị") % {"day": fmt_date(day), "n": total}
     if tally:
         subtitle += f" ({tally})"
     if query:
@@ -87,8 +81,8 @@ def versions_table(unit, history, version=None) -> DataTable:
         title=_unit_title(unit, version, _("Các trạng thái theo thời gian")),
         subtitle=_("Hiệu lực của đơn vị: %(start)s – %(end)s")
         % {
-            "start": _day(unit.valid_from) if unit.valid_from else "…",
-            "end": _day(unit.valid_to) if unit.valid_to else "…",
+            "start": fmt_date(unit.valid_from),
+            "end": fmt_date(unit.valid_to),
         },
         columns=[
             Column("valid_from", _("Từ ngày"), DATE),
@@ -180,7 +174,7 @@ def children_table(unit, children, day: dt.date, version=None) -> DataTable:
     return DataTable(
         key="children",
         title=_unit_title(unit, version, _("Đơn vị trực thuộc")),
-        subtitle=_("Ngày %(day)s: %(n)s đơn vị") % {"day": _day(day), "n": len(children)},
+        subtitle=_("Ngày %(day)s: %(n)s đơn vị") % {"day": fmt_date(day), "n": len(children)},
         columns=[
             Column("name", _("Tên"), TEXT),
             Column("code", _("Mã"), TEXT),

@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from chungsuc.core.tables import DATE, INT, TEXT, YEAR, Column, DataTable
+from chungsuc.core.tables import verified_label as _verified
 
 
 def register_table(records, on: dt.date, districts: dict[int, str]) -> DataTable:
@@ -25,11 +26,11 @@ def register_table(records, on: dt.date, districts: dict[int, str]) -> DataTable
                 "standard": r.get_standard_display(),
                 "year": r.year,
                 "since": r.since,
-                "since_precision": _("chỉ biết năm") if r.since_precision == "year" else "",
+                "since_precision": _precision(r),
                 "decision": decision,
                 "until": r.until,
                 "origin": r.get_origin_display(),
-                "verified": _("đã kiểm chứng") if r.verified else _("chưa kiểm chứng"),
+                "verified": _verified(r.verified),
                 "uncertainty": r.uncertainty,
             }
         )
@@ -87,10 +88,6 @@ def watch_table(rows: list[dict], on: dt.date) -> DataTable:
         ],
         rows=out,
     )
-
-
-def _verified(flag: bool) -> str:
-    return _("đã kiểm chứng") if flag else _("chưa kiểm chứng")
 
 
 def _precision(record) -> str:
